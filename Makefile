@@ -1,0 +1,69 @@
+# cachelab — the front door. `make help` lists every target.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TOPOLOGY ?= local
+WORKLOAD ?= read-heavy
+DRIVER ?=
+TOPOLOGIES ?=
+SYSTEM_DEPS ?= core observe browser
+NODE_MODULES_STAMP := node_modules/.package-lock.json
+CACHELAB := node --import tsx lab/cli/main.ts
+DRIVER_FLAG := $(if $(DRIVER),--driver $(DRIVER),)
+
+.PHONY: help deps system-deps demo test check unit integration up down status logs load compare bench simulate clean
+
+help: ## List every target with one line each
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(NODE_MODULES_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(NODE_MODULES_STAMP) system-deps ## Install npm packages and the system packages the lab needs
+
+system-deps: ## Install missing Debian packages (postgresql, redis, nginx, prometheus, chromium)
+	@scripts/install-system-deps.sh $(SYSTEM_DEPS)
+
+demo: deps ## Quick side-by-side comparison of the catalog natively; prints the report path
+	$(CACHELAB) demo
+
+test: deps ## Lint, type-check, and run every unit and integration suite
+	npm run check
+	npx vitest run
+
+check: $(NODE_MODULES_STAMP) ## Lint, format check and type check (no warnings allowed)
+	npm run check
+
+unit: $(NODE_MODULES_STAMP) ## Unit tests only
+	npx vitest run --project unit
+
+integration: deps ## Integration suites only (real Postgres, Redis, nginx)
+	npx vitest run --project integration
+
+up: deps ## Bring a topology up: make up TOPOLOGY=local [DRIVER=native|compose]
+	$(CACHELAB) up $(TOPOLOGY) $(DRIVER_FLAG)
+
+down: $(NODE_MODULES_STAMP) ## Tear the running topology down and free its ports
+	$(CACHELAB) down $(DRIVER_FLAG)
+
+status: $(NODE_MODULES_STAMP) ## Show what is running
+	$(CACHELAB) status
+
+logs: $(NODE_MODULES_STAMP) ## Show the logs of the running topology
+	$(CACHELAB) logs
+
+load: deps ## Load the running topology: make load TOPOLOGY=local WORKLOAD=read-heavy
+	$(CACHELAB) load --topology $(TOPOLOGY) --workload $(WORKLOAD)
+
+compare: deps ## Full-length comparison of the catalog (TOPOLOGIES=a,b to choose)
+	$(CACHELAB) compare --workload $(WORKLOAD) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),)
+
+bench: deps ## Latency ladder and throughput ceilings; prints and saves figures
+	$(CACHELAB) bench
+
+simulate: $(NODE_MODULES_STAMP) ## Scale simulation of 1..64 servers (hit ratio, keys moved)
+	$(CACHELAB) simulate
+
+clean: ## Remove run folders and build output
+	rm -rf .lab dist

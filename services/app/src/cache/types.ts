@@ -1,0 +1,65 @@
+/** The tier a value came from: L1 is in-process (RAM or disk), L2 is a shared network cache. */
+export type CacheTier = 'l1' | 'l2';
+
+/** What a profile response reports in X-Cache. */
+export type CacheResult = 'HIT-L1' | 'HIT-L2' | 'MISS' | 'BYPASS';
+
+/** A cached value and the tier that answered. Values are the exact bytes sent on the wire. */
+export interface CacheHit {
+  value: Buffer;
+  tier: CacheTier;
+}
+
+/** Point-in-time size of a strategy's local tier, for gauges. */
+export interface LocalTierStats {
+  entries: number;
+  bytes: number;
+}
+
+/**
+ * One cache strategy. Each lives in its own module under cache/ and is built by a factory.
+ * Implementations throw CacheError on backend failure; the read path decides to fall back.
+ */
+export interface CacheStrategy {
+  readonly name: string;
+  /** Returns the cached bytes and their tier, or undefined on a miss. */
+  get(key: string): Promise<CacheHit | undefined>;
+  /** Stores bytes for ttlMs (the caller applies jitter). */
+  set(key: string, value: Buffer, ttlMs: number): Promise<void>;
+  /** Removes the key everywhere this strategy is responsible for (two-tier also broadcasts). */
+  invalidate(key: string): Promise<void>;
+  /** Throws when the backend is unreachable; used by /readyz. */
+  ping(): Promise<void>;
+  /** Local tier size, when the strategy has one. */
+  localStats(): LocalTierStats | undefined;
+  /** Releases connections and files. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Operations a strategy reports, for the cache_operations_total metric. */
+export type CacheOperation = 'get' | 'set' | 'invalidate';
+export type CacheOperationResult = 'hit' | 'miss' | 'ok' | 'error' | 'timeout';
+
+/**
+ * Hooks a strategy calls so metrics stay in one module (labels are bounded: never a key).
+ * Built by metrics.ts; tests pass a recording fake.
+ */
+export interface CacheObserver {
+  operation(
+    tier: CacheTier,
+    op: CacheOperation,
+    result: CacheOperationResult,
+    seconds: number,
+  ): void;
+  eviction(tier: CacheTier, reason: 'size' | 'ttl' | 'invalidate'): void;
+  invalidation(direction: 'sent' | 'received'): void;
+  error(tier: CacheTier, error: unknown): void;
+}
+
+/** A no-op observer for code paths that do not measure. */
+export const silentObserver: CacheObserver = {
+  operation() {},
+  eviction() {},
+  invalidation() {},
+  error() {},
+};

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+/** Cache strategies the app server can run, chosen by CACHE_MODE. */
+export const CACHE_MODES = [
+  'none',
+  'local',
+  'local-disk',
+  'global',
+  'global-cluster',
+  'global-sharded',
+  'two-tier',
+] as const;
+export type CacheMode = (typeof CACHE_MODES)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const csv = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0),
+);
+
+/**
+ * Every environment variable the app server reads, with its documented default.
+ * This is the only place that reads process.env for the app.
+ */
+const envSchema = z.object({
+  /** Identity reported in X-Served-By and the `server` metric label. */
+  SERVER_ID: z.string().min(1).max(64).default('app-1'),
+  /** Topology name, used only as a metric label. */
+  TOPOLOGY: z.string().min(1).max(64).default('adhoc'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  /** Postgres connection string. */
+  DATABASE_URL: z.string().url().default('postgres://cachelab@127.0.0.1:5432/cachelab'),
+  DB_POOL_SIZE: int(1, 200).default(10),
+  DB_STATEMENT_TIMEOUT_MS: int(10, 600_000).default(2_000),
+  DB_CONNECT_TIMEOUT_MS: int(10, 60_000).default(1_000),
+  CACHE_MODE: z.enum(CACHE_MODES).default('none'),
+  /** Single Redis (global, two-tier): redis://host:port. */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** Cluster seed nodes or independent shards, as host:port,host:port. */
+  REDIS_NODES: csv.default([]),
+  /** two-tier: use a Redis Cluster (REDIS_NODES) as L2 instead of REDIS_URL. */
+  L2_CLUSTER: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  REDIS_COMMAND_TIMEOUT_MS: int(1, 60_000).default(100),
+  REDIS_CONNECT_TIMEOUT_MS: int(1, 60_000).default(500),
+  CACHE_TTL_MS: int(1, 86_400_000).default(300_000),
+  /** TTL jitter as a fraction: each entry lives TTL × (1 ± jitter/2). */
+  CACHE_TTL_JITTER: z.coerce.number().min(0).max(1).default(0.1),
+  L1_MAX_ENTRIES: int(1, 10_000_000).default(10_000),
+  L1_MAX_BYTES: int(1024, 16 * 1024 ** 3).default(256 * 1024 ** 2),
+  DISK_CACHE_PATH: z.string().min(1).default('./.lab/disk-cache/app-1'),
+  DISK_MAX_ENTRIES: int(1, 100_000_000).default(100_000),
+  /** Two-tier invalidation channel. */
+  INVALIDATION_CHANNEL: z.string().min(1).default('cachelab:invalidate'),
+  /** Highest valid profile id; ids outside 1..MAX_PROFILE_ID are 400. */
+  MAX_PROFILE_ID: int(1, 2_147_483_647).default(2_147_483_647),
+  SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+/** The validated app configuration. */
+export type AppConfig = z.infer<typeof envSchema>;
+
+/** Parses and validates the environment once; an invalid value throws naming the variable. */
+export function loadConfig(env: NodeJS.ProcessEnv | Record<string, string | undefined>): AppConfig {
+  const defined = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const parsed = envSchema.safeParse(defined);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `${issue.path.join('.')}: ${issue.message}`,
+    );
+    throw new AppError('CONFIG_INVALID', `invalid configuration: ${problems.join('; ')}`, {
+      details: { problems },
+    });
+  }
+  return checkCrossFields(parsed.data);
+}
+
+function checkCrossFields(config: AppConfig): AppConfig {
+  const needsNodes =
+    config.CACHE_MODE === 'global-cluster' ||
+    config.CACHE_MODE === 'global-sharded' ||
+    (config.CACHE_MODE === 'two-tier' && config.L2_CLUSTER);
+  if (needsNodes && config.REDIS_NODES.length === 0) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid configuration: REDIS_NODES: required for CACHE_MODE=${config.CACHE_MODE}`,
+    );
+  }
+  return config;
+}
