@@ -22,6 +22,8 @@ export interface LocalTierStats {
  */
 export interface CacheStrategy {
   readonly name: string;
+  /** True when the strategy never stores anything (mode none): the read path reports BYPASS. */
+  readonly passthrough?: boolean;
   /** Returns the cached bytes and their tier, or undefined on a miss. */
   get(key: string): Promise<CacheHit | undefined>;
   /** Stores bytes for ttlMs (the caller applies jitter). */
@@ -34,6 +36,17 @@ export interface CacheStrategy {
   localStats(): LocalTierStats | undefined;
   /** Releases connections and files. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** A hit from a shared tier with its remaining lifetime, so an L1 copy never outlives it. */
+export interface SharedTierHit extends CacheHit {
+  ttlMs: number;
+}
+
+/** A shared (network) tier that can also report a hit's remaining lifetime; used as two-tier L2. */
+export interface SharedTierStrategy extends CacheStrategy {
+  /** Like get, plus the remaining TTL in ms (the value and TTL are read in one round trip). */
+  getWithTtl(key: string): Promise<SharedTierHit | undefined>;
 }
 
 /** Operations a strategy reports, for the cache_operations_total metric. */

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { compareWithMeasured, DEFAULT_CALIBRATION_TOLERANCE } from './calibrate.ts';
+import { figuresOf, type ScaleRow } from './scale.ts';
+
+const counters = (l1Hits: number, l2Hits: number) => ({
+  reads: 1000,
+  writes: 50,
+  l1Hits,
+  l2Hits,
+  dbReads: 1000 - l1Hits - l2Hits,
+});
+
+// Simulated at N=3: rr 0.64, ch 0.76, global 0.80, two-tier l1 0.64 + l2 0.45 of the rest.
+const row: ScaleRow = {
+  servers: 3,
+  topologies: {
+    'local-round-robin': figuresOf('local-round-robin', counters(640, 0)),
+    'local-consistent-hash': figuresOf('local-consistent-hash', counters(760, 0)),
+    global: figuresOf('global', counters(0, 800)),
+    'two-tier': figuresOf('two-tier', counters(640, 162)),
+  },
+};
+
+describe('compareWithMeasured', () => {
+  it('states its tolerance: ±0.08 absolute by default', () => {
+    const result = compareWithMeasured(row, []);
+    expect(result).toMatchObject({ servers: 3, tolerance: 0.08, toleranceKind: 'absolute' });
+    expect(DEFAULT_CALIBRATION_TOLERANCE).toBe(0.08);
+  });
+
+  it('compares every tier both sides have and flags deltas beyond the tolerance', () => {
+    const { entries } = compareWithMeasured(row, [
+      { topology: 'local-round-robin', hitRatio: { overall: 0.6, l1: 0.6, l2: null } },
+      { topology: 'global', hitRatio: { overall: 0.7, l1: null, l2: 0.7 } },
+      { topology: 'two-tier', hitRatio: { overall: 0.82, l1: 0.62, l2: 0.5 } },
+    ]);
+    expect(entries[0]?.delta).toEqual({ overall: -0.04, l1: -0.04, l2: null });
+    expect(entries[0]?.withinTolerance).toBe(true);
+    expect(entries[1]?.delta?.overall).toBeCloseTo(-0.1, 6);
+    expect(entries[1]?.withinTolerance).toBe(false);
+    expect(entries[2]?.simulated?.l2).toBeCloseTo(0.45, 6);
+    expect(entries[2]?.withinTolerance).toBe(true);
+  });
+
+  it('maps CACHE_MODE names and explicit simulatedAs; an unknown topology is not within tolerance', () => {
+    const { entries } = compareWithMeasured(
+      row,
+      [
+        { topology: 'local', hitRatio: { overall: 0.64, l1: 0.64, l2: null } },
+        {
+          topology: 'lb-hash',
+          simulatedAs: 'local-consistent-hash',
+          hitRatio: { overall: 0.75, l1: null, l2: null },
+        },
+        { topology: 'local-disk', hitRatio: { overall: 0.9, l1: 0.9, l2: null } },
+      ],
+      0.02,
+    );
+    expect(entries.map((e) => e.simulatedAs)).toEqual([
+      'local-round-robin',
+      'local-consistent-hash',
+      null,
+    ]);
+    expect(entries.map((e) => e.withinTolerance)).toEqual([true, true, false]);
+  });
+
+  it('rejects a tolerance outside [0, 1]', () => {
+    expect(() => compareWithMeasured(row, [], -0.1)).toThrow(RangeError);
+  });
+});

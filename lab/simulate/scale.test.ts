@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkloadSpec } from '../../loadtests/workload.ts';
+import { formatScaleTable } from './format.ts';
+import { type ScaleOptions, type ScaleResult, scaleRowAt, simulateScale } from './scale.ts';
+
+// Small but warm: 20k keys, L1 of 2k, 100k warm-up + 100k measured requests.
+const small: ScaleOptions = {
+  keyCount: 20_000,
+  cacheEntries: 2_000,
+  warmupRequests: 100_000,
+  measuredRequests: 100_000,
+  seed: 7,
+};
+const readOnly: WorkloadSpec = {
+  name: 'read-only',
+  readRatio: 1,
+  distribution: { kind: 'zipf', theta: 0.99 },
+};
+const overall = (r: ScaleResult, n: number, t: 'local-round-robin' | 'local-consistent-hash') =>
+  scaleRowAt(r, n)?.topologies[t].hitRatio.overall ?? Number.NaN;
+
+describe('simulateScale', () => {
+  // ketama gives nodes unequal shares (±8%), so the N caches are not exactly one big LRU: ±0.02.
+  it('N LRUs of C behind consistent hashing ≈ one LRU of N·C (±0.02)', () => {
+    for (const n of [2, 3, 4]) {
+      const r = simulateScale({ ...small, servers: [n], globalEntries: n * 2_000 });
+      const global = scaleRowAt(r, n)?.topologies.global.hitRatio.overall ?? Number.NaN;
+      expect(Math.abs(overall(r, n, 'local-consistent-hash') - global)).toBeLessThan(0.02);
+    }
+  });
+
+  // Without writes, each server sees a random 1/N sample of the same popularity: ±0.01.
+  it('N LRUs of C behind round-robin ≈ one LRU of C on a read-only stream (±0.01)', () => {
+    const r = simulateScale({ ...small, workload: readOnly, servers: [1, 2, 3, 8] });
+    for (const n of [2, 3, 8]) {
+      expect(
+        Math.abs(overall(r, n, 'local-round-robin') - overall(r, 1, 'local-round-robin')),
+      ).toBeLessThan(0.01);
+    }
+  });
+
+  it('with writes, round-robin loses hits as N grows (a write costs a refill on every server)', () => {
+    const r = simulateScale({ ...small, servers: [1, 3, 8] });
+    expect(overall(r, 3, 'local-round-robin')).toBeLessThan(overall(r, 1, 'local-round-robin'));
+    expect(overall(r, 8, 'local-round-robin')).toBeLessThan(overall(r, 3, 'local-round-robin'));
+  });
+
+  it('gives the global cache the same figures at every N', () => {
+    const r = simulateScale({ ...small, servers: [1, 3, 16] });
+    const figures = r.rows.map((row) => row.topologies.global);
+    expect(figures[1]).toEqual(figures[0]);
+    expect(figures[2]).toEqual(figures[0]);
+  });
+
+  it('reports per-tier ratios that add up', () => {
+    const r = simulateScale({ ...small, servers: [3] });
+    const two = r.rows[0]?.topologies['two-tier'];
+    const c = two?.counters;
+    expect(c && c.l1Hits + c.l2Hits + c.dbReads).toBe(c?.reads);
+    expect(two?.hitRatio.overall).toBeGreaterThanOrEqual(two?.hitRatio.l1 ?? 1);
+    expect(r.rows[0]?.topologies.global.hitRatio.l1).toBeNull();
+    expect(r.rows[0]?.topologies['local-round-robin'].hitRatio.l2).toBeNull();
+  });
+
+  it('is deterministic for a seed, JSON-serialisable, and changes with the seed', () => {
+    const options = { ...small, servers: [2, 3] };
+    const a = simulateScale(options);
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    // Another seed in between, so the second run records its stream afresh.
+    expect(simulateScale({ ...options, seed: 8 }).rows).not.toEqual(a.rows);
+    expect(simulateScale(options)).toEqual(a);
+  });
+
+  it('formats one table line per N', () => {
+    const table = formatScaleTable(simulateScale({ ...small, servers: [1, 2] }));
+    expect(table).toContain('rr hit');
+    expect(table.split('\n').filter((line) => /^\s*[12]\s/.test(line))).toHaveLength(2);
+  });
+
+  it('rejects invalid options', () => {
+    expect(() => simulateScale({ ...small, servers: [0] })).toThrow(/servers/);
+    expect(() => simulateScale({ ...small, keyCount: 1.5 })).toThrow(/keyCount/);
+  });
+});

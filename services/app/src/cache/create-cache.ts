@@ -1,0 +1,95 @@
+import type { AppConfig } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { FillGuard } from './fill-guard.ts';
+import { createInvalidationBus, type Publisher } from './invalidation-bus.ts';
+import { createLocalDiskCache } from './local-disk.ts';
+import { createLocalLruCache } from './local-lru.ts';
+import { createNoCache } from './none.ts';
+import { createRedisClusterCache } from './redis-cluster.ts';
+import type { RedisTimeouts } from './redis-connection.ts';
+import { createShardedRedisCache } from './redis-sharded.ts';
+import { createRedisCache } from './redis-single.ts';
+import { createTwoTierCache } from './two-tier.ts';
+import type { CacheObserver, CacheStrategy, SharedTierStrategy } from './types.ts';
+
+/** What every strategy reports to. */
+export interface CacheDependencies {
+  observer: CacheObserver;
+  logger: Logger;
+}
+
+/**
+ * Builds the strategy named by CACHE_MODE. Redis-backed strategies wait at most about the connect
+ * timeout for their first connection and otherwise start degraded (operations fail fast).
+ */
+export async function createCache(
+  config: AppConfig,
+  { observer, logger }: CacheDependencies,
+): Promise<CacheStrategy> {
+  const timeouts: RedisTimeouts = {
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
+    connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+  };
+  const log = logger.child({ component: 'cache', mode: config.CACHE_MODE });
+  switch (config.CACHE_MODE) {
+    case 'none':
+      return createNoCache();
+    case 'local':
+      return localLru(config, observer);
+    case 'local-disk':
+      return createLocalDiskCache({
+        path: config.DISK_CACHE_PATH,
+        maxEntries: config.DISK_MAX_ENTRIES,
+        observer,
+      });
+    case 'global':
+      return createRedisCache({ ...timeouts, url: config.REDIS_URL, observer, logger: log });
+    case 'global-cluster':
+      return createRedisClusterCache({
+        ...timeouts,
+        seeds: config.REDIS_NODES,
+        observer,
+        logger: log,
+      });
+    case 'global-sharded':
+      return createShardedRedisCache({
+        ...timeouts,
+        nodes: config.REDIS_NODES,
+        observer,
+        logger: log,
+      });
+    case 'two-tier':
+      return twoTier(config, timeouts, { observer, logger: log });
+  }
+}
+
+function localLru(config: AppConfig, observer: CacheObserver) {
+  return createLocalLruCache({
+    maxEntries: config.L1_MAX_ENTRIES,
+    maxBytes: config.L1_MAX_BYTES,
+    observer,
+  });
+}
+
+/** L1 + (Redis | Redis Cluster) + the bus; the bus publishes on the L2 client. */
+async function twoTier(
+  config: AppConfig,
+  timeouts: RedisTimeouts,
+  { observer, logger }: CacheDependencies,
+): Promise<CacheStrategy> {
+  const shared = { ...timeouts, observer, logger };
+  const l2: SharedTierStrategy & { client: Publisher } = config.L2_CLUSTER
+    ? await createRedisClusterCache({ ...shared, seeds: config.REDIS_NODES, name: 'two-tier-l2' })
+    : await createRedisCache({ ...shared, url: config.REDIS_URL, name: 'two-tier-l2' });
+  const bus = await createInvalidationBus({
+    ...shared,
+    publisher: l2.client,
+    subscribeTo: config.L2_CLUSTER ? config.REDIS_NODES : [config.REDIS_URL],
+    channel: config.INVALIDATION_CHANNEL,
+  });
+  // A load that outlives the database timeouts fails, so no fill can come later than this.
+  const guard = new FillGuard({
+    ttlMs: config.DB_CONNECT_TIMEOUT_MS + config.DB_STATEMENT_TIMEOUT_MS + 1_000,
+  });
+  return createTwoTierCache({ l1: localLru(config, observer), l2, bus, logger, guard });
+}

@@ -1,0 +1,94 @@
+import { Cluster, type ClusterOptions } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import {
+  connectWithin,
+  parseAddress,
+  type RedisTimeouts,
+  reconnectDelay,
+  watchErrors,
+} from './redis-connection.ts';
+import { type RedisBackedCache, redisStrategy } from './redis-strategy.ts';
+import type { CacheObserver } from './types.ts';
+
+/** Options of the Redis Cluster strategy. */
+export interface RedisClusterCacheOptions extends RedisTimeouts {
+  /** Seed nodes as host:port (any subset of the cluster; the slot map is discovered). */
+  seeds: string[];
+  observer: CacheObserver;
+  logger?: Logger | undefined;
+  /** The cluster's cluster-node-timeout; failover retries are sized to outlast it (default 5000). */
+  clusterNodeTimeoutMs?: number;
+  /** Strategy name reported in errors (default 'global-cluster'). */
+  name?: string;
+}
+
+/** The Redis Cluster strategy (`global-cluster`, and the L2 of two-tier with L2_CLUSTER). */
+export type RedisClusterCache = RedisBackedCache<Cluster>;
+
+const MAX_REDIRECTIONS = 16;
+
+/** ioredis Cluster options: fail fast per request, but keep retrying long enough to ride out a failover. */
+export function clusterOptions(
+  options: RedisTimeouts & { clusterNodeTimeoutMs?: number },
+): ClusterOptions {
+  // A replica is promoted ~1–2 s after cluster-node-timeout: retries must span both.
+  const failoverWindowMs = (options.clusterNodeTimeoutMs ?? 5_000) + 2_000;
+  const retryDelay = Math.ceil(failoverWindowMs / MAX_REDIRECTIONS);
+  return {
+    enableOfflineQueue: false,
+    scaleReads: 'master',
+    maxRedirections: MAX_REDIRECTIONS,
+    retryDelayOnFailover: retryDelay,
+    retryDelayOnClusterDown: retryDelay,
+    retryDelayOnTryAgain: 100,
+    slotsRefreshTimeout: options.connectTimeoutMs,
+    // Periodic refresh notices a promoted replica even when no command hits a MOVED.
+    slotsRefreshInterval: 2_000,
+    clusterRetryStrategy: reconnectDelay,
+    lazyConnect: true,
+    // Node connections are managed (and reconnected) by the Cluster; only their timeouts are ours.
+    redisOptions: {
+      commandTimeout: options.commandTimeoutMs,
+      connectTimeout: options.connectTimeoutMs,
+      maxRetriesPerRequest: 0,
+    },
+  };
+}
+
+/**
+ * Creates the `global-cluster` strategy. Each operation is bounded by the command timeout as a
+ * whole (redirections and failover retries included), so a failing master costs one timeout, not
+ * the whole failover; the client keeps following the slot map in the background.
+ */
+export async function createRedisClusterCache(
+  options: RedisClusterCacheOptions,
+): Promise<RedisClusterCache> {
+  const client = new Cluster(options.seeds.map(parseAddress), clusterOptions(options));
+  const { observer, logger } = options;
+  const label = options.seeds.join(',');
+  watchErrors(client, { observer, logger, label });
+  client.on('node error', (error: unknown, node: string) => {
+    observer.error('l2', error);
+    logger?.warn({ err: error, redis: node }, 'redis cluster node error');
+  });
+  if (await connectWithin(client, options.connectTimeoutMs * 2, logger)) {
+    await warmUp(client, logger);
+  } else {
+    logger?.warn({ redis: label }, 'redis cluster not ready yet; cache operations fail fast');
+  }
+  const context = { observer, tier: 'l2' as const, strategy: options.name ?? 'global-cluster' };
+  return redisStrategy(client, { context, logger, deadlineMs: options.commandTimeoutMs });
+}
+
+/**
+ * Opens the connection to every master now: ioredis connects to nodes lazily, and a first command
+ * that has to connect (and run the ready check) can exceed the per-operation deadline.
+ */
+async function warmUp(client: Cluster, logger: Logger | undefined): Promise<void> {
+  const results = await Promise.allSettled(client.nodes('master').map((node) => node.ping()));
+  for (const result of results) {
+    if (result.status === 'rejected') {
+      logger?.warn({ err: result.reason }, 'redis cluster master did not answer the warm-up ping');
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { Logger } from '../logger.ts';
+import { checked, hitOrMiss, type OperationContext, observed, withDeadline } from './observed.ts';
+import { closeClient } from './redis-connection.ts';
+import type {
+  CacheOperation,
+  CacheOperationResult as Outcome,
+  SharedTierHit,
+  SharedTierStrategy,
+} from './types.ts';
+
+/** A Redis-backed strategy; `client` is exposed so the invalidation bus can PUBLISH on it. */
+export interface RedisBackedCache<C extends Redis | Cluster = Redis | Cluster>
+  extends SharedTierStrategy {
+  readonly client: C;
+}
+
+/** How a client is wrapped: reporting context, log, and an optional whole-operation deadline. */
+export interface RedisStrategyOptions {
+  context: OperationContext;
+  logger?: Logger | undefined;
+  /**
+   * Bound on a whole operation including client-side retries (cluster redirections and failover
+   * retries can exceed the per-command timeout). Unset: the client's commandTimeout bounds it.
+   */
+  deadlineMs?: number | undefined;
+}
+
+/** Wraps one ioredis client (standalone, a shard, or a cluster) as a shared-tier strategy. */
+export function redisStrategy<C extends Redis | Cluster>(
+  client: C,
+  options: RedisStrategyOptions,
+): RedisBackedCache<C> {
+  const { context, deadlineMs } = options;
+  const bound = <T>(call: () => Promise<T>): Promise<T> =>
+    deadlineMs === undefined ? call() : withDeadline(call(), deadlineMs);
+  const run = <T>(op: CacheOperation, call: () => Promise<T>, outcome?: (v: T) => Outcome) =>
+    observed(context, op, () => bound(call), outcome);
+  let closed: Promise<void> | undefined;
+  return {
+    name: context.strategy,
+    client,
+    async get(key) {
+      const value = await run('get', () => client.getBuffer(key), hitOrMiss);
+      return value === null ? undefined : { value, tier: 'l2' };
+    },
+    getWithTtl: (key) => run('get', () => readWithTtl(client, key), hitOrMiss),
+    async set(key, value, ttlMs) {
+      await run('set', () => client.set(key, value, 'PX', ttlMs));
+    },
+    async invalidate(key) {
+      await run('invalidate', () => client.del(key));
+    },
+    ping: () => checked(context.strategy, () => bound(() => client.ping())),
+    localStats: () => undefined,
+    close() {
+      closed ??= closeClient(client, options.logger);
+      return closed;
+    },
+  };
+}
+
+/** GET and PTTL written back to back, so they share one round trip. */
+async function readWithTtl(
+  client: Redis | Cluster,
+  key: string,
+): Promise<SharedTierHit | undefined> {
+  const [value, ttlMs] = await Promise.all([client.getBuffer(key), client.pttl(key)]);
+  // PTTL -2: the key expired between the two commands. We always set PX, so -1 means "unknown".
+  if (value === null || ttlMs === -2) return undefined;
+  return { value, tier: 'l2', ttlMs: Math.max(ttlMs, 0) };
+}

@@ -1,0 +1,84 @@
+import { type RequestHandler, type Response, Router } from 'express';
+import { profileKey } from '../cache/keys.ts';
+import { parseProfilePatch } from '../db/profile-patch.ts';
+import { AppError } from '../errors.ts';
+import { jsonBody } from '../http/json-body.ts';
+import { label, profileIdOf, setCacheLabel, setProfileId } from '../http/locals.ts';
+import { methodNotAllowed } from '../http/method-not-allowed.ts';
+import { parseProfileId } from '../http/profile-id.ts';
+import { readProfileVersion } from '../http/profile-version.ts';
+import { formatServerTiming } from '../http/server-timing.ts';
+import type { AppDeps } from './deps.ts';
+
+const PROFILE_PATH = '/profiles/:id';
+const PROFILE_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** `GET /profiles/:id` (cached bytes as they are) and `PATCH /profiles/:id` (update, then invalidate). */
+export function profileRoutes(deps: AppDeps): Router {
+  const router = Router();
+  const validId = validateId(deps.config.MAX_PROFILE_ID);
+  router.get(PROFILE_PATH, label('profile_get'), validId, getProfile(deps));
+  router.patch(PROFILE_PATH, label('profile_patch'), validId, ...jsonBody(), patchProfile(deps));
+  router.all(PROFILE_PATH, methodNotAllowed(['GET', 'HEAD', 'PATCH']));
+  return router;
+}
+
+function validateId(maxId: number): RequestHandler {
+  return (req, res, next) => {
+    setProfileId(res, parseProfileId(req.params.id, maxId));
+    next();
+  };
+}
+
+function getProfile(deps: AppDeps): RequestHandler {
+  return async (_req, res) => {
+    const id = profileIdOf(res);
+    const load = () => deps.repository.loadProfileJson(id);
+    const outcome = await deps.readThrough.read(profileKey(id), load);
+    setCacheLabel(res, outcome.result);
+    deps.metrics.countProfileRead(outcome.result);
+    res.setHeader('X-Cache', outcome.result);
+    res.setHeader('Server-Timing', formatServerTiming(outcome));
+    if (!outcome.body) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
+    sendProfile(res, outcome.body);
+  };
+}
+
+function sendProfile(res: Response, body: Buffer): void {
+  const version = readProfileVersion(body);
+  if (version !== undefined) res.setHeader('X-Profile-Version', String(version));
+  res.setHeader('Content-Type', PROFILE_CONTENT_TYPE);
+  res.send(body);
+}
+
+function patchProfile(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const id = profileIdOf(res);
+    const patch = parseProfilePatch(req.body);
+    const dbStarted = performance.now();
+    const updated = await deps.repository.updateProfile(id, patch);
+    const dbMs = performance.now() - dbStarted;
+    if (!updated) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
+    const cacheMs = await invalidateAfterWrite(deps, id, updated.version);
+    res.setHeader('X-Profile-Version', String(updated.version));
+    res.setHeader('Server-Timing', formatServerTiming({ cacheMs, dbMs }));
+    res.status(200).json({ id, version: updated.version });
+  };
+}
+
+/**
+ * Invalidates after the commit. A failure is logged and not turned into an error response: the write is
+ * committed, and a 5xx would make clients retry it; the stale entry expires with its TTL.
+ */
+async function invalidateAfterWrite(deps: AppDeps, id: number, version: number): Promise<number> {
+  const started = performance.now();
+  try {
+    await deps.readThrough.invalidate(profileKey(id));
+  } catch (error) {
+    deps.logger.error(
+      { err: error, profileId: id, version },
+      'cache invalidation after write failed',
+    );
+  }
+  return performance.now() - started;
+}
