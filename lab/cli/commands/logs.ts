@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import { loadLabConfig } from '../../config.ts';
+import { requireAttached } from '../../driver/attach.ts';
+import { intOption } from '../options.ts';
+
+/** Registers `cachelab logs [service] [--lines N]`. */
+export function registerLogsCommand(program: Command): void {
+  program
+    .command('logs')
+    .description(
+      'show the last lines of one service log (postgres, redis-1, app-1, nginx…) or of all',
+    )
+    .argument('[service]', 'log name; omit for every log')
+    .option('-n, --lines <n>', 'lines per log', intOption(1, 100_000), 40)
+    .action(async (service: string | undefined, options: { lines: number }) => {
+      const lab = await requireAttached(loadLabConfig().stateFile);
+      const text = await lab.logs(service, options.lines);
+      process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+    });
+}

@@ -1,0 +1,45 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { registerDownCommand } from './commands/down.ts';
+import { registerListCommand } from './commands/list.ts';
+import { registerLogsCommand } from './commands/logs.ts';
+import { registerStatusCommand } from './commands/status.ts';
+import { registerUpCommand } from './commands/up.ts';
+import { describeError, exitCodeOf } from './output.ts';
+
+/** The `cachelab` program with every command registered; commander errors are thrown, not exited on. */
+export function buildProgram(): Command {
+  const program = new Command('cachelab')
+    .description('a lab that measures where a cache should live')
+    .exitOverride()
+    .showHelpAfterError('(run `cachelab --help` for usage)');
+  registerListCommand(program);
+  registerUpCommand(program);
+  registerStatusCommand(program);
+  registerLogsCommand(program);
+  registerDownCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the exit code: 0 ok, 2 usage, 3 state/ports, 4 up failed, 130 interrupted. */
+export async function main(argv: readonly string[] = process.argv): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // commander has printed its message already; help and --version are not errors
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(describeError(error));
+    return exitCodeOf(error);
+  }
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  return script !== undefined && realpathSync(script) === fileURLToPath(import.meta.url);
+}
+
+if (isEntryPoint()) process.exitCode = await main();

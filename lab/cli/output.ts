@@ -1,0 +1,55 @@
+import { isLabError } from '../errors.ts';
+import { MissingBinaryError } from '../native/binaries.ts';
+
+/** Formats rows as left-aligned columns separated by two spaces (first row is the header). */
+export function formatTable(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
+  const lines = rows.map((row) =>
+    row
+      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Every error in the `cause` chain (and inside AggregateErrors), outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  const visit = (e: unknown, depth: number): void => {
+    if (e === undefined || depth > 10) return;
+    chain.push(e);
+    if (e instanceof AggregateError) for (const inner of e.errors) visit(inner, depth + 1);
+    if (e instanceof Error) visit(e.cause, depth + 1);
+  };
+  visit(error, 0);
+  return chain;
+}
+
+/** The first missing system binary in the chain, if that is why it failed. */
+export function missingBinary(error: unknown): MissingBinaryError | undefined {
+  return causeChain(error).find((e): e is MissingBinaryError => e instanceof MissingBinaryError);
+}
+
+/** The exit code for an error: the LabError's code, 1 for anything unexpected. */
+export function exitCodeOf(error: unknown): number {
+  return isLabError(error) ? error.exitCode : 1;
+}
+
+/** A message for the terminal: the error, its causes, and the install command when a binary is missing. */
+export function describeError(error: unknown): string {
+  const missing = missingBinary(error);
+  if (missing)
+    return `cachelab: ${missing.binary} is not installed. Install it with:\n  ${missing.installCommand}\n`;
+  const lines = causeChain(error).map((e, i) => {
+    const text =
+      e instanceof Error ? `${isLabError(e) ? `[${e.code}] ` : ''}${e.message}` : String(e);
+    return i === 0 ? `cachelab: ${text}` : `  caused by: ${text}`;
+  });
+  return `${lines.join('\n')}\n`;
+}

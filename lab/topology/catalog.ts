@@ -1,0 +1,118 @@
+import { LabError } from '../errors.ts';
+import type { CacheSettings, LoadBalancing, RedisLayout, Topology } from './model.ts';
+import { validateTopology } from './schema.ts';
+
+const DEFAULT_CACHE: CacheSettings = {
+  mode: 'none',
+  ttlMs: 300_000,
+  ttlJitter: 0.1,
+  l1MaxEntries: 10_000,
+  l1MaxBytes: 256 * 1024 ** 2,
+  diskMaxEntries: 100_000,
+  l2Cluster: false,
+};
+const DEFAULT_POSTGRES = { seedUsers: 10_000, poolSizePerServer: 10 };
+
+interface Entry {
+  name: string;
+  question: string;
+  mode: CacheSettings['mode'];
+  redis: RedisLayout;
+  loadBalancing?: LoadBalancing;
+  appServers?: number;
+}
+
+function define(entry: Entry): Topology {
+  return validateTopology({
+    name: entry.name,
+    question: entry.question,
+    loadBalancing: entry.loadBalancing ?? 'round-robin',
+    appServers: entry.appServers ?? 3,
+    cache: { ...DEFAULT_CACHE, mode: entry.mode },
+    redis: entry.redis,
+    postgres: { ...DEFAULT_POSTGRES },
+  });
+}
+
+const NONE: RedisLayout = { kind: 'none' };
+const SINGLE: RedisLayout = { kind: 'single' };
+
+/** Every topology the lab can run, in the order they are listed and compared. */
+export const CATALOG: readonly Topology[] = Object.freeze([
+  define({
+    name: 'no-cache',
+    question: 'What does every read cost when it goes to Postgres? (the baseline)',
+    mode: 'none',
+    redis: NONE,
+  }),
+  define({
+    name: 'local',
+    question: 'How far does a RAM LRU per server go when requests are spread round-robin?',
+    mode: 'local',
+    redis: NONE,
+  }),
+  define({
+    name: 'local-hash',
+    question:
+      'Does routing each profile to one server (consistent hash) make N local caches act as one?',
+    mode: 'local',
+    redis: NONE,
+    loadBalancing: 'consistent-hash',
+  }),
+  define({
+    name: 'local-disk',
+    question: 'Is a local on-disk cache (LMDB) a cheaper, larger L1 than RAM?',
+    mode: 'local-disk',
+    redis: NONE,
+  }),
+  define({
+    name: 'local-single',
+    question: 'What does redundancy cost? One app server with a local cache, no balancing choices.',
+    mode: 'local',
+    redis: NONE,
+    appServers: 1,
+  }),
+  define({
+    name: 'global',
+    question:
+      'What does one shared Redis buy over local caches, and what does the network hop cost?',
+    mode: 'global',
+    redis: SINGLE,
+  }),
+  define({
+    name: 'global-cluster',
+    question: 'What do Redis Cluster (3 masters + 3 replicas) redirections and failover cost?',
+    mode: 'global-cluster',
+    redis: { kind: 'cluster', masters: 3, replicasPerMaster: 1 },
+  }),
+  define({
+    name: 'global-sharded',
+    question: 'Is client-side consistent hashing over 3 plain Redis servers as good as a cluster?',
+    mode: 'global-sharded',
+    redis: { kind: 'shards', count: 3 },
+  }),
+  define({
+    name: 'two-tier',
+    question: 'Does a RAM L1 over a Redis L2 with pub/sub invalidation get the best of both?',
+    mode: 'two-tier',
+    redis: SINGLE,
+  }),
+]);
+
+/** The names of the catalog topologies, in catalog order. */
+export function topologyNames(): string[] {
+  return CATALOG.map((t) => t.name);
+}
+
+/** The catalog topology called `name`; throws TOPOLOGY_UNKNOWN listing the valid names. */
+export function getTopology(name: string): Topology {
+  const found = CATALOG.find((t) => t.name === name);
+  if (!found) {
+    throw new LabError(
+      'TOPOLOGY_UNKNOWN',
+      `unknown topology '${name}'; valid names: ${topologyNames().join(', ')}`,
+      { details: { name, valid: topologyNames() } },
+    );
+  }
+  return structuredClone(found);
+}

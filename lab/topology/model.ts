@@ -1,0 +1,35 @@
+import type { CacheMode } from '../../services/app/src/config.ts';
+
+/** How nginx spreads requests over the app servers. */
+export type LoadBalancing = 'round-robin' | 'least-conn' | 'consistent-hash';
+
+/** Where the shared cache lives, if anywhere. */
+export type RedisLayout =
+  | { kind: 'none' }
+  | { kind: 'single' }
+  | { kind: 'cluster'; masters: number; replicasPerMaster: number }
+  | { kind: 'shards'; count: number };
+
+/** Cache parameters handed to every app server of a topology. */
+export interface CacheSettings {
+  mode: CacheMode;
+  ttlMs: number;
+  ttlJitter: number;
+  l1MaxEntries: number;
+  l1MaxBytes: number;
+  diskMaxEntries: number;
+  /** two-tier only: put L2 on a Redis Cluster instead of a single Redis. */
+  l2Cluster: boolean;
+}
+
+/** One topology: the single source of truth every driver and generated artifact derives from. */
+export interface Topology {
+  name: string;
+  /** The question this topology answers, in one line. */
+  question: string;
+  loadBalancing: LoadBalancing;
+  appServers: number;
+  cache: CacheSettings;
+  redis: RedisLayout;
+  postgres: { seedUsers: number; poolSizePerServer: number };
+}
