@@ -1,9 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { runSimulateCommand } from '../simulate/cli.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerLogsCommand } from './commands/logs.ts';
+import { registerPassthroughCommand } from './commands/passthrough.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { describeError, exitCodeOf } from './output.ts';
@@ -19,6 +21,11 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerLogsCommand(program);
   registerDownCommand(program);
+  registerPassthroughCommand(program, {
+    name: 'simulate',
+    description: 'simulate 1..64 servers: hit ratio per tier, DB reads, keys moved on resize',
+    run: (args) => runSimulateCommand(args),
+  });
   return program;
 }
 

@@ -1,0 +1,89 @@
+import type pg from 'pg';
+import { AppError } from '../errors.ts';
+import { toDatabaseError } from './db-errors.ts';
+import type { ProfilePatch } from './profile-patch.ts';
+import { applyProfilePatch } from './profile-update.ts';
+import { withTransaction } from './transaction.ts';
+
+/** The repository's operations, as metric label values (bounded). */
+export type ProfileQueryName = 'profile_aggregate' | 'profile_update' | 'ping';
+
+/**
+ * Timing hooks around each operation. `onQuery` is this module's shape; `query` is the one the app's
+ * metrics module (DbObserver) implements, accepted as is so `metrics.db` can be passed directly.
+ */
+export interface ProfileRepositoryObserver {
+  onQuery?(name: ProfileQueryName, seconds: number, ok: boolean): void;
+  query?(name: ProfileQueryName, result: 'ok' | 'error', seconds: number): void;
+}
+
+/** Reads and writes profiles; every failure is an AppError (DATABASE_UNAVAILABLE or INTERNAL) with `cause`. */
+export interface ProfileRepository {
+  /** The profile as the exact JSON bytes Postgres built, or undefined when no such member exists. */
+  loadProfileJson(id: number): Promise<Buffer | undefined>;
+  /** Applies the patch in one transaction, bumping `version`; undefined when no such member exists. */
+  updateProfile(id: number, patch: ProfilePatch): Promise<{ version: number } | undefined>;
+  /** Throws when the database cannot answer SELECT 1. */
+  ping(): Promise<void>;
+}
+
+/**
+ * The aggregate (services/postgres/schema/90-profile.sql) reads users + every user_* table in one query.
+ * ::text so the driver hands over the document as Postgres rendered it: no JSON parse or re-serialise.
+ */
+const AGGREGATE_SQL = 'SELECT cachelab_profile_json($1)::text AS doc';
+
+function assertId(id: number): void {
+  if (!Number.isSafeInteger(id) || id < 1) {
+    throw new AppError('INVALID_ID', `profile id must be a positive integer, got ${String(id)}`);
+  }
+}
+
+/** Runs one operation, reports its duration and outcome, and wraps any failure as an AppError. */
+async function timed<T>(
+  observer: ProfileRepositoryObserver,
+  name: ProfileQueryName,
+  operation: () => Promise<T>,
+): Promise<T> {
+  const started = performance.now();
+  let ok = false;
+  try {
+    const result = await operation();
+    ok = true;
+    return result;
+  } catch (error) {
+    throw toDatabaseError(error, name);
+  } finally {
+    const seconds = (performance.now() - started) / 1000;
+    observer.onQuery?.(name, seconds, ok);
+    observer.query?.(name, ok ? 'ok' : 'error', seconds);
+  }
+}
+
+/** Creates the repository over `pool`; `observer` receives the duration and outcome of each operation. */
+export function createProfileRepository(
+  pool: pg.Pool,
+  observer: ProfileRepositoryObserver = {},
+): ProfileRepository {
+  return {
+    async loadProfileJson(id) {
+      assertId(id);
+      return timed(observer, 'profile_aggregate', async () => {
+        // A named statement is parsed once per connection and then only bound and executed.
+        const query = { name: 'profile_aggregate', text: AGGREGATE_SQL, values: [id] };
+        const result = await pool.query<{ doc: string | null }>(query);
+        const doc = result.rows[0]?.doc;
+        return doc == null ? undefined : Buffer.from(doc, 'utf8');
+      });
+    },
+    async updateProfile(id, patch) {
+      assertId(id);
+      return timed(observer, 'profile_update', () =>
+        withTransaction(pool, (client) => applyProfilePatch(client, id, patch)),
+      );
+    },
+    async ping() {
+      await timed(observer, 'ping', () => pool.query('SELECT 1'));
+    },
+  };
+}
