@@ -29,7 +29,9 @@ function repositoryFor(url: string, poolSize = 8) {
   const env = { DATABASE_URL: url, DB_POOL_SIZE: String(poolSize), DB_CONNECT_TIMEOUT_MS: '1000' };
   const pool = createPool(loadConfig({ ...env, LOG_LEVEL: 'silent' }));
   pools.push(pool);
-  return createProfileRepository(pool, { onQuery: (name, _s, ok) => calls.push({ name, ok }) });
+  return createProfileRepository(pool, {
+    query: (name, result) => calls.push({ name, ok: result === 'ok' }),
+  });
 }
 
 async function sql<R extends pg.QueryResultRow>(url: string, text: string, values: unknown[] = []) {

@@ -8,14 +8,12 @@ import { withTransaction } from './transaction.ts';
 /** The repository's operations, as metric label values (bounded). */
 export type ProfileQueryName = 'profile_aggregate' | 'profile_update' | 'ping';
 
-/**
- * Timing hooks around each operation. `onQuery` is this module's shape; `query` is the one the app's
- * metrics module (DbObserver) implements, accepted as is so `metrics.db` can be passed directly.
- */
+/** Timing hook around each operation; the app's metrics module (DbObserver) implements it. */
 export interface ProfileRepositoryObserver {
-  onQuery?(name: ProfileQueryName, seconds: number, ok: boolean): void;
-  query?(name: ProfileQueryName, result: 'ok' | 'error', seconds: number): void;
+  query(name: ProfileQueryName, result: 'ok' | 'error', seconds: number): void;
 }
+
+const NO_OBSERVER: ProfileRepositoryObserver = { query() {} };
 
 /** Reads and writes profiles; every failure is an AppError (DATABASE_UNAVAILABLE or INTERNAL) with `cause`. */
 export interface ProfileRepository {
@@ -55,15 +53,14 @@ async function timed<T>(
     throw toDatabaseError(error, name);
   } finally {
     const seconds = (performance.now() - started) / 1000;
-    observer.onQuery?.(name, seconds, ok);
-    observer.query?.(name, ok ? 'ok' : 'error', seconds);
+    observer.query(name, ok ? 'ok' : 'error', seconds);
   }
 }
 
 /** Creates the repository over `pool`; `observer` receives the duration and outcome of each operation. */
 export function createProfileRepository(
   pool: pg.Pool,
-  observer: ProfileRepositoryObserver = {},
+  observer: ProfileRepositoryObserver = NO_OBSERVER,
 ): ProfileRepository {
   return {
     async loadProfileJson(id) {
