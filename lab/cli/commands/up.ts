@@ -1,11 +1,13 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { type DriverName, type LabConfig, loadLabConfig } from '../../config.ts';
 import { attach } from '../../driver/attach.ts';
 import { getDriver, hasDriver } from '../../driver/registry.ts';
 import { chooseDriver, dockerAnswers } from '../../driver/select-driver.ts';
 import { removeState, writeState } from '../../driver/state-file.ts';
-import type { Driver, LabState, RunningLab } from '../../driver/types.ts';
+import type { Driver, LabState, ObserveHook, RunningLab } from '../../driver/types.ts';
 import { LabError } from '../../errors.ts';
+import { createObserveHook } from '../../observe/observe-hook.ts';
 import { getTopology } from '../../topology/catalog.ts';
 import { driverOption, intOption } from '../options.ts';
 import { createProgressPrinter } from '../progress.ts';
@@ -74,15 +76,17 @@ async function pickDriver(flag: DriverName | undefined, config: LabConfig): Prom
   return driver;
 }
 
+/** Prometheus and the exporters, sharing one TSDB across runs so Prometheus can compare them. */
+function observeHook(config: LabConfig): ObserveHook {
+  return createObserveHook({
+    storageDir: join(config.labDir, 'prometheus'),
+    onStarted: (handle) => process.stderr.write(`prometheus: ${handle.prometheusUrl}\n`),
+  });
+}
+
 /** `cachelab up <topology>`: starts it, records it in the state file, and leaves it running. */
 export async function upAction(name: string, flags: UpFlags): Promise<void> {
   const topology = getTopology(name);
-  if (flags.observe) {
-    throw new LabError(
-      'USAGE',
-      '--observe is not available yet (the observability stack comes later)',
-    );
-  }
   const config = loadLabConfig();
   await checkNothingRunning(config);
   const driver = await pickDriver(flags.driver, config);
@@ -92,6 +96,7 @@ export async function upAction(name: string, flags: UpFlags): Promise<void> {
       .up(topology, {
         httpPort: flags.httpPort,
         seedUsers: flags.seedUsers,
+        observe: flags.observe ? observeHook(config) : undefined,
         signal,
         onProgress: progress.listener,
       })
@@ -119,6 +124,6 @@ export function registerUpCommand(program: Command): void {
       'nginx port on 127.0.0.1 (default LAB_HTTP_PORT or 8080)',
       intOption(1, 65_535),
     )
-    .option('--observe', 'also start Prometheus and exporters (not available yet)')
+    .option('--observe', 'also start Prometheus and the Redis/Postgres/nginx exporters')
     .action(upAction);
 }
