@@ -1,0 +1,88 @@
+import { isWorkloadName, WORKLOADS, type WorkloadName, type WorkloadSpec } from '../workload.ts';
+
+/** What a run reports while it goes, about once a second. */
+export interface RunProgress {
+  phase: 'warmup' | 'measure' | 'drain';
+  elapsedSec: number;
+  /** Counts so far, warm-up included. */
+  sent: number;
+  completed: number;
+  dropped: number;
+  failed: number;
+  inFlight: number;
+}
+
+/** Options of runLoad. */
+export interface RunLoadOptions {
+  /** Origin of the API, e.g. http://127.0.0.1:8080 */
+  baseUrl: string;
+  workload: WorkloadName | WorkloadSpec;
+  keyCount: number;
+  /** Offered arrival rate, requests per second, whatever the latency. */
+  rate: number;
+  durationSec: number;
+  warmupSec: number;
+  seed: number;
+  /** Headers and body timeout of each request. */
+  timeoutMs: number;
+  /** In-flight cap: a start that would exceed it is counted as dropped, not sent. */
+  maxInFlight: number;
+  /** Label recorded in the result. */
+  topology: string;
+  onProgress?: (progress: RunProgress) => void;
+  /**
+   * Keep-alive connections (default min(maxInFlight, 256)). Bursts would otherwise open one socket per
+   * request; beyond this many, requests wait for a socket and that wait counts as latency.
+   */
+  connections?: number;
+  /** Scheduling lag p99 above this marks the run invalid (default 20 ms). */
+  maxLagP99Ms?: number;
+  progressIntervalMs?: number;
+}
+
+/** Options with every default filled in and the workload resolved. */
+export interface ResolvedOptions extends Required<Omit<RunLoadOptions, 'onProgress' | 'workload'>> {
+  workload: WorkloadSpec;
+  onProgress: ((progress: RunProgress) => void) | undefined;
+}
+
+/** Default cap on keep-alive connections. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** Default scheduling-lag p99 limit of a valid run. */
+export const DEFAULT_MAX_LAG_P99_MS = 20;
+
+function positive(name: string, value: number, integer = false): void {
+  if (!(Number.isFinite(value) && value > 0) || (integer && !Number.isInteger(value))) {
+    throw new RangeError(
+      `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
+    );
+  }
+}
+
+/** Validates runLoad's options and fills in defaults; throws RangeError on a bad value. */
+export function resolveOptions(o: RunLoadOptions): ResolvedOptions {
+  const url = new URL(o.baseUrl);
+  if (url.protocol !== 'http:') throw new RangeError(`baseUrl must be http://, got ${o.baseUrl}`);
+  if (typeof o.workload === 'string' && !isWorkloadName(o.workload)) {
+    throw new RangeError(`unknown workload ${String(o.workload)}`);
+  }
+  positive('rate', o.rate);
+  positive('durationSec', o.durationSec);
+  positive('timeoutMs', o.timeoutMs);
+  positive('keyCount', o.keyCount, true);
+  positive('maxInFlight', o.maxInFlight, true);
+  if (!(o.warmupSec >= 0)) throw new RangeError(`warmupSec must be >= 0, got ${o.warmupSec}`);
+  if (!Number.isSafeInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
+  const connections = o.connections ?? Math.min(o.maxInFlight, DEFAULT_MAX_CONNECTIONS);
+  positive('connections', connections, true);
+  return {
+    ...o,
+    baseUrl: url.origin,
+    workload: typeof o.workload === 'string' ? WORKLOADS[o.workload] : o.workload,
+    connections,
+    maxLagP99Ms: o.maxLagP99Ms ?? DEFAULT_MAX_LAG_P99_MS,
+    progressIntervalMs: o.progressIntervalMs ?? 1000,
+    onProgress: o.onProgress,
+  };
+}
