@@ -12,6 +12,7 @@ export const LAB_ERROR_CODES = {
   INTERRUPTED: 130,
   STOP_FAILED: 5,
   CONFIG_INVALID: 2,
+  LOAD_FAILED: 6,
 } as const;
 
 /** A stable lab error code. */

@@ -6,7 +6,7 @@ set -euo pipefail
 core=(postgresql postgresql-contrib redis-server redis-tools nginx procps iproute2)
 observe=(prometheus prometheus-redis-exporter prometheus-postgres-exporter prometheus-nginx-exporter)
 browser=(chromium)
-docker=(docker.io mmdebstrap)
+docker=(docker.io docker-compose mmdebstrap)
 
 want=()
 for group in "${@:-core}"; do

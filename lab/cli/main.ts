@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { runSimulateCommand } from '../simulate/cli.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
+import { registerLoadCommand } from './commands/load.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { registerPassthroughCommand } from './commands/passthrough.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program);
   registerLogsCommand(program);
   registerDownCommand(program);
+  registerLoadCommand(program);
   registerPassthroughCommand(program, {
     name: 'simulate',
     description: 'simulate 1..64 servers: hit ratio per tier, DB reads, keys moved on resize',

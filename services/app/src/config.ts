@@ -47,6 +47,8 @@ const envSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  /** Password of every Redis node (requirepass); empty for none. */
+  REDIS_PASSWORD: z.string().max(512).optional(),
   REDIS_COMMAND_TIMEOUT_MS: int(1, 60_000).default(100),
   REDIS_CONNECT_TIMEOUT_MS: int(1, 60_000).default(500),
   CACHE_TTL_MS: int(1, 86_400_000).default(300_000),

@@ -29,6 +29,7 @@ export async function createCache(
   const timeouts: RedisTimeouts = {
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     connectTimeoutMs: config.REDIS_CONNECT_TIMEOUT_MS,
+    password: config.REDIS_PASSWORD,
   };
   const log = logger.child({ component: 'cache', mode: config.CACHE_MODE });
   switch (config.CACHE_MODE) {

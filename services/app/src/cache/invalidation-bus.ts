@@ -159,6 +159,7 @@ class Subscriber {
       autoResubscribe: false,
       lazyConnect: true,
       connectionName: 'cachelab-invalidation',
+      ...(this.#options.password ? { password: this.#options.password } : {}),
     };
   }
 

@@ -51,6 +51,7 @@ export function clusterOptions(
       commandTimeout: options.commandTimeoutMs,
       connectTimeout: options.connectTimeoutMs,
       maxRetriesPerRequest: 0,
+      ...(options.password ? { password: options.password } : {}),
     },
   };
 }

@@ -8,6 +8,8 @@ export interface RedisTimeouts {
   commandTimeoutMs: number;
   /** Upper bound of one TCP connect (REDIS_CONNECT_TIMEOUT_MS). */
   connectTimeoutMs: number;
+  /** Password of every node (REDIS_PASSWORD), when Redis requires one. */
+  password?: string | undefined;
 }
 
 /** Cap of the reconnect backoff: a restarted Redis is used again within about this long. */
@@ -31,13 +33,16 @@ export function failFastOptions(timeouts: RedisTimeouts): RedisOptions {
     maxRetriesPerRequest: 0,
     retryStrategy: reconnectDelay,
     lazyConnect: true,
+    ...(timeouts.password ? { password: timeouts.password } : {}),
   };
 }
 
-/** Parses `redis://host:port`, `host:port` or `host` into ioredis host/port options. */
-export function parseAddress(address: string): { host: string; port: number } {
+/** Parses `redis://[:password@]host:port`, `host:port` or `host` into ioredis options. */
+export function parseAddress(address: string): { host: string; port: number; password?: string } {
   const url = new URL(address.includes('://') ? address : `redis://${address}`);
-  return { host: url.hostname, port: url.port === '' ? 6379 : Number(url.port) };
+  const port = url.port === '' ? 6379 : Number(url.port);
+  const password = decodeURIComponent(url.password);
+  return password ? { host: url.hostname, port, password } : { host: url.hostname, port };
 }
 
 /** Reports connection-level errors (refused, reset) to the observer and the log. */

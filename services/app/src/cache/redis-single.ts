@@ -28,8 +28,12 @@ export type RedisCache = RedisBackedCache<Redis>;
  * (no offline queue, commandTimeout) while the client reconnects with capped backoff.
  */
 export async function createRedisCache(options: RedisCacheOptions): Promise<RedisCache> {
-  const { host, port } = parseAddress(options.url);
-  const client = new Redis({ ...failFastOptions(options), host, port });
+  const { host, port, password } = parseAddress(options.url);
+  const client = new Redis({
+    ...failFastOptions({ ...options, password: password ?? options.password }),
+    host,
+    port,
+  });
   const { observer, logger } = options;
   watchErrors(client, { observer, logger, label: options.url });
   if (!(await connectWithin(client, options.connectTimeoutMs, logger))) {

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { formatRunSummary } from '../../../loadtests/result-summary.ts';
+import type { RunResult } from '../../../loadtests/result-types.ts';
+import { runLoad } from '../../../loadtests/runner/run-load.ts';
+import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../../loadtests/workload.ts';
+import { loadLabConfig } from '../../config.ts';
+import { requireState } from '../../driver/state-file.ts';
+import type { LabState } from '../../driver/types.ts';
+import { LabError } from '../../errors.ts';
+import { findBinary, MissingBinaryError } from '../../native/binaries.ts';
+import { intOption } from '../options.ts';
+
+interface LoadFlags {
+  topology?: string;
+  workload: string;
+  rate: number;
+  duration: number;
+  warmup: number;
+  keys: number;
+  generator: 'auto' | 'k6' | 'node';
+}
+
+interface LoadPlan {
+  state: LabState;
+  workload: WorkloadName;
+  flags: LoadFlags;
+  resultPath: string;
+}
+
+/** k6 when it is installed, otherwise the Node runner (k6 cannot be installed everywhere). */
+function k6Binary(): string | undefined {
+  try {
+    return findBinary('k6', ['k6']);
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return undefined;
+    throw error;
+  }
+}
+
+function serverIds(state: LabState): string {
+  return state.services
+    .filter((s) => s.role === 'app')
+    .map((s) => s.name)
+    .join(',');
+}
+
+async function runK6(k6: string, plan: LoadPlan): Promise<void> {
+  const { state, flags } = plan;
+  const env: Record<string, string> = {
+    BASE_URL: state.httpUrl,
+    WORKLOAD: plan.workload,
+    RATE: String(flags.rate),
+    DURATION: String(flags.duration),
+    WARMUP: String(flags.warmup),
+    KEYS: String(flags.keys),
+    TOPOLOGY: state.topology,
+    TESTID: `${state.topology}-${plan.workload}-${Date.now()}`,
+    RESULT_PATH: plan.resultPath,
+    SERVER_IDS: serverIds(state),
+  };
+  const args = ['run', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  const child = spawn(k6, [...args, 'loadtests/k6/profile-load.ts'], { stdio: 'inherit' });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  // exit code 99 is k6's "thresholds crossed": the run happened and its result file says how it went
+  if (code !== 0 && code !== 99) throw new LabError('LOAD_FAILED', `k6 exited with code ${code}`);
+}
+
+async function runNode(plan: LoadPlan): Promise<void> {
+  const { state, flags } = plan;
+  const result: RunResult = await runLoad({
+    baseUrl: state.httpUrl,
+    workload: plan.workload,
+    keyCount: flags.keys,
+    rate: flags.rate,
+    durationSec: flags.duration,
+    warmupSec: flags.warmup,
+    seed: 1,
+    timeoutMs: 2_000,
+    maxInFlight: 512,
+    topology: state.topology,
+    onProgress: (p) => process.stderr.write(`\r[${p.phase}] ${p.elapsedSec.toFixed(0)} s `),
+  });
+  process.stderr.write('\n');
+  await writeFile(plan.resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(formatRunSummary(result));
+}
+
+async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
+  if (!isWorkloadName(flags.workload)) {
+    throw new LabError(
+      'USAGE',
+      `unknown workload '${flags.workload}' (${WORKLOAD_NAMES.join(', ')})`,
+    );
+  }
+  const config = loadLabConfig();
+  const state = await requireState(config.stateFile);
+  if (flags.topology && flags.topology !== state.topology) {
+    throw new LabError(
+      'USAGE',
+      `${state.topology} is running, not ${flags.topology}: run \`make up TOPOLOGY=${flags.topology}\` first`,
+    );
+  }
+  const dir = join(config.labDir, 'load');
+  await mkdir(dir, { recursive: true });
+  const resultPath = resolve(dir, `${state.topology}-${flags.workload}-${Date.now()}.json`);
+  return { state, workload: flags.workload, flags, resultPath };
+}
+
+/** `cachelab load`: puts the workload on the running topology with k6 or the Node runner. */
+export async function loadAction(flags: LoadFlags): Promise<void> {
+  const plan = await planLoad(flags);
+  const k6 = flags.generator === 'node' ? undefined : k6Binary();
+  if (flags.generator === 'k6' && !k6) {
+    throw new LabError(
+      'USAGE',
+      'k6 is not installed (https://grafana.com/docs/k6/): use --generator node',
+    );
+  }
+  const which = k6 ? `k6 (${k6})` : 'the Node runner (k6 is not installed)';
+  process.stderr.write(`cachelab: loading ${plan.state.topology} with ${which}\n`);
+  if (k6) await runK6(k6, plan);
+  else await runNode(plan);
+  process.stderr.write(`result: ${plan.resultPath}\n`);
+}
+
+/** Registers `cachelab load [--topology] [--workload] [--rate] [--duration] [--warmup] [--keys]`. */
+export function registerLoadCommand(program: Command): void {
+  program
+    .command('load')
+    .description('load the running topology (k6 when installed, else the Node runner)')
+    .option('--topology <name>', 'expected running topology (checked)')
+    .option('--workload <name>', WORKLOAD_NAMES.join(' | '), 'read-heavy')
+    .option('--rate <rps>', 'offered arrival rate', intOption(1, 1_000_000), 300)
+    .option('--duration <s>', 'measured window in seconds', intOption(1, 86_400), 30)
+    .option('--warmup <s>', 'warm-up before the window', intOption(0, 3_600), 5)
+    .option(
+      '--keys <n>',
+      'profile ids 1..n (at most the seeded users)',
+      intOption(1, 100_000_000),
+      10_000,
+    )
+    .option('--generator <name>', 'auto | k6 | node', 'auto')
+    .action(loadAction);
+}
