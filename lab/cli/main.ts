@@ -1,6 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { runCompareCommand, runDemoCommand } from '../compare/commands.ts';
+import { runDiffCommand } from '../compare/diff-command.ts';
 import { runSimulateCommand } from '../simulate/cli.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
@@ -23,6 +25,21 @@ export function buildProgram(): Command {
   registerLogsCommand(program);
   registerDownCommand(program);
   registerLoadCommand(program);
+  registerPassthroughCommand(program, {
+    name: 'compare',
+    description: 'bring each topology up, load it, scrape it, and write results.json + report.html',
+    run: (args) => runCompareCommand(args),
+  });
+  registerPassthroughCommand(program, {
+    name: 'demo',
+    description: 'quick comparison of the whole catalog (read-heavy); prints the report path',
+    run: (args) => runDemoCommand(args),
+  });
+  registerPassthroughCommand(program, {
+    name: 'diff',
+    description: 'what changed between two comparison runs: cachelab diff <run-a> <run-b>',
+    run: (args) => runDiffCommand(args),
+  });
   registerPassthroughCommand(program, {
     name: 'simulate',
     description: 'simulate 1..64 servers: hit ratio per tier, DB reads, keys moved on resize',

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { loadLabConfig } from '../config.ts';
+import type { NativeLab } from '../driver/native-driver.ts';
+import {
+  type ComparisonResults,
+  type MeasuredTopology,
+  measuredOf,
+  type TopologyOutcome,
+} from '../report/results-types.ts';
+import { type WrittenReport, writeReport } from '../report/write-report.ts';
+import { machineInfo } from '../scrape/environment.ts';
+import { getTopology } from '../topology/catalog.ts';
+import { CompareError } from './compare-error.ts';
+import { type ComparePrinter, createComparePrinter } from './progress.ts';
+import { makeRunFolder, newRunId, pointLatest, writeResults } from './results-store.ts';
+import { defaultRunRoot, runTopology } from './run-topology.ts';
+import type { CompareSettings } from './settings.ts';
+import { calibrationFor, simulationFor } from './simulation.ts';
+import { VersionCollector } from './versions.ts';
+
+/** Options of runCompare besides the settings. */
+export interface CompareOptions {
+  settings: CompareSettings;
+  /** Parent of the per-topology run folders (default `.lab/compare`); removed after clean runs. */
+  runRoot?: string;
+  printer?: ComparePrinter;
+  /** Stops after the current topology (which is still taken down). */
+  signal?: AbortSignal;
+  /** Called with each running lab after its measured window (tests look at the live servers). */
+  afterMeasure?: (topology: string, lab: NativeLab) => Promise<void>;
+  now?: () => Date;
+}
+
+/** What a comparison produced. */
+export interface CompareOutput {
+  results: ComparisonResults;
+  dir: string;
+  resultsPath: string;
+  report: WrittenReport;
+  latestLink: string;
+}
+
+async function runAll(o: CompareOptions, printer: ComparePrinter, versions: VersionCollector) {
+  const s = o.settings;
+  const runRoot = o.runRoot ?? defaultRunRoot(loadLabConfig().labDir);
+  const outcomes: TopologyOutcome[] = [];
+  const hook = o.afterMeasure;
+  for (const [index, name] of s.topologies.entries()) {
+    if (o.signal?.aborted)
+      throw new CompareError('INTERRUPTED', 'interrupted; stopped between topologies');
+    printer.topologyStart(index, s.topologies.length, name);
+    const outcome = await runTopology(getTopology(name), s, {
+      runRoot,
+      signal: o.signal,
+      onPhase: (phase) => printer.phase(phase),
+      onUpProgress: (e) => printer.upStep(e),
+      onLoadProgress: (p) => printer.load(p, s.warmupSec + s.durationSec),
+      onUp: (lab) => versions.collect(lab),
+      afterMeasure: hook ? (lab) => hook(name, lab) : undefined,
+    });
+    printer.topologyDone(outcome);
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
+function parametersOf(s: CompareSettings): ComparisonResults['parameters'] {
+  return {
+    workload: s.workload,
+    quick: s.quick,
+    rate: s.rate,
+    warmupSec: s.warmupSec,
+    durationSec: s.durationSec,
+    seedUsers: s.seedUsers,
+    keyCount: s.keyCount,
+    seed: s.seed,
+    timeoutMs: s.timeoutMs,
+    maxInFlight: s.maxInFlight,
+    maxLagP99Ms: s.maxLagP99Ms,
+    topologies: s.topologies,
+    driver: 'native',
+  };
+}
+
+type Assembled = Omit<
+  ComparisonResults,
+  'schemaVersion' | 'kind' | 'runId' | 'createdAt' | 'elapsedSec'
+>;
+
+async function assemble(
+  o: CompareOptions,
+  outcomes: TopologyOutcome[],
+  versions: VersionCollector,
+  printer: ComparePrinter,
+): Promise<Assembled> {
+  const s = o.settings;
+  const measured = outcomes.filter((t): t is MeasuredTopology => t.status === 'ok');
+  const l1Entries = getTopology('local').cache.l1MaxEntries;
+  const simulation = measured.length > 0 ? await simulationFor(s) : undefined;
+  if (simulation?.note)
+    printer.line(`simulation: ${simulation.note}; computed a reduced one instead`);
+  return {
+    finishedAt: (o.now ?? (() => new Date()))().toISOString(),
+    parameters: parametersOf(s),
+    machine: machineInfo(),
+    versions: await versions.result(),
+    topologies: outcomes,
+    calibration: calibrationFor(s, measured, l1Entries),
+    simulation: simulation?.figures ?? null,
+  };
+}
+
+/**
+ * Runs the comparison: each topology up, warmed, loaded and scraped, then down; writes
+ * results/<run-id>/results.json, report.md and report.html, and points results/latest at it.
+ * Throws NOTHING_MEASURED (after writing everything) when no topology could be measured.
+ */
+export async function runCompare(o: CompareOptions): Promise<CompareOutput> {
+  const started = performance.now();
+  const createdAt = (o.now ?? (() => new Date()))();
+  const printer = o.printer ?? createComparePrinter();
+  const versions = new VersionCollector((text) => printer.line(text));
+  let outcomes: TopologyOutcome[];
+  try {
+    outcomes = await runAll(o, printer, versions);
+  } finally {
+    printer.finish();
+  }
+  const assembled = await assemble(o, outcomes, versions, printer);
+  const out = await publish(o.settings, {
+    schemaVersion: 1,
+    kind: 'cachelab-compare',
+    runId: newRunId(createdAt, o.settings.workload),
+    createdAt: createdAt.toISOString(),
+    elapsedSec: (performance.now() - started) / 1000,
+    ...assembled,
+  });
+  if (measuredOf(out.results).length === 0) {
+    const where = out.report.markdownPath;
+    throw new CompareError('NOTHING_MEASURED', `no topology could be measured; see ${where}`);
+  }
+  return out;
+}
+
+/** Writes results.json and the reports into a new run folder and points `latest` at it. */
+async function publish(s: CompareSettings, draft: ComparisonResults): Promise<CompareOutput> {
+  const folder = await makeRunFolder(s.resultsDir, draft.runId);
+  const written = await writeResults(folder.dir, { ...draft, runId: folder.runId });
+  const ladderPath = join(s.resultsDir, 'bench', 'latency-ladder.json');
+  const report = await writeReport(folder.dir, written.results, { ladderPath });
+  const latestLink = await pointLatest(s.resultsDir, folder.runId);
+  return {
+    results: written.results,
+    dir: folder.dir,
+    resultsPath: written.path,
+    report,
+    latestLink,
+  };
+}

@@ -1,0 +1,173 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { WorkloadName, WorkloadSpec } from '../../loadtests/workload.ts';
+import type {
+  CalibrationFigures,
+  MeasuredTopology,
+  SimulationFigures,
+} from '../report/results-types.ts';
+import { simulationSchema } from '../report/simulation-schema.ts';
+import { compareWithMeasured } from '../simulate/calibrate.ts';
+import { type ResizeResult, simulateResize } from '../simulate/resize.ts';
+import {
+  type ScaleResult,
+  type SimTopology,
+  scaleRowAt,
+  simulateScale,
+} from '../simulate/scale.ts';
+import type { CompareSettings } from './settings.ts';
+
+/** Catalog topologies and the simulated layout each corresponds to (local-single runs 1 server). */
+export const SIMULATED_AS: Readonly<Record<string, SimTopology>> = {
+  local: 'local-round-robin',
+  'local-disk': 'local-round-robin',
+  'local-hash': 'local-consistent-hash',
+  global: 'global',
+  'global-cluster': 'global',
+  'global-sharded': 'global',
+  'two-tier': 'two-tier',
+};
+
+/** Servers of the calibration row: the catalog's multi-server topologies run 3. */
+export const CALIBRATION_SERVERS = 3;
+
+const workloadName = (w: WorkloadName | WorkloadSpec): string =>
+  typeof w === 'string' ? w : w.name;
+
+/**
+ * Replays the measured run's request counts through the simulator at 3 servers and compares the
+ * hit ratios per tier (null when no measured topology has a simulated counterpart).
+ */
+export function calibrationFor(
+  s: CompareSettings,
+  measured: readonly MeasuredTopology[],
+  cacheEntries: number,
+): CalibrationFigures | null {
+  const comparable = measured.filter(
+    (m) => m.appServerCount === CALIBRATION_SERVERS && SIMULATED_AS[m.topology] !== undefined,
+  );
+  if (comparable.length === 0) return null;
+  const settings = {
+    workload: s.workload,
+    keyCount: s.keyCount,
+    warmupRequests: Math.round(s.warmupSec * s.rate),
+    measuredRequests: Math.round(s.durationSec * s.rate),
+    cacheEntries,
+    // Redis holds every seeded profile within its memory cap at these sizes.
+    globalEntries: s.keyCount,
+    seed: s.seed,
+  };
+  const row = scaleRowAt(simulateScale({ ...settings, servers: [CALIBRATION_SERVERS] }), 3);
+  if (!row) return null;
+  const calibration = compareWithMeasured(
+    row,
+    comparable.map((m) => ({
+      topology: m.topology,
+      simulatedAs: SIMULATED_AS[m.topology],
+      hitRatio: m.hitRatio,
+    })),
+  );
+  return { ...calibration, toleranceKind: 'absolute', settings };
+}
+
+function scaleRows(scale: ScaleResult): SimulationFigures['scale'] {
+  return scale.rows.map((row) => ({
+    servers: row.servers,
+    topologies: Object.fromEntries(
+      Object.entries(row.topologies).map(([name, f]) => [
+        name,
+        { hitRatio: f.hitRatio, dbReadsPerRequest: f.dbReadsPerRequest },
+      ]),
+    ) as SimulationFigures['scale'][number]['topologies'],
+  }));
+}
+
+function figuresOf(source: string, scale: ScaleResult, resize: ResizeResult): SimulationFigures {
+  const {
+    workload,
+    keyCount,
+    warmupRequests,
+    measuredRequests,
+    cacheEntries,
+    globalEntries,
+    seed,
+  } = scale.settings;
+  return {
+    source,
+    settings: {
+      workload: workloadName(workload),
+      keyCount,
+      warmupRequests,
+      measuredRequests,
+      cacheEntries,
+      globalEntries,
+      seed,
+    },
+    scale: scaleRows(scale),
+    resize: resize.changes.map((c) => ({
+      scheme: c.scheme,
+      from: c.from,
+      to: c.to,
+      movedKeyShare: c.movedKeyShare,
+      expectedMovedShare: c.expectedMovedShare,
+      hitRatioBefore: c.hitRatioBefore,
+      dip: c.dip,
+    })),
+  };
+}
+
+/** What readSimulateFile found: figures, nothing, or why the file could not be used. */
+type SimulateFile = { figures: SimulationFigures } | { figures: undefined; problem?: string };
+
+/** Reads `cachelab simulate`'s latest.json (absent: no figures, no problem). */
+async function readSimulateFile(path: string): Promise<SimulateFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { figures: undefined };
+    return { figures: undefined, problem: `could not read ${path}: ${String(error)}` };
+  }
+  try {
+    const report = JSON.parse(text) as {
+      kind?: string;
+      scale?: ScaleResult;
+      resize?: ResizeResult;
+    };
+    if (report.kind !== 'cachelab-simulate' || !report.scale || !report.resize) {
+      return { figures: undefined, problem: `${path} is not a cachelab simulate report` };
+    }
+    return { figures: simulationSchema.parse(figuresOf(path, report.scale, report.resize)) };
+  } catch (error) {
+    return { figures: undefined, problem: `${path} is not usable: ${String(error)}` };
+  }
+}
+
+/** A smaller scale + resize simulation (a few seconds) for when no `cachelab simulate` file exists. */
+export function computeSimulation(workload: WorkloadName): SimulationFigures {
+  const common = { workload, keyCount: 50_000, warmupRequests: 100_000, seed: 42 };
+  const scale = simulateScale({ ...common, measuredRequests: 100_000 });
+  const resize = simulateResize({ ...common, windowRequests: 5_000 });
+  const source = 'computed by cachelab compare (reduced: 50,000 keys, 100,000 requests)';
+  return figuresOf(source, scale, resize);
+}
+
+/** The simulation figures and, when a simulate file was ignored, why. */
+export interface SimulationChoice {
+  figures: SimulationFigures;
+  note: string | undefined;
+}
+
+/**
+ * The scale and resize figures for the report: `<resultsDir>/simulate/latest.json` when `cachelab
+ * simulate` wrote one for the same workload, otherwise a reduced simulation computed here.
+ */
+export async function simulationFor(s: CompareSettings): Promise<SimulationChoice> {
+  const file = await readSimulateFile(join(s.resultsDir, 'simulate', 'latest.json'));
+  if (file.figures && file.figures.settings.workload === s.workload) {
+    return { figures: file.figures, note: undefined };
+  }
+  const note =
+    file.figures === undefined ? file.problem : `${file.figures.source} simulates another workload`;
+  return { figures: computeSimulation(s.workload), note };
+}

@@ -1,0 +1,39 @@
+import type { MeasuredTopology } from './results-types.ts';
+
+/** One series of a chart; null is a gap (the topology has no such figure). */
+export interface ChartDataset {
+  label: string;
+  data: (number | null)[];
+}
+
+/** A chart as plain data: rendered by Chart.js in report.html and as a table in report.md. */
+export interface ChartSpec {
+  id: string;
+  title: string;
+  kind: 'bar' | 'line';
+  labels: string[];
+  datasets: ChartDataset[];
+  yTitle: string;
+  xTitle?: string;
+  yScale: 'linear' | 'logarithmic';
+  /** How values are shown: ratios as percentages, durations in ms, anything else as numbers. */
+  format: 'number' | 'percent' | 'ms';
+  stacked: boolean;
+  /** A sentence or two computed from the data shown. */
+  verdict: string;
+}
+
+/** Marks a topology whose run was invalid (the load generator could not keep up). */
+export const INVALID_MARK = '†';
+
+/** The label of a measured topology on a chart: its name, † when the run was invalid. */
+export function labelOf(t: MeasuredTopology): string {
+  return t.valid ? t.topology : `${t.topology}${INVALID_MARK}`;
+}
+
+/** A footnote for charts that show invalid runs (empty when every run is valid). */
+export function invalidCaveat(shown: readonly MeasuredTopology[]): string {
+  const invalid = shown.filter((t) => !t.valid).map((t) => t.topology);
+  if (invalid.length === 0) return '';
+  return ` ${INVALID_MARK} ${invalid.join(', ')}: the load generator could not keep up (invalid run), so these figures are indicative only.`;
+}

@@ -1,0 +1,121 @@
+import type { ChartSpec } from './chart-spec.ts';
+import { buildCharts } from './charts.ts';
+import { bytes, millis, number } from './format.ts';
+import type { LadderRow } from './ladder.ts';
+import { type ComparisonResults, failedOf, measuredOf } from './results-types.ts';
+import {
+  calibrationTable,
+  databaseTable,
+  serversTable,
+  summaryTable,
+  type Table,
+} from './tables.ts';
+import { calibrationVerdict } from './verdicts-extra.ts';
+
+/** A titled table with an optional sentence above it. */
+export interface ReportTable {
+  id: string;
+  title: string;
+  text?: string;
+  table: Table;
+}
+
+/** Everything report.md and report.html show, computed once from results.json. */
+export interface ReportModel {
+  title: string;
+  /** Key/value facts about the run: parameters, machine, versions. */
+  facts: [string, string][];
+  /** Sentences the reader must see first: failed topologies, invalid runs, missing inputs. */
+  notes: string[];
+  summary: Table;
+  charts: ChartSpec[];
+  tables: ReportTable[];
+}
+
+/** Extra inputs of the report besides results.json. */
+export interface ReportInputs {
+  /** Rows of results/bench/latency-ladder.json, when `make bench` wrote it. */
+  ladder?: LadderRow[];
+  /** Why the ladder is missing or unusable (shown as a note). */
+  ladderNote?: string;
+}
+
+function factsOf(r: ComparisonResults): [string, string][] {
+  const p = r.parameters;
+  const v = r.versions;
+  return [
+    ['run', `${r.runId} (${r.createdAt}, ${number(r.elapsedSec, 0)} s)`],
+    [
+      'workload',
+      `${p.workload}, ${number(p.rate)} req/s offered, warm-up ${p.warmupSec} s, measured ${p.durationSec} s`,
+    ],
+    ['data', `${number(p.seedUsers)} users seeded; keys 1..${number(p.keyCount)}; seed ${p.seed}`],
+    ['mode', p.quick ? 'quick' : 'full length'],
+    [
+      'validity',
+      `a run is invalid when the generator drops >1%, starts <95% of the offered rate, or its scheduling lag p99 exceeds ${millis(p.maxLagP99Ms)}`,
+    ],
+    [
+      'machine',
+      `${r.machine.cpuModel}, ${r.machine.cores} cores, ${bytes(r.machine.memoryBytes)}, ${r.machine.platform} ${r.machine.osRelease}`,
+    ],
+    [
+      'versions',
+      `Node ${v.node}, Postgres ${v.postgres ?? 'n/a'}, Redis ${v.redis ?? 'n/a'}, nginx ${v.nginx ?? 'n/a'}`,
+    ],
+  ];
+}
+
+function notesOf(r: ComparisonResults, inputs: ReportInputs): string[] {
+  const notes = failedOf(r).map(
+    (t) => `${t.topology} was not measured: ${t.phase} failed: ${t.error}`,
+  );
+  for (const t of measuredOf(r)) {
+    if (!t.valid) notes.push(`${t.topology}: invalid run (${t.invalidReasons.join('; ')}).`);
+    for (const w of t.warnings) notes.push(`${t.topology}: ${w}`);
+  }
+  if (inputs.ladderNote) notes.push(inputs.ladderNote);
+  if (r.simulation) notes.push(`Simulation figures: ${r.simulation.source}.`);
+  return notes;
+}
+
+function calibrationSection(c: NonNullable<ComparisonResults['calibration']>): ReportTable {
+  const st = c.settings;
+  const replay =
+    `The simulator replayed ${number(st.warmupRequests)} warm-up and ${number(st.measuredRequests)} ` +
+    `measured requests over ${number(st.keyCount)} keys (L1 ${number(st.cacheEntries)} entries per ` +
+    `server), like the measured run; tolerance ±${(c.tolerance * 100).toFixed(0)} points (absolute) per tier.`;
+  return {
+    id: 'calibration',
+    title: `Calibration: simulation vs measurement at N=${c.servers}`,
+    text: `${calibrationVerdict(c)} ${replay}`,
+    table: calibrationTable(c),
+  };
+}
+
+function tablesOf(r: ComparisonResults): ReportTable[] {
+  const measured = measuredOf(r);
+  const tables: ReportTable[] = [
+    { id: 'servers', title: 'Requests per app server', table: serversTable(measured) },
+    {
+      id: 'database',
+      title: 'Database: the apps’ count vs pg_stat_statements',
+      text: 'DB queries per request divide the apps’ profile_aggregate count by the profile requests they answered between the scrapes; pg_stat_statements counts the same statements on the Postgres side.',
+      table: databaseTable(measured),
+    },
+  ];
+  if (r.calibration) tables.push(calibrationSection(r.calibration));
+  return tables;
+}
+
+/** Builds the report's content from a comparison's results (and the latency ladder when present). */
+export function buildReportModel(r: ComparisonResults, inputs: ReportInputs = {}): ReportModel {
+  return {
+    title: `cachelab comparison — ${r.parameters.workload}, ${measuredOf(r).length} of ${r.topologies.length} topologies measured`,
+    facts: factsOf(r),
+    notes: notesOf(r, inputs),
+    summary: summaryTable(r),
+    charts: buildCharts(r, inputs.ladder),
+    tables: tablesOf(r),
+  };
+}

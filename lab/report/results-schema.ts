@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { CACHE_RESULT_LABELS } from '../../loadtests/result-types.ts';
+import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
+
+const count = z.number().int().nonnegative();
+const nonNegative = z.number().nonnegative();
+const ratio = z.number().min(0).max(1);
+
+const latencySchema = z.strictObject({
+  count,
+  mean: nonNegative,
+  p50: nonNegative,
+  p90: nonNegative,
+  p95: nonNegative,
+  p99: nonNegative,
+  p999: nonNegative,
+  max: nonNegative,
+});
+
+const cacheLabel = z.enum(CACHE_RESULT_LABELS);
+
+/** Hit ratio per tier; null where the topology has no such tier. l2 is conditional on an L1 miss. */
+export const tierHitRatioSchema = z.strictObject({
+  overall: ratio.nullable(),
+  l1: ratio.nullable(),
+  l2: ratio.nullable(),
+});
+
+const appServerSchema = z.strictObject({
+  server: z.string().min(1),
+  /** Responses with this X-Served-By in the measured window (client side). */
+  requests: count,
+  /** Profile requests the server counted between the scrapes (server side). */
+  serverRequests: count,
+  l1Entries: count,
+  evictions: count,
+  invalidationsSent: count,
+  invalidationsReceived: count,
+  cacheErrors: count,
+});
+
+const redisNodeSchema = z.strictObject({
+  node: z.string().regex(/^redis-\d+$/),
+  role: z.enum(['master', 'replica']),
+  ops: count,
+  opsPerSec: nonNegative,
+  keyspaceHits: count,
+  keyspaceMisses: count,
+  keys: count,
+  commands: z.record(z.string(), count),
+});
+
+const databaseSchema = z.strictObject({
+  /** profile_aggregate queries counted by the apps between the scrapes. */
+  aggregateQueries: count,
+  updateQueries: count,
+  /** Profile requests counted by the apps between the scrapes (the denominator). */
+  serverRequests: count,
+  /** pg_stat_statements calls of the aggregate between the scrapes (null: extension missing). */
+  statementsCalls: count.nullable(),
+  statementsMeanMs: nonNegative.nullable(),
+  /** Whether the apps' count and pg_stat_statements agree within 2% (+2 calls). */
+  crossCheck: z.enum(['agree', 'disagree', 'unavailable']),
+  xactCommit: count,
+  tupReturned: count,
+  blksHit: count,
+  blksRead: count,
+});
+
+const timingsSchema = z.strictObject({
+  upSec: nonNegative,
+  loadSec: nonNegative,
+  downSec: nonNegative,
+  totalSec: nonNegative,
+});
+
+const topologyInfo = {
+  topology: z.string().min(1),
+  question: z.string(),
+  appServerCount: z.number().int().positive(),
+  cacheMode: z.string().min(1),
+  redisLayout: z.string(),
+  loadBalancing: z.string().min(1),
+};
+
+/** A topology that was brought up and measured. */
+export const measuredTopologySchema = z.strictObject({
+  ...topologyInfo,
+  status: z.literal('ok'),
+  workload: z.string().min(1),
+  offeredRps: z.number().positive(),
+  achievedRps: nonNegative,
+  throughputRps: nonNegative,
+  valid: z.boolean(),
+  invalidReasons: z.array(z.string()),
+  requests: z.strictObject({
+    scheduled: count,
+    sent: count,
+    dropped: count,
+    completed: count,
+    reads: count,
+    writes: count,
+  }),
+  errors: z.strictObject({
+    timeout: count,
+    connection: count,
+    http4xx: count,
+    http5xx: count,
+    other: count,
+  }),
+  errorRate: ratio,
+  latencyMs: latencySchema,
+  latencyMsByCacheResult: z.partialRecord(cacheLabel, latencySchema),
+  cacheResults: z.partialRecord(cacheLabel, count),
+  hitRatio: tierHitRatioSchema,
+  /** The same ratios from the apps' cache operation counters (server side). */
+  hitRatioServerSide: tierHitRatioSchema,
+  dbQueriesPerRequest: nonNegative,
+  database: databaseSchema,
+  redisOpsPerNode: z.array(redisNodeSchema),
+  staleReads: count,
+  staleReadRate: ratio,
+  maxStaleWindowMs: nonNegative,
+  appServers: z.array(appServerSchema),
+  schedulingLagMs: z
+    .strictObject({ p50: nonNegative, p99: nonNegative, max: nonNegative })
+    .nullable(),
+  /** Seconds between the scrapes around the measured window. */
+  serverWindowSec: nonNegative,
+  warnings: z.array(z.string()),
+  timings: timingsSchema,
+});
+
+/** A topology that could not be measured. */
+export const failedTopologySchema = z.strictObject({
+  ...topologyInfo,
+  status: z.literal('failed'),
+  phase: z.enum(['up', 'load', 'scrape', 'down']),
+  error: z.string(),
+  timings: timingsSchema,
+});
+
+/** One topology of a comparison. */
+export const topologyOutcomeSchema = z.discriminatedUnion('status', [
+  measuredTopologySchema,
+  failedTopologySchema,
+]);
+
+/** results.json of `cachelab compare`. */
+export const comparisonResultsSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('cachelab-compare'),
+  runId: z.string().regex(/^[\w.-]+$/),
+  createdAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime(),
+  elapsedSec: nonNegative,
+  parameters: z.strictObject({
+    workload: z.string().min(1),
+    quick: z.boolean(),
+    rate: z.number().positive(),
+    warmupSec: nonNegative,
+    durationSec: z.number().positive(),
+    seedUsers: z.number().int().positive(),
+    keyCount: z.number().int().positive(),
+    seed: z.number().int(),
+    timeoutMs: z.number().positive(),
+    maxInFlight: z.number().int().positive(),
+    maxLagP99Ms: z.number().positive(),
+    topologies: z.array(z.string().min(1)).min(1),
+    driver: z.literal('native'),
+  }),
+  machine: z.strictObject({
+    cpuModel: z.string(),
+    cores: z.number().int().positive(),
+    memoryBytes: z.number().int().positive(),
+    platform: z.string(),
+    osRelease: z.string(),
+    arch: z.string(),
+  }),
+  versions: z.strictObject({
+    node: z.string().min(1),
+    postgres: z.string().nullable(),
+    redis: z.string().nullable(),
+    nginx: z.string().nullable(),
+  }),
+  topologies: z.array(topologyOutcomeSchema),
+  calibration: calibrationSchema.nullable(),
+  simulation: simulationSchema.nullable(),
+});

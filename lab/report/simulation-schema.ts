@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { SIM_TOPOLOGIES } from '../simulate/scale.ts';
+
+const ratio = z.number().min(0).max(1);
+const delta = z.number().min(-1).max(1);
+const simTopology = z.enum(SIM_TOPOLOGIES);
+
+const simRatio = z.strictObject({ l1: ratio.nullable(), l2: ratio.nullable(), overall: ratio });
+
+/** Settings a simulation ran with (the workload by name). */
+export const simulationSettingsSchema = z.strictObject({
+  workload: z.string().min(1),
+  keyCount: z.number().int().positive(),
+  warmupRequests: z.number().int().nonnegative(),
+  measuredRequests: z.number().int().positive(),
+  cacheEntries: z.number().int().positive(),
+  globalEntries: z.number().int().positive(),
+  seed: z.number().int(),
+});
+
+/** The calibration check: simulated vs measured hit ratio per topology at the measured server count. */
+export const calibrationSchema = z.strictObject({
+  servers: z.number().int().positive(),
+  tolerance: ratio,
+  toleranceKind: z.literal('absolute'),
+  settings: simulationSettingsSchema,
+  entries: z.array(
+    z.strictObject({
+      topology: z.string().min(1),
+      simulatedAs: simTopology.nullable(),
+      simulated: simRatio.nullable(),
+      measured: z.strictObject({
+        overall: ratio.nullable(),
+        l1: ratio.nullable(),
+        l2: ratio.nullable(),
+      }),
+      delta: z
+        .strictObject({ overall: delta.nullable(), l1: delta.nullable(), l2: delta.nullable() })
+        .nullable(),
+      withinTolerance: z.boolean(),
+    }),
+  ),
+});
+
+/** Scale (hit ratio vs server count) and resize (keys moved, hit-ratio dip) simulations. */
+export const simulationSchema = z.strictObject({
+  /** Where the figures come from: a `cachelab simulate` file, or computed by the comparison. */
+  source: z.string().min(1),
+  settings: simulationSettingsSchema,
+  scale: z.array(
+    z.strictObject({
+      servers: z.number().int().positive(),
+      topologies: z.record(
+        simTopology,
+        z.strictObject({ hitRatio: simRatio, dbReadsPerRequest: z.number().nonnegative() }),
+      ),
+    }),
+  ),
+  resize: z.array(
+    z.strictObject({
+      scheme: z.string().min(1),
+      from: z.number().int().positive(),
+      to: z.number().int().positive(),
+      movedKeyShare: ratio,
+      expectedMovedShare: ratio,
+      hitRatioBefore: ratio,
+      dip: delta,
+    }),
+  ),
+});

@@ -1,0 +1,123 @@
+import { millis, NA, number, percent } from './format.ts';
+import type {
+  CalibrationFigures,
+  ComparisonResults,
+  FailedTopology,
+  MeasuredTopology,
+} from './results-types.ts';
+
+/** A table as plain text cells: rendered as Markdown, HTML or terminal columns. */
+export interface Table {
+  header: string[];
+  rows: string[][];
+}
+
+// Reasons are listed in the report's notes and under the terminal table, not in the cell.
+const runState = (t: MeasuredTopology): string => (t.valid ? 'valid' : 'INVALID');
+
+function measuredRow(t: MeasuredTopology): string[] {
+  const h = t.hitRatio;
+  return [
+    t.topology,
+    runState(t),
+    `${number(t.offeredRps, 0)} → ${number(t.achievedRps, 1)}`,
+    millis(t.latencyMs.p50),
+    millis(t.latencyMs.p99),
+    `${percent(h.overall)} / ${percent(h.l1)} / ${percent(h.l2)}`,
+    number(t.dbQueriesPerRequest, 3),
+    percent(t.staleReadRate, 2),
+    percent(t.errorRate, 2),
+  ];
+}
+
+function failedRow(t: FailedTopology): string[] {
+  return [t.topology, `FAILED (${t.phase})`, NA, NA, NA, NA, NA, NA, NA];
+}
+
+/** One row per topology: validity, rate, latency, hit ratios, DB queries, stale reads, errors. */
+export function summaryTable(results: ComparisonResults): Table {
+  return {
+    header: [
+      'topology',
+      'run',
+      'req/s offered → started',
+      'p50',
+      'p99',
+      'hit all / L1 / L2',
+      'DB q/req',
+      'stale',
+      'errors',
+    ],
+    rows: results.topologies.map((t) => (t.status === 'ok' ? measuredRow(t) : failedRow(t))),
+  };
+}
+
+/** The apps' count of aggregate queries against pg_stat_statements, per measured topology. */
+export function databaseTable(measured: readonly MeasuredTopology[]): Table {
+  return {
+    header: [
+      'topology',
+      'requests (apps)',
+      'aggregate queries (apps)',
+      'pg_stat_statements calls',
+      'cross-check',
+      'mean query time',
+      'Postgres buffer hit',
+    ],
+    rows: measured.map((t) => {
+      const d = t.database;
+      const blocks = d.blksHit + d.blksRead;
+      return [
+        t.topology,
+        number(d.serverRequests),
+        number(d.aggregateQueries),
+        d.statementsCalls === null ? NA : number(d.statementsCalls),
+        d.crossCheck,
+        millis(d.statementsMeanMs),
+        blocks > 0 ? percent(d.blksHit / blocks, 2) : NA,
+      ];
+    }),
+  };
+}
+
+/** Requests per app server (client side, by X-Served-By), per measured topology. */
+export function serversTable(measured: readonly MeasuredTopology[]): Table {
+  return {
+    header: ['topology', 'requests per app server', 'L1 entries', 'invalidations sent / received'],
+    rows: measured.map((t) => [
+      t.topology,
+      t.appServers.map((a) => `${a.server} ${number(a.requests)}`).join(', '),
+      t.appServers.map((a) => number(a.l1Entries)).join(' / '),
+      `${number(t.appServers.reduce((s, a) => s + a.invalidationsSent, 0))} / ${number(t.appServers.reduce((s, a) => s + a.invalidationsReceived, 0))}`,
+    ]),
+  };
+}
+
+const points = (d: number | null | undefined): string =>
+  d === null || d === undefined ? NA : `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}`;
+
+/** Simulated vs measured hit ratio per topology and tier, with the delta in points. */
+export function calibrationTable(c: CalibrationFigures): Table {
+  const pair = (sim: number | null | undefined, measured: number | null) =>
+    `${percent(sim ?? null)} / ${percent(measured)}`;
+  return {
+    header: [
+      'topology',
+      'simulated as',
+      'overall sim / measured',
+      'L1 sim / measured',
+      'L2 sim / measured',
+      'Δ overall / L1 / L2 (points)',
+      `within ±${(c.tolerance * 100).toFixed(0)} pts`,
+    ],
+    rows: c.entries.map((e) => [
+      e.topology,
+      e.simulatedAs ?? NA,
+      pair(e.simulated?.overall, e.measured.overall),
+      pair(e.simulated?.l1, e.measured.l1),
+      pair(e.simulated?.l2, e.measured.l2),
+      `${points(e.delta?.overall)} / ${points(e.delta?.l1)} / ${points(e.delta?.l2)}`,
+      e.withinTolerance ? 'yes' : 'NO',
+    ]),
+  };
+}
