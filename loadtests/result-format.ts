@@ -6,7 +6,8 @@ export * from './result-types.ts';
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
-const latencySummarySchema = z.object({
+/** Latency percentiles in ms (shared with the comparison's results.json schema). */
+export const latencySummarySchema = z.strictObject({
   count,
   mean: ms,
   p50: ms,
@@ -17,7 +18,27 @@ const latencySummarySchema = z.object({
   max: ms,
 });
 
-const cacheLabel = z.enum(CACHE_RESULT_LABELS);
+/** X-Cache values (plus the generator's own labels). */
+export const cacheLabel = z.enum(CACHE_RESULT_LABELS);
+
+/** Requests scheduled, sent, dropped and completed in the measured window. */
+export const requestCountsSchema = z.strictObject({
+  scheduled: count,
+  sent: count,
+  dropped: count,
+  completed: count,
+  reads: count,
+  writes: count,
+});
+
+/** Failed requests by class. */
+export const errorCountsSchema = z.strictObject({
+  timeout: count,
+  connection: count,
+  http4xx: count,
+  http5xx: count,
+  other: count,
+});
 
 /** zod schema of RunResult; result-format.schema.json is generated from it. */
 export const runResultSchema = z.strictObject({
@@ -35,21 +56,8 @@ export const runResultSchema = z.strictObject({
   throughputRps: z.number().nonnegative(),
   valid: z.boolean(),
   invalidReasons: z.array(z.string()),
-  requests: z.strictObject({
-    scheduled: count,
-    sent: count,
-    dropped: count,
-    completed: count,
-    reads: count,
-    writes: count,
-  }),
-  errors: z.strictObject({
-    timeout: count,
-    connection: count,
-    http4xx: count,
-    http5xx: count,
-    other: count,
-  }),
+  requests: requestCountsSchema,
+  errors: errorCountsSchema,
   errorSamples: z.partialRecord(z.enum(ERROR_CLASSES), z.string()),
   latencyMs: latencySummarySchema,
   latencyMsByCacheResult: z.partialRecord(cacheLabel, latencySummarySchema),

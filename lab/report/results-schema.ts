@@ -1,23 +1,15 @@
 import { z } from 'zod';
-import { CACHE_RESULT_LABELS } from '../../loadtests/result-types.ts';
+import {
+  cacheLabel,
+  errorCountsSchema,
+  latencySummarySchema as latencySchema,
+  requestCountsSchema,
+} from '../../loadtests/result-format.ts';
 import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
 
 const count = z.number().int().nonnegative();
 const nonNegative = z.number().nonnegative();
 const ratio = z.number().min(0).max(1);
-
-const latencySchema = z.strictObject({
-  count,
-  mean: nonNegative,
-  p50: nonNegative,
-  p90: nonNegative,
-  p95: nonNegative,
-  p99: nonNegative,
-  p999: nonNegative,
-  max: nonNegative,
-});
-
-const cacheLabel = z.enum(CACHE_RESULT_LABELS);
 
 /** Hit ratio per tier; null where the topology has no such tier. l2 is conditional on an L1 miss. */
 export const tierHitRatioSchema = z.strictObject({
@@ -93,21 +85,8 @@ export const measuredTopologySchema = z.strictObject({
   throughputRps: nonNegative,
   valid: z.boolean(),
   invalidReasons: z.array(z.string()),
-  requests: z.strictObject({
-    scheduled: count,
-    sent: count,
-    dropped: count,
-    completed: count,
-    reads: count,
-    writes: count,
-  }),
-  errors: z.strictObject({
-    timeout: count,
-    connection: count,
-    http4xx: count,
-    http5xx: count,
-    other: count,
-  }),
+  requests: requestCountsSchema,
+  errors: errorCountsSchema,
   errorRate: ratio,
   latencyMs: latencySchema,
   latencyMsByCacheResult: z.partialRecord(cacheLabel, latencySchema),
