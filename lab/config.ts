@@ -7,6 +7,11 @@ export const DRIVER_NAMES = ['native', 'compose'] as const;
 /** A driver name. */
 export type DriverName = (typeof DRIVER_NAMES)[number];
 
+/** Which Docker Compose CLI the compose driver runs. */
+export const COMPOSE_FLAVORS = ['auto', 'v1', 'v2'] as const;
+/** A compose CLI choice. */
+export type ComposeFlavor = (typeof COMPOSE_FLAVORS)[number];
+
 const port = z.coerce.number().int().min(1).max(65_535);
 
 // The only place lab code reads environment variables (the app reads its own in services/app/src/config.ts).
@@ -19,6 +24,10 @@ const envSchema = z.object({
   LAB_APP_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   /** Driver chosen by `make up DRIVER=…`; the CLI flag --driver wins. */
   DRIVER: z.enum(DRIVER_NAMES).optional(),
+  /** Compose driver images: 1 = offline images, 0 = official images, unset = decide by what is present. */
+  CACHELAB_OFFLINE: z.enum(['0', '1']).optional(),
+  /** Compose CLI of the compose driver: v2 (`docker compose`), v1 (`docker-compose`) or auto (v2 first). */
+  LAB_COMPOSE: z.enum(COMPOSE_FLAVORS).default('auto'),
 });
 
 /** Lab settings from the environment, validated. */
@@ -30,6 +39,9 @@ export interface LabConfig {
   stateFile: string;
   appLogLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   driver: DriverName | undefined;
+  /** CACHELAB_OFFLINE: true/false forces offline/official images; undefined lets the driver decide. */
+  offline: boolean | undefined;
+  composeFlavor: ComposeFlavor;
 }
 
 /** Reads and validates the LAB_* variables (and DRIVER); an invalid value throws CONFIG_INVALID. */
@@ -51,5 +63,8 @@ export function loadLabConfig(
     stateFile: resolve(labDir, 'current.json'),
     appLogLevel: parsed.data.LAB_APP_LOG_LEVEL,
     driver: parsed.data.DRIVER,
+    offline:
+      parsed.data.CACHELAB_OFFLINE === undefined ? undefined : parsed.data.CACHELAB_OFFLINE === '1',
+    composeFlavor: parsed.data.LAB_COMPOSE,
   };
 }

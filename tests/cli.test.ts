@@ -75,12 +75,14 @@ describe('cachelab CLI', () => {
       const up = await cachelab(labDir, [
         'up',
         'local',
+        '--driver',
+        'native',
         '--http-port',
         String(port),
         '--seed-users',
         '300',
       ]);
-      expect(up.stderr).toContain('driver native');
+      expect(up.stderr).toContain('driver native (chosen with --driver)');
       expect(up.code, up.stderr).toBe(0);
       const state = await readState(join(labDir, 'current.json'));
       expect(state?.httpUrl).toBe(`http://127.0.0.1:${port}`);

@@ -1,0 +1,65 @@
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { COMPOSE_PATHS } from '../../lab/compose/compose-types.ts';
+import { COMPOSE_DIR } from '../../lab/compose/generate.ts';
+import { type ComposeCli, runCompose } from '../../lab/driver/compose-cli.ts';
+import { placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
+import { filesOf } from '../../lab/driver/compose-up.ts';
+import { topologyNames } from '../../lab/topology/catalog.ts';
+import { DockerScope, describeWithDocker, docker } from '../docker/docker-cli.ts';
+import { probeCompose } from './compose-support.ts';
+import { testImage } from './support.ts';
+
+// The generated files as the real tools read them: compose parses every topology (online and offline,
+// every profile), and nginx accepts every generated nginx.conf.
+const probe = await probeCompose();
+
+describeWithDocker('generated compose files, checked by compose and nginx', probe, () => {
+  const cli = probe.cli as ComposeCli;
+
+  it('every topology parses with every profile, with and without the offline override', async () => {
+    const env = placeholderSecrets();
+    for (const topology of topologyNames()) {
+      for (const offline of [false, true]) {
+        const project = {
+          name: `cachelab-config-${topology}`,
+          envFile: join(COMPOSE_DIR, '.env'),
+          files: filesOf(topology, offline).map((f) => join(COMPOSE_DIR, f)),
+          profiles: ['observability', 'k6'],
+        };
+        const { stdout } = await runCompose(cli, project, ['config'], { env });
+        expect(stdout, `${topology} offline=${offline}`).toContain('nginx:');
+      }
+    }
+  });
+
+  it('nginx -t accepts every generated nginx.conf (offline nginx image)', async () => {
+    const scope = new DockerScope('compose-nginx-t');
+    const hosts = ['app-1', 'app-2', 'app-3'].flatMap((h) => ['--add-host', `${h}:127.0.0.1`]);
+    const check = topologyNames()
+      .map((t) => `nginx -t -q -c /conf/${COMPOSE_PATHS.nginx(t)} || exit 1`)
+      .join('; ');
+    const mount = `${COMPOSE_DIR}:/conf:ro`;
+    try {
+      const result = await docker(
+        [
+          'run',
+          '--rm',
+          '--label',
+          scope.label,
+          ...hosts,
+          '-v',
+          mount,
+          testImage('NGINX'),
+          'sh',
+          '-c',
+          check,
+        ],
+        60_000,
+      );
+      expect(result.code, result.stderr).toBe(0);
+    } finally {
+      await scope.cleanup();
+    }
+  });
+});
