@@ -1,8 +1,10 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { BenchUsageError, runBenchCommand } from '../bench/main.ts';
 import { runCompareCommand, runDemoCommand } from '../compare/commands.ts';
 import { runDiffCommand } from '../compare/diff-command.ts';
+import { LabError } from '../errors.ts';
 import { runSimulateCommand } from '../simulate/cli.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
@@ -39,6 +41,16 @@ export function buildProgram(): Command {
     name: 'diff',
     description: 'what changed between two comparison runs: cachelab diff <run-a> <run-b>',
     run: (args) => runDiffCommand(args),
+  });
+  registerPassthroughCommand(program, {
+    name: 'bench',
+    description:
+      'latency ladder, throughput ceilings and bentocache as a peer; prints and saves figures',
+    run: (args) =>
+      runBenchCommand(args).catch((error: unknown) => {
+        if (error instanceof BenchUsageError) throw new LabError('USAGE', error.message);
+        throw error;
+      }),
   });
   registerPassthroughCommand(program, {
     name: 'simulate',
