@@ -92,6 +92,14 @@ describe('cachelab CLI', () => {
       expect(status.code, status.stdout).toBe(0);
       expect(status.stdout).toContain('serving');
       expect(status.stdout).toMatch(/app-3\s+app\s+\d+\s+running/);
+      const loadArgs = ['--rate', '40', '--duration', '2', '--warmup', '1', '--keys', '300'];
+      const load = await cachelab(labDir, ['load', '--topology', 'local', ...loadArgs]);
+      expect(load.code, load.stderr).toBe(0);
+      expect(load.stderr).toMatch(/loading local with (k6|the Node runner)/);
+      expect(load.stderr).toMatch(/result: .*local-read-heavy-\d+\.json/);
+      const wrong = await cachelab(labDir, ['load', '--topology', 'global', ...loadArgs]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toContain('local is running, not global');
       const logs = await cachelab(labDir, ['logs', 'nginx-access', '--lines', '5']);
       expect(logs.stdout).toContain('GET /profiles/1');
       const down = await cachelab(labDir, ['down']);

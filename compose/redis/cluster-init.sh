@@ -4,9 +4,16 @@
 # CLUSTER SLOTS carry hostnames: `cluster-preferred-endpoint-type hostname`).
 # Runs in the redis image (sh, getent, cut, grep, redis-cli); used by the compose `redis-cluster-init`
 # job and by tests/containers. Idempotent: an already formed cluster is only waited for.
+# The nodes require a password (requirepass): redis-cli (and `--cluster create`) sends REDISCLI_AUTH,
+# which compose sets from REDIS_PASSWORD; REDIS_PASSWORD alone is used when REDISCLI_AUTH is unset.
 #
 # Usage: cluster-init.sh REPLICAS_PER_MASTER HOST:PORT...   (nodes by DNS name, all of them)
 set -eu
+
+if [ -z "${REDISCLI_AUTH:-}" ] && [ -n "${REDIS_PASSWORD:-}" ]; then
+  REDISCLI_AUTH="$REDIS_PASSWORD"
+  export REDISCLI_AUTH
+fi
 
 replicas="${1:?usage: cluster-init.sh REPLICAS HOST:PORT...}"
 shift
@@ -15,11 +22,14 @@ count=$#
 
 info() { redis-cli -h "${1%:*}" -p "${1##*:}" cluster info | tr -d '\r'; }
 
-# CLUSTER MEET wants IP addresses: resolve the DNS names first.
+# CLUSTER MEET wants IP addresses: resolve the DNS names first. A node that does not answer PONG
+# (NOAUTH, WRONGPASS: a password problem) fails the job now, not after the 60 s wait below.
 addresses=""
 for node in "$@"; do
   ip="$(getent hosts "${node%:*}" | cut -d ' ' -f 1)"
   [ -n "$ip" ] || { echo "cluster-init: cannot resolve ${node%:*}" >&2; exit 1; }
+  reply="$(redis-cli -h "${node%:*}" -p "${node##*:}" ping 2>&1 | tr -d '\r')"
+  [ "$reply" = PONG ] || { echo "cluster-init: $node answers '$reply' (is REDISCLI_AUTH set?)" >&2; exit 1; }
   addresses="$addresses $ip:${node##*:}"
 done
 

@@ -17,6 +17,7 @@ import {
   imageVariable,
   POSTGRES,
   POSTGRES_PASSWORD_REF,
+  REDIS_PASSWORD_REF,
   ref,
 } from './compose-types.ts';
 
@@ -103,12 +104,22 @@ export function appService(): ComposeService {
   };
 }
 
-/** A Redis node, off until an overlay gives it a role (single, shard or cluster node). */
+/**
+ * redis-cli reads its password from REDISCLI_AUTH (no `-a` on the command line, no warning): the
+ * healthcheck and the cluster-init script run with it.
+ */
+export const REDIS_CLI_ENV = { REDISCLI_AUTH: REDIS_PASSWORD_REF } as const;
+
+/**
+ * A Redis node, off until an overlay gives it a role (single, shard or cluster node); the overlay's
+ * command sets requirepass and masterauth.
+ */
 export function redisService(): ComposeService {
   const conf = `${FROM_COMPOSE_DIR}/services/redis`;
   return {
     image: ref(imageVariable('redis')),
     scale: 0,
+    environment: { ...REDIS_CLI_ENV },
     volumes: [
       `${conf}/redis.conf:${REDIS_CONF.single}:ro`,
       `${conf}/redis-cluster.conf:${REDIS_CONF.cluster}:ro`,
@@ -125,6 +136,7 @@ export function clusterInitService(): ComposeService {
     image: ref(imageVariable('redis')),
     scale: 0,
     entrypoint: ['sh', CLUSTER_INIT_SCRIPT],
+    environment: { ...REDIS_CLI_ENV },
     volumes: [`./${COMPOSE_PATHS.clusterInit}:${CLUSTER_INIT_SCRIPT}:ro`],
     healthcheck: ONE_SHOT,
     ...LIMITS['redis-cluster-init'],

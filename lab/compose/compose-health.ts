@@ -38,7 +38,10 @@ export function appProbe(port: number): Healthcheck {
   return { test: ['CMD', 'node', '-e', script], ...NODE };
 }
 
-/** Redis answers PING with PONG (an error reply such as LOADING is not healthy). */
+/**
+ * Redis answers PING with PONG (an error reply such as LOADING or NOAUTH is not healthy); redis-cli
+ * authenticates with REDISCLI_AUTH from the service's environment.
+ */
 export function redisProbe(port: number): Healthcheck {
   return { test: ['CMD-SHELL', `redis-cli -p ${port} ping | grep -q PONG`], ...FAST };
 }
@@ -66,3 +69,6 @@ export function postgresProbe(user: string, db: string, port: number): Healthche
 
 /** One-shot jobs (seed, cluster init, k6) have no health: their exit status is the signal. */
 export const ONE_SHOT: Healthcheck = { disable: true };
+
+/** A long-running service whose image has nothing to run a probe with: `running` is all it reports. */
+export const NO_HEALTHCHECK: Healthcheck = { disable: true };

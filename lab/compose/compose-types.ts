@@ -93,8 +93,18 @@ export const ref = (variable: string, fallback?: string): string =>
 /** The database, user and host app servers use in compose. */
 export const POSTGRES = { user: 'cachelab', db: 'cachelab', host: 'postgres' } as const;
 
-/** Compose substitution of the Postgres password; compose stops with this hint when it is unset. */
-export const POSTGRES_PASSWORD_REF = `$\{POSTGRES_PASSWORD:?copy compose/.env.example to compose/secrets.env and export it}`;
+/**
+ * Compose substitution of a secret of compose/secrets.env (exported into compose's environment by the
+ * driver); compose stops with this hint when it is unset.
+ */
+export const secretRef = (name: 'POSTGRES_PASSWORD' | 'REDIS_PASSWORD'): string =>
+  `$\{${name}:?copy compose/.env.example to compose/secrets.env and export it}`;
+
+/** Compose substitution of the Postgres password. */
+export const POSTGRES_PASSWORD_REF = secretRef('POSTGRES_PASSWORD');
+
+/** Compose substitution of the password every Redis node requires (requirepass and masterauth). */
+export const REDIS_PASSWORD_REF = secretRef('REDIS_PASSWORD');
 
 /** postgres:// URL of the lab database as containers reach it (password substituted by compose). */
 export function containerDatabaseUrl(): string {

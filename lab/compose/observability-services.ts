@@ -8,16 +8,18 @@ import { k6RemoteWriteEnv } from '../observe/k6-remote-write.ts';
 import type { ExporterName } from '../observe/scrape-targets.ts';
 import type { Topology } from '../topology/model.ts';
 import { appNames, localPort } from './base-services.ts';
-import { httpProbe, LIMITS, ONE_SHOT } from './compose-health.ts';
+import { httpProbe, LIMITS, NO_HEALTHCHECK, ONE_SHOT } from './compose-health.ts';
 import {
   COMPOSE_PATHS,
   CONTAINER_PORTS,
   type ComposeService,
   FROM_COMPOSE_DIR,
+  type Healthcheck,
   imageVariable,
   POSTGRES,
   POSTGRES_PASSWORD_REF,
   PROFILES,
+  REDIS_PASSWORD_REF,
   ref,
 } from './compose-types.ts';
 
@@ -46,20 +48,47 @@ function postgresDsn(): string {
   return `postgresql://${user}:${POSTGRES_PASSWORD_REF}@${address}/${db}?sslmode=disable`;
 }
 
+// Flags of the nginx exporter only Debian's 0.11 (Go `flag`) knows; 1.x (kingpin) refuses them. They
+// retried the first stub_status read: compose starts the exporter once nginx is healthy instead.
+const NGINX_EXPORTER_011_ONLY = ['nginx.retries', 'nginx.retry-interval'];
+
+/**
+ * The nginx exporter's flags in a form both the offline Debian 0.11 and the official 1.x accept:
+ * `--name=value` (Go's `flag` takes one or two dashes, kingpin only two), without 0.11-only flags.
+ */
+export function portableNginxExporterArgs(args: readonly string[]): string[] {
+  return args
+    .map((arg) => arg.replace(/^-{1,2}/, '--'))
+    .filter((arg) => !NGINX_EXPORTER_011_ONLY.includes(arg.slice(2).split('=')[0] ?? ''));
+}
+
+function exporterEnvironment(name: ExporterName): Pick<ComposeService, 'environment'> {
+  if (name === 'postgres-exporter') return { environment: { DATA_SOURCE_NAME: postgresDsn() } };
+  // Used for every /scrape?target=redis-N (the exporter's own flag is -redis.password).
+  if (name === 'redis-exporter') return { environment: { REDIS_PASSWORD: REDIS_PASSWORD_REF } };
+  return {};
+}
+
+// The official nginx exporter image is FROM scratch: no shell, no wget, nothing a healthcheck could
+// run. It has none; Prometheus' `up{job="nginx"}` is its health. The other exporter images have a
+// shell and wget (redis: the -alpine pin; postgres: busybox), the offline ones bash.
+const exporterHealth = (name: ExporterName): Healthcheck =>
+  name === 'nginx-exporter' ? NO_HEALTHCHECK : httpProbe(CONTAINER_PORTS[name], '/metrics');
+
 function exporter(
   name: ExporterName,
   profile: ComposeObservability,
   depends: string,
   scale?: number,
 ): ComposeService {
-  const process = profile.services[name];
+  const command = profile.services[name]?.command ?? [];
   return observed({
     image: ref(imageVariable(name)),
     ...(scale === undefined ? {} : { scale }),
-    command: process?.command ?? [],
-    ...(name === 'postgres-exporter' ? { environment: { DATA_SOURCE_NAME: postgresDsn() } } : {}),
+    command: name === 'nginx-exporter' ? portableNginxExporterArgs(command) : command,
+    ...exporterEnvironment(name),
     depends_on: { [depends]: { condition: 'service_healthy' } },
-    healthcheck: httpProbe(CONTAINER_PORTS[name], '/metrics'),
+    healthcheck: exporterHealth(name),
     ...LIMITS.exporter,
   });
 }
@@ -77,7 +106,8 @@ export function observabilityServices(sample: Topology): Record<string, ComposeS
     ports: [localPort(ref('CACHELAB_PROMETHEUS_PORT', '9090'), CONTAINER_PORTS.prometheus)],
     depends_on: {
       'postgres-exporter': { condition: 'service_healthy' },
-      'nginx-exporter': { condition: 'service_healthy' },
+      // No healthcheck there (see exporterHealth).
+      'nginx-exporter': { condition: 'service_started' },
     },
     healthcheck: httpProbe(CONTAINER_PORTS.prometheus, '/-/ready'),
     ...LIMITS.prometheus,
@@ -151,7 +181,7 @@ export function observabilityOverlay(topology: Topology): Record<string, Compose
     k6: {
       environment: {
         TOPOLOGY: topology.name,
-        TESTID: `${topology.name}-compose`,
+        TESTID: ref('K6_TESTID', `${topology.name}-compose`),
         SERVER_IDS: appNames(topology.appServers).join(','),
         RESULT_PATH: `/results/k6-${topology.name}.json`,
       },

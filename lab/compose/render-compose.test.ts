@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CATALOG, getTopology } from '../topology/catalog.ts';
 import type { Topology } from '../topology/model.ts';
-import { COMPOSE_PATHS, type ComposeFile, type ComposeService, ref } from './compose-types.ts';
+import {
+  COMPOSE_PATHS,
+  type ComposeFile,
+  type ComposeService,
+  REDIS_PASSWORD_REF,
+  ref,
+} from './compose-types.ts';
 import { COMPOSE_DIR, composeDrift } from './generate.ts';
+import { portableNginxExporterArgs } from './observability-services.ts';
 import { readEnvFile } from './pins.ts';
 import { renderComposeFiles } from './render-compose.ts';
 
@@ -74,7 +81,25 @@ describe('compose.yaml', () => {
     const all = (pick: (s: ComposeService) => unknown[]) => Object.values(base).flatMap(pick);
     for (const port of all((s) => s.ports ?? [])) expect(port).toMatch(/^127\.0\.0\.1:/);
     const conditions = all((s) => Object.values(s.depends_on ?? {}).map((d) => d.condition));
-    expect(new Set(conditions)).toEqual(new Set(['service_healthy']));
+    expect(new Set(conditions)).toEqual(new Set(['service_healthy', 'service_started']));
+    // service_started only on what has no healthcheck (compose refuses service_healthy there).
+    for (const s of Object.values(base)) {
+      for (const [name, d] of Object.entries(s.depends_on ?? {})) {
+        const probed = base[name]?.healthcheck?.test !== undefined;
+        expect(d.condition, name).toBe(probed ? 'service_healthy' : 'service_started');
+      }
+    }
+  });
+
+  it('gives the nginx exporter flags both its 0.11 (Debian) and 1.x (official) versions accept', () => {
+    const command = base['nginx-exporter']?.command ?? [];
+    expect(command).toEqual([
+      '--nginx.scrape-uri=http://nginx:8080/nginx_status',
+      '--web.listen-address=:9113',
+    ]);
+    expect(portableNginxExporterArgs(['-nginx.retries=5', '--web.listen-address=:1'])).toEqual([
+      '--web.listen-address=:1',
+    ]);
   });
 
   it('keeps Prometheus, the exporters and Grafana behind `observability`, k6 behind `k6`', () => {
@@ -87,6 +112,45 @@ describe('compose.yaml', () => {
       grafana: ['observability'],
       k6: ['k6'],
     });
+  });
+});
+
+describe('Redis passwords', () => {
+  const base = yamlOf(COMPOSE_PATHS.base).services;
+
+  it('make every Redis node require REDIS_PASSWORD, replicas included (masterauth)', () => {
+    for (const name of CATALOG.filter((t) => t.redis.kind !== 'none').map((t) => t.name)) {
+      const overlay = yamlOf(COMPOSE_PATHS.overlay(name)).services;
+      const nodes = Object.keys(overlay).filter((s) => /^redis-\d+$/.test(s));
+      expect(nodes.length, name).toBeGreaterThan(0);
+      for (const node of nodes) {
+        const command = overlay[node]?.command ?? [];
+        for (const flag of ['--requirepass', '--masterauth']) {
+          expect(command[command.indexOf(flag) + 1], `${name} ${node} ${flag}`).toBe(
+            REDIS_PASSWORD_REF,
+          );
+        }
+      }
+      const apps = Object.keys(overlay).filter((s) => /^app-\d+$/.test(s));
+      for (const app of apps) {
+        expect(overlay[app]?.environment?.REDIS_PASSWORD, `${name} ${app}`).toBe(
+          REDIS_PASSWORD_REF,
+        );
+      }
+    }
+  });
+
+  it('authenticate the healthchecks, the cluster init and the exporter', () => {
+    const cli = Object.entries(base).filter(
+      ([n]) => n.startsWith('redis-') && n !== 'redis-exporter',
+    );
+    expect(cli.length).toBeGreaterThan(6);
+    for (const [name, s] of cli) {
+      expect(s.environment?.REDISCLI_AUTH, name).toBe(REDIS_PASSWORD_REF);
+    }
+    expect(base['redis-exporter']?.environment?.REDIS_PASSWORD).toBe(REDIS_PASSWORD_REF);
+    const local = yamlOf(COMPOSE_PATHS.overlay('local')).services;
+    expect(local['app-1']?.environment?.REDIS_PASSWORD).toBeUndefined();
   });
 });
 

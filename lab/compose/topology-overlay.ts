@@ -10,6 +10,7 @@ import {
   type ComposeService,
   containerDatabaseUrl,
   type DependCondition,
+  REDIS_PASSWORD_REF,
   ref,
 } from './compose-types.ts';
 import { observabilityOverlay } from './observability-services.ts';
@@ -55,6 +56,8 @@ function appServices(topology: Topology): Record<string, ComposeService> {
       diskCacheDir: DISK_CACHE_DIR,
     });
     environment.LOG_LEVEL = ref('CACHELAB_APP_LOG_LEVEL', 'info');
+    // One password for every node, shard and the invalidation subscriber (services/app/src/config.ts).
+    if (topology.redis.kind !== 'none') environment.REDIS_PASSWORD = REDIS_PASSWORD_REF;
     const service: ComposeService = {
       scale: 1,
       environment,
@@ -65,8 +68,13 @@ function appServices(topology: Topology): Record<string, ComposeService> {
   return Object.fromEntries(entries);
 }
 
-const serverArgs = (topology: Topology): string[] =>
-  Object.entries(redisServerConfig(topology)).flatMap(([key, value]) => [`--${key}`, value]);
+/** Every node requires the password; replicas (cluster) authenticate to their master with it. */
+const AUTH_ARGS = ['--requirepass', REDIS_PASSWORD_REF, '--masterauth', REDIS_PASSWORD_REF];
+
+const serverArgs = (topology: Topology): string[] => [
+  ...Object.entries(redisServerConfig(topology)).flatMap(([key, value]) => [`--${key}`, value]),
+  ...AUTH_ARGS,
+];
 
 function clusterServices(topology: Topology, names: string[]): Record<string, ComposeService> {
   const replicas = topology.redis.kind === 'cluster' ? topology.redis.replicasPerMaster : 0;

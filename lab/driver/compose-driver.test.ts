@@ -7,7 +7,7 @@ import { isLabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { type ComposeCli, composeArgs, detectComposeCli, upCommand } from './compose-cli.ts';
 import { chooseImages, familiesFor, type ImageProbes } from './compose-images.ts';
-import { clusterNatMap } from './compose-redis.ts';
+import { clusterNatMap, hostClusterOptions } from './compose-redis.ts';
 import { loadSecrets, parseSecrets } from './compose-secrets.ts';
 import { assertFilesMatchModel, filesOf, projectNameOf } from './compose-up.ts';
 
@@ -127,6 +127,15 @@ describe('compose run checks', () => {
     expect(clusterNatMap(['127.0.0.1:32001', '127.0.0.1:32002'])).toEqual({
       'redis-1:6379': { host: '127.0.0.1', port: 32001 },
       'redis-2:6379': { host: '127.0.0.1', port: 32002 },
+    });
+    const options = hostClusterOptions(['127.0.0.1:32001'], 'pw-123456', {
+      redisOptions: { commandTimeout: 2_000 },
+      slotsRefreshTimeout: 2_000,
+    });
+    expect(options).toMatchObject({
+      natMap: { 'redis-1:6379': { host: '127.0.0.1', port: 32001 } },
+      redisOptions: { commandTimeout: 2_000, password: 'pw-123456' },
+      slotsRefreshTimeout: 2_000,
     });
   });
 });

@@ -1,4 +1,4 @@
-import type { NatMap } from 'ioredis';
+import type { ClusterOptions, NatMap } from 'ioredis';
 import { CONTAINER_PORTS } from '../compose/compose-types.ts';
 import { redisNodeName } from '../observe/scrape-targets.ts';
 
@@ -14,4 +14,20 @@ export function clusterNatMap(hostAddresses: readonly string[]): NatMap {
     return [`${redisNodeName(index)}:${CONTAINER_PORTS.redis}`, { host, port: Number(port) }];
   });
   return Object.fromEntries(entries);
+}
+
+/**
+ * ioredis Cluster options of a host-side client of a compose Redis Cluster: the natMap above and the
+ * password every node requires (REDIS_PASSWORD of compose/secrets.env), merged over `extra`.
+ */
+export function hostClusterOptions(
+  hostAddresses: readonly string[],
+  password: string,
+  extra: ClusterOptions = {},
+): ClusterOptions {
+  return {
+    ...extra,
+    natMap: clusterNatMap(hostAddresses),
+    redisOptions: { ...extra.redisOptions, password },
+  };
 }

@@ -43,10 +43,10 @@ export function postgresExporterArgs(listen: string): string[] {
 /** Flags of the nginx exporter reading stub_status at `statusUrl` (retrying while nginx starts). */
 export function nginxExporterArgs(listen: string, statusUrl: string): string[] {
   return [
-    `-nginx.scrape-uri=${statusUrl}`,
+    `--nginx.scrape-uri=${statusUrl}`,
     '-nginx.retries=5',
     '-nginx.retry-interval=1s',
-    `-web.listen-address=${listen}`,
+    `--web.listen-address=${listen}`,
   ];
 }
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
 import { DockerScope, describeWithDocker, probeDockerEngine } from '../docker/docker-cli.ts';
 import {
+  anonymousRedis,
   appUrl,
   configureTestcontainers,
   INVALIDATION_BOUND_MS,
@@ -13,6 +14,7 @@ import {
   msUntilServed,
   networkExists,
   patchHeadline,
+  REDIS_PASSWORD,
   read,
   startApp,
   startLabPostgres,
@@ -39,7 +41,8 @@ describeWithDocker('app containers A and B over Postgres and Redis containers', 
     const redisContainer = new RedisContainer(testImage('REDIS'))
       .withNetwork(network)
       .withNetworkAliases('redis')
-      .withLabels(labels);
+      .withLabels(labels)
+      .withPassword(REDIS_PASSWORD);
     [postgres, redis] = await Promise.all([
       startLabPostgres(network, labels, SEED_USERS),
       loopbackOnly(redisContainer).start(),
@@ -72,11 +75,16 @@ describeWithDocker('app containers A and B over Postgres and Redis containers', 
     await withPair('global', async (a, b) => {
       expect(await read(a, 9)).toMatchObject({ status: 200, cache: 'MISS', servedBy: 'app-1' });
       expect(await read(b, 9)).toMatchObject({ status: 200, cache: 'HIT-L2', servedBy: 'app-2' });
-      const client = new Redis(`redis://127.0.0.1:${redis?.getMappedPort(6379)}`);
+      const port = redis?.getMappedPort(6379) ?? 0;
+      const client = new Redis(port, '127.0.0.1', { password: REDIS_PASSWORD });
+      const anonymous = anonymousRedis(port);
       try {
         expect(await client.exists(profileKey(9))).toBe(1);
+        // The apps got in with the password; without it Redis refuses.
+        await expect(anonymous.get(profileKey(9))).rejects.toThrow(/NOAUTH/);
       } finally {
         client.disconnect();
+        anonymous.disconnect();
       }
     });
   });

@@ -1,14 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type ComposeCli, DOWN_COMMAND, runCompose } from '../../lab/driver/compose-cli.ts';
 import { createComposeDriver } from '../../lab/driver/compose-driver.ts';
 import type { ComposeLab } from '../../lab/driver/compose-run.ts';
-import { placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
+import { parseSecrets, placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
 import { freePort } from '../../lab/native/ports.ts';
 import { getTopology } from '../../lab/topology/catalog.ts';
 import { runLoad } from '../../loadtests/runner/run-load.ts';
+import { profileKey } from '../../services/app/src/cache/keys.ts';
 import { describeWithDocker, dockerOk } from '../docker/docker-cli.ts';
 import {
   containerName,
@@ -17,7 +19,13 @@ import {
   projectLeftovers,
   projectVolumes,
 } from './compose-support.ts';
-import { INVALIDATION_BOUND_MS, msUntilServed, patchHeadline, read } from './support.ts';
+import {
+  anonymousRedis,
+  INVALIDATION_BOUND_MS,
+  msUntilServed,
+  patchHeadline,
+  read,
+} from './support.ts';
 
 // `two-tier` end to end through the compose driver (the offline images here), a short load through
 // nginx with the Node runner, the cache headers, then `down` leaving nothing behind.
@@ -68,6 +76,25 @@ describeWithDocker('compose driver end to end: two-tier', probe, () => {
     expect(current.state.services.map((s) => s.name).sort()).toEqual(
       ['app-1', 'app-2', 'app-3', 'nginx', 'postgres', 'redis-1'].sort(),
     );
+  });
+
+  it('Redis requires the password of secrets.env, which the app servers use', async () => {
+    const current = lab as ComposeLab;
+    const { REDIS_PASSWORD: password = '' } = parseSecrets(
+      await readFile(join(dir, 'secrets.env'), 'utf8'),
+      'secrets.env',
+    );
+    const url = current.state.redis.url ?? '';
+    const client = new Redis(url, { password });
+    const anonymous = anonymousRedis(Number(new URL(url).port));
+    try {
+      // Profile 5 was read through nginx above: an app server stored it in Redis (L2).
+      expect(await client.exists(profileKey(5))).toBe(1);
+      await expect(anonymous.get(profileKey(5))).rejects.toThrow(/NOAUTH/);
+    } finally {
+      client.disconnect();
+      anonymous.disconnect();
+    }
   });
 
   it('carries a short read-heavy load through nginx without errors', async () => {

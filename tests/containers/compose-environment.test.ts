@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMPOSE_PATHS } from '../../lab/compose/compose-types.ts';
 import { COMPOSE_DIR } from '../../lab/compose/generate.ts';
 import { type ComposeCli, DOWN_COMMAND, runCompose } from '../../lab/driver/compose-cli.ts';
-import { clusterNatMap } from '../../lab/driver/compose-redis.ts';
+import { hostClusterOptions } from '../../lab/driver/compose-redis.ts';
 import { placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
 import { freePort } from '../../lab/native/ports.ts';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
@@ -22,7 +22,7 @@ import {
   projectVolumes,
   testProjectName,
 } from './compose-support.ts';
-import { configureTestcontainers, read } from './support.ts';
+import { anonymousRedis, configureTestcontainers, read } from './support.ts';
 
 // The generated compose files of `global-cluster` (base + overlay + offline override) brought up by
 // testcontainers' DockerComposeEnvironment: Redis Cluster 3+3, three app servers, nginx, Postgres, and
@@ -31,6 +31,7 @@ const probe = await probeCompose();
 configureTestcontainers();
 
 const TOPOLOGY = 'global-cluster';
+const REDIS_PASSWORD = 'compose-env-redis-pw';
 
 /** Job and health of every active Prometheus target. */
 async function scrapeHealth(url: string): Promise<{ job: string; health: string }[]> {
@@ -39,6 +40,14 @@ async function scrapeHealth(url: string): Promise<{ job: string; health: string 
     data: { activeTargets: { labels: { job: string }; health: string }[] };
   };
   return body.data.activeTargets.map((t) => ({ job: t.labels.job, health: t.health }));
+}
+/** Values of an instant PromQL query, one per series. */
+async function instantValues(url: string, query: string): Promise<string[]> {
+  const res = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(query)}`, {
+    signal: AbortSignal.timeout(5_000),
+  });
+  const body = (await res.json()) as { data: { result: { value: [number, string] }[] } };
+  return body.data.result.map((r) => r.value[1]);
 }
 const FILES = [COMPOSE_PATHS.base, COMPOSE_PATHS.overlay(TOPOLOGY), COMPOSE_PATHS.offline];
 
@@ -66,12 +75,16 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
       .withEnvironmentFile(join(COMPOSE_DIR, '.env'))
       .withEnvironment({
         POSTGRES_PASSWORD: 'compose-env-test-pw',
+        REDIS_PASSWORD,
         CACHELAB_HTTP_PORT: String(httpPort),
         CACHELAB_PROMETHEUS_PORT: String(prometheusPort),
         CACHELAB_SEED_USERS: '200',
         CACHELAB_APP_LOG_LEVEL: 'warn',
       })
       .withWaitStrategy(name('nginx'), Wait.forHealthCheck())
+      // No healthcheck (the official image has no shell): running is all it reports; Prometheus' `up`
+      // below is its health.
+      .withWaitStrategy(name('nginx-exporter'), Wait.forListeningPorts())
       .withDefaultWaitStrategy(Wait.forHealthCheck())
       .withStartupTimeout(120_000)
       .up();
@@ -93,11 +106,15 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
 
   it('runs the cluster: ioredis on the host follows MOVED through natMap', async () => {
     const nodes = [1, 2, 3, 4, 5, 6].map((i) => `127.0.0.1:${port(`redis-${i}`, 6379)}`);
-    const cluster = new Cluster([{ host: '127.0.0.1', port: port('redis-1', 6379) }], {
-      natMap: clusterNatMap(nodes),
-      redisOptions: { connectTimeout: 2_000, commandTimeout: 2_000 },
-    });
+    const cluster = new Cluster(
+      [{ host: '127.0.0.1', port: port('redis-1', 6379) }],
+      hostClusterOptions(nodes, REDIS_PASSWORD, {
+        redisOptions: { connectTimeout: 2_000, commandTimeout: 2_000 },
+      }),
+    );
+    const anonymous = anonymousRedis(port('redis-1', 6379));
     try {
+      await expect(anonymous.call('CLUSTER', 'INFO')).rejects.toThrow(/NOAUTH/);
       expect(await cluster.cluster('INFO')).toContain('cluster_state:ok');
       const keys = Array.from({ length: 30 }, (_, i) => `compose-env:${i}`);
       for (const key of keys) await cluster.set(key, key);
@@ -106,6 +123,7 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
       expect(await cluster.exists(profileKey(23))).toBe(1);
     } finally {
       cluster.disconnect();
+      anonymous.disconnect();
     }
   });
 
@@ -133,6 +151,8 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
       ...['cachelab-app', 'cachelab-app', 'cachelab-app', 'nginx', 'postgres'],
       ...Array(6).fill('redis'),
     ]);
+    // A scrape is `up` even when the exporter cannot log in to Redis: redis_up says it did.
+    expect(await instantValues(prometheusUrl, 'redis_up')).toEqual(Array(6).fill('1'));
   });
 
   it('every Redis node stopped: reads through nginx still answer 200', async () => {

@@ -9,7 +9,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { clusterNatMap } from '../../lab/driver/compose-redis.ts';
+import { hostClusterOptions } from '../../lab/driver/compose-redis.ts';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
 import { DockerScope, describeWithDocker, probeDockerEngine } from '../docker/docker-cli.ts';
 import {
@@ -17,13 +17,15 @@ import {
   configureTestcontainers,
   loopbackOnly,
   networkExists,
+  REDIS_PASSWORD,
   read,
   startApp,
   startLabPostgres,
   testImage,
 } from './support.ts';
 
-// A Redis Cluster 3+3 of GenericContainers on a user network. Nodes announce their network alias
+// A Redis Cluster 3+3 of GenericContainers on a user network, every node requiring a password (replicas
+// authenticate to their master with masterauth). Nodes announce their network alias
 // (cluster-announce-hostname): app containers resolve it, the host maps it with ioredis natMap.
 const probe = await probeDockerEngine();
 configureTestcontainers();
@@ -41,13 +43,33 @@ function startNode(network: StartedNetwork, labels: Record<string, string>, name
       { source: CONF, target: '/etc/redis-cluster.conf' },
       { source: INIT, target: '/usr/local/bin/cluster-init.sh' },
     ])
+    // cluster-init.sh (exec'd in a node) authenticates its redis-cli with REDISCLI_AUTH.
+    .withEnvironment({ REDISCLI_AUTH: REDIS_PASSWORD })
     .withCommand([
       ...['redis-server', '/etc/redis-cluster.conf'],
+      ...['--requirepass', REDIS_PASSWORD, '--masterauth', REDIS_PASSWORD],
       ...['--cluster-announce-hostname', name, '--cluster-preferred-endpoint-type', 'hostname'],
     ])
     .withExposedPorts(6379)
     .withWaitStrategy(Wait.forLogMessage('Ready to accept connections'));
   return loopbackOnly(container).start();
+}
+
+/** master_link_status of a replica node (undefined for a master), once it is up or after 10 s. */
+async function replicaLink(node: StartedTestContainer): Promise<string | undefined> {
+  const client = new Redis(node.getMappedPort(6379), '127.0.0.1', { password: REDIS_PASSWORD });
+  try {
+    for (let i = 0; i < 40; i++) {
+      const info = String(await client.call('INFO', 'replication'));
+      if (!info.includes('role:slave')) return undefined;
+      const link = /master_link_status:(\w+)/.exec(info)?.[1];
+      if (link === 'up' || i === 39) return link;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    return undefined;
+  } finally {
+    client.disconnect();
+  }
 }
 
 describeWithDocker(
@@ -61,11 +83,13 @@ describeWithDocker(
     let postgres: StartedPostgreSqlContainer | undefined;
     const hostAddresses = () => nodes.map((n) => `127.0.0.1:${n.getMappedPort(6379)}`);
     const hostCluster = () =>
-      new Cluster([{ host: '127.0.0.1', port: nodes[0]?.getMappedPort(6379) ?? 0 }], {
-        natMap: clusterNatMap(hostAddresses()),
-        redisOptions: { connectTimeout: 2_000, commandTimeout: 2_000 },
-        slotsRefreshTimeout: 2_000,
-      });
+      new Cluster(
+        [{ host: '127.0.0.1', port: nodes[0]?.getMappedPort(6379) ?? 0 }],
+        hostClusterOptions(hostAddresses(), REDIS_PASSWORD, {
+          redisOptions: { connectTimeout: 2_000, commandTimeout: 2_000 },
+          slotsRefreshTimeout: 2_000,
+        }),
+      );
 
     beforeAll(async () => {
       network = await new Network().start();
@@ -91,7 +115,9 @@ describeWithDocker(
     });
 
     it('is cluster_state:ok and redirects with hostnames the host maps via natMap', async () => {
-      const direct = new Redis(nodes[0]?.getMappedPort(6379) ?? 0, '127.0.0.1');
+      const direct = new Redis(nodes[0]?.getMappedPort(6379) ?? 0, '127.0.0.1', {
+        password: REDIS_PASSWORD,
+      });
       const cluster = hostCluster();
       try {
         expect(await direct.call('CLUSTER', 'INFO')).toContain('cluster_state:ok');
@@ -103,6 +129,9 @@ describeWithDocker(
           keys.map((k) => direct.get(k).catch((e: Error) => e.message)),
         );
         expect(moved.find((m) => m?.startsWith('MOVED'))).toMatch(/^MOVED \d+ redis-\d:6379$/);
+        // Every replica is in sync with its master: masterauth got it in.
+        const replicas = await Promise.all(nodes.map((n) => replicaLink(n)));
+        expect(replicas.filter((link) => link !== undefined)).toEqual(['up', 'up', 'up']);
       } finally {
         direct.disconnect();
         cluster.disconnect();

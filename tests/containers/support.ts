@@ -1,4 +1,5 @@
 import { PostgreSqlContainer, type StartedPostgreSqlContainer } from '@testcontainers/postgresql';
+import { Redis } from 'ioredis';
 import {
   GenericContainer,
   type StartedNetwork,
@@ -52,6 +53,17 @@ export function loopbackOnly<T extends GenericContainer>(container: T): T {
   return container;
 }
 
+/** The password every Redis of these suites requires (requirepass, masterauth), as in compose. */
+export const REDIS_PASSWORD = 'containers-redis-pw';
+
+/**
+ * A client of 127.0.0.1:`port` without the password, to show that Redis refuses it: no ready check
+ * (its INFO would be refused too, as an unhandled error event) and no retries.
+ */
+export function anonymousRedis(port: number): Redis {
+  return new Redis(port, '127.0.0.1', { enableReadyCheck: false, maxRetriesPerRequest: 0 });
+}
+
 /** The lab database as containers on the suite network reach it (alias `postgres`). */
 export const LAB_DB = { user: 'cachelab', db: 'cachelab', password: 'containers-test-pw' };
 const containerDbUrl = `postgres://${LAB_DB.user}:${LAB_DB.password}@postgres:5432/${LAB_DB.db}`;
@@ -76,7 +88,10 @@ export async function startLabPostgres(
   return started;
 }
 
-/** Starts app server `index` (0 = A, 1 = B) of catalog topology `name` from the app image. */
+/**
+ * Starts app server `index` (0 = A, 1 = B) of catalog topology `name` from the app image; with Redis, it
+ * authenticates with REDIS_PASSWORD.
+ */
 export function startApp(
   network: StartedNetwork,
   labels: Record<string, string>,
@@ -84,7 +99,8 @@ export function startApp(
   index: number,
   redis: RedisEndpoints,
 ): Promise<StartedTestContainer> {
-  const env = appServerEnv(getTopology(name), {
+  const topology = getTopology(name);
+  const env = appServerEnv(topology, {
     index,
     port: 3000,
     host: '0.0.0.0',
@@ -94,6 +110,7 @@ export function startApp(
     // info: the wait strategy watches for the app's `listening` line.
     logLevel: 'info',
   });
+  if (topology.redis.kind !== 'none') env.REDIS_PASSWORD = REDIS_PASSWORD;
   const container = new GenericContainer(testImage('APP'))
     .withNetwork(network)
     .withLabels(labels)

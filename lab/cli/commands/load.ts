@@ -12,6 +12,7 @@ import type { LabState } from '../../driver/types.ts';
 import { LabError } from '../../errors.ts';
 import { findBinary, MissingBinaryError } from '../../native/binaries.ts';
 import { intOption } from '../options.ts';
+import { k6ContainerFor, runK6Container } from './load-k6-container.ts';
 
 interface LoadFlags {
   topology?: string;
@@ -113,15 +114,15 @@ async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
 export async function loadAction(flags: LoadFlags): Promise<void> {
   const plan = await planLoad(flags);
   const k6 = flags.generator === 'node' ? undefined : k6Binary();
-  if (flags.generator === 'k6' && !k6) {
-    throw new LabError(
-      'USAGE',
-      'k6 is not installed (https://grafana.com/docs/k6/): use --generator node',
-    );
+  const container =
+    flags.generator === 'node' || k6 ? undefined : await k6ContainerFor(plan.state, flags);
+  if (flags.generator === 'k6' && !k6 && !container) {
+    throw new LabError('USAGE', 'k6 is neither installed nor a local image: use --generator node');
   }
-  const which = k6 ? `k6 (${k6})` : 'the Node runner (k6 is not installed)';
+  const which = k6 ? `k6 (${k6})` : container ? 'k6 in its container' : 'the Node runner (no k6)';
   process.stderr.write(`cachelab: loading ${plan.state.topology} with ${which}\n`);
   if (k6) await runK6(k6, plan);
+  else if (container) await runK6Container(container);
   else await runNode(plan);
   process.stderr.write(`result: ${plan.resultPath}\n`);
 }

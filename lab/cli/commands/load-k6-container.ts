@@ -1,0 +1,70 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { readEnvFile, requireValue } from '../../compose/pins.ts';
+import { composeArgs, composeCliOf } from '../../driver/compose-cli.ts';
+import { dockerImageProbes } from '../../driver/compose-images.ts';
+import { readRunRecord } from '../../driver/compose-record.ts';
+import { loadSecrets } from '../../driver/compose-secrets.ts';
+import type { LabState } from '../../driver/types.ts';
+import { LabError } from '../../errors.ts';
+
+/** What `cachelab load` hands to k6, whichever way k6 runs. */
+export interface K6Settings {
+  workload: string;
+  rate: number;
+  duration: number;
+  warmup: number;
+  keys: number;
+}
+
+/** A ready-to-run `docker compose … --profile k6 run --rm k6`, when the running stack can run it. */
+export interface K6Container {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/**
+ * k6 in its container for a compose topology: only when the stack runs the official images (offline
+ * stacks have no k6 image: Debian has no k6 package) and the pinned k6 image is present.
+ */
+export async function k6ContainerFor(
+  state: LabState,
+  k6: K6Settings,
+): Promise<K6Container | undefined> {
+  if (state.driver !== 'compose') return undefined;
+  const record = await readRunRecord(state.runDir);
+  if (record.offline) return undefined;
+  const pins = await readEnvFile(record.project.envFile);
+  const image = requireValue(pins, 'CACHELAB_K6_IMAGE', record.project.envFile);
+  if (!(await dockerImageProbes.present(image))) return undefined;
+  const cli = composeCliOf(record.flavor);
+  const project = { ...record.project, profiles: [...new Set([...record.project.profiles, 'k6'])] };
+  const example = join(record.project.envFile, '..', '.env.example');
+  const secrets = await loadSecrets(record.secretsFile, example);
+  return {
+    command: cli.command,
+    args: composeArgs(cli, project, ['run', '--rm', '--no-deps', 'k6']),
+    env: {
+      ...secrets.values,
+      K6_WORKLOAD: k6.workload,
+      K6_RATE: String(k6.rate),
+      K6_DURATION: String(k6.duration),
+      K6_WARMUP: String(k6.warmup),
+      K6_KEYS: String(k6.keys),
+      K6_TESTID: `${state.topology}-${k6.workload}-${Date.now()}`,
+    },
+  };
+}
+
+/** Runs k6 in its container; k6's exit code 99 (thresholds crossed) still leaves a result file. */
+export async function runK6Container(container: K6Container): Promise<void> {
+  const child = spawn(container.command, container.args, {
+    stdio: 'inherit',
+    env: { ...process.env, ...container.env },
+  });
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  if (code !== 0 && code !== 99) {
+    throw new LabError('LOAD_FAILED', `k6 (container) exited with code ${code}`);
+  }
+}
