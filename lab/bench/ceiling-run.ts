@@ -39,9 +39,7 @@ const READS = 'cachelab_profile_reads_total';
 async function readCounts(metricsUrl: string): Promise<Record<string, number>> {
   const response = await fetch(metricsUrl);
   if (!response.ok) throw new Error(`${metricsUrl} → ${response.status}`);
-  // Only our counter's lines: prom-client prints NaN gauges as `Nan`, which the shared parser rejects.
-  const lines = (await response.text()).split('\n').filter((line) => line.startsWith(READS));
-  return sumBy(parsePrometheusText(lines.join('\n')), READS, 'result');
+  return sumBy(parsePrometheusText(await response.text()), READS, 'result');
 }
 
 /** Share of reads between two counter snapshots that had the expected result. */

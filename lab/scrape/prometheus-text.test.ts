@@ -37,6 +37,18 @@ describe('parsePrometheusText', () => {
     expect(b?.value).toBe(Number.NEGATIVE_INFINITY);
   });
 
+  it('reads NaN and infinities in any case, as Prometheus does (prom-client writes `Nan`)', () => {
+    const samples = parsePrometheusText('a Nan\nb nan\nc NAN\nd +inf\ne -INF\nf Inf\n');
+    const values = samples.map((sample) => sample.value);
+    expect(values.slice(0, 3)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(values.slice(3)).toEqual([
+      Number.POSITIVE_INFINITY,
+      Number.NEGATIVE_INFINITY,
+      Number.POSITIVE_INFINITY,
+    ]);
+    expect(() => parsePrometheusText('a Nano\n')).toThrow(/bad value 'Nano'/);
+  });
+
   it('reports the line of a malformed sample', () => {
     expect(() => parsePrometheusText('ok 1\nbad{x="1" 2\n')).toThrow(PrometheusParseError);
     expect(() => parsePrometheusText('ok 1\nnovalue\n')).toThrow(/line 2/);

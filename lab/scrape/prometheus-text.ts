@@ -19,10 +19,23 @@ export class PrometheusParseError extends Error {
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
 const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*/;
 
+/**
+ * Non-numeric values, lower-cased: Prometheus reads them case-insensitively (Go's ParseFloat), and
+ * prom-client writes a NaN gauge as `Nan`.
+ */
+const SPECIAL_VALUES = new Map<string, number>([
+  ['nan', Number.NaN],
+  ['inf', Number.POSITIVE_INFINITY],
+  ['+inf', Number.POSITIVE_INFINITY],
+  ['-inf', Number.NEGATIVE_INFINITY],
+  ['infinity', Number.POSITIVE_INFINITY],
+  ['+infinity', Number.POSITIVE_INFINITY],
+  ['-infinity', Number.NEGATIVE_INFINITY],
+]);
+
 function parseValue(text: string): number {
-  if (text === '+Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  const special = SPECIAL_VALUES.get(text.toLowerCase());
+  if (special !== undefined) return special;
   const value = Number(text);
   if (text === '' || Number.isNaN(value)) throw new Error(`bad value '${text}'`);
   return value;

@@ -1,7 +1,6 @@
 import express, { type Express } from 'express';
 import { errorHandler, routeNotFound } from './http/error-handler.ts';
-import { requestTiming } from './http/request-timing.ts';
-import { servedBy } from './http/served-by.ts';
+import { requestTracking } from './http/request-timing.ts';
 import type { AppDeps } from './routes/deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -19,11 +18,11 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', false);
-  app.use(servedBy(deps.config.SERVER_ID));
-  app.use(requestTiming(deps.metrics));
+  app.use(requestTracking({ serverId: deps.config.SERVER_ID, metrics: deps.metrics }));
+  // Profiles first: PATCH and HEAD, the profile traffic the fast path leaves to Express, match sooner.
+  app.use(profileRoutes(deps));
   app.use(healthRoutes(deps));
   app.use(metricsRoutes(deps.metrics));
-  app.use(profileRoutes(deps));
   app.use(routeNotFound());
   app.use(errorHandler(deps.logger));
   deps.metrics.trackLocalTier(() => deps.cache.localStats());

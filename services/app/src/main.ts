@@ -6,6 +6,7 @@ import { type AppConfig, loadConfig } from './config.ts';
 import { createPool } from './db/pool.ts';
 import { createProfileRepository } from './db/profile-repository.ts';
 import { handleClientErrors } from './http/client-error.ts';
+import { profileFastPath } from './http/fast-path.ts';
 import { type Closer, installGracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
@@ -64,7 +65,7 @@ function listen(server: Server, host: string, port: number): Promise<number> {
 
 async function start(config: AppConfig, logger: Logger): Promise<void> {
   const { deps, closers } = await buildDeps(config, logger);
-  const server = createServer(createApp(deps));
+  const server = createServer(profileFastPath(deps, createApp(deps)));
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   handleClientErrors(server, config.SERVER_ID, logger);
   installGracefulShutdown({

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { AppError, type ErrorCode } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import { errorBody } from './error-mapping.ts';
+import { errorBody, JSON_CONTENT_TYPE } from './error-mapping.ts';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
@@ -23,7 +23,7 @@ export function clientErrorResponse(code: ErrorCode, serverId: string): string {
   const body = JSON.stringify(errorBody(error));
   return [
     `HTTP/1.1 ${error.status} ${REASONS[error.status] ?? 'Bad Request'}`,
-    'Content-Type: application/json; charset=utf-8',
+    `Content-Type: ${JSON_CONTENT_TYPE}`,
     `Content-Length: ${Buffer.byteLength(body)}`,
     `X-Served-By: ${serverId}`,
     'Connection: close',

@@ -1,4 +1,8 @@
+import type { ServerResponse } from 'node:http';
 import { AppError, type ErrorCode, isAppError } from '../errors.ts';
+
+/** Content-Type of every JSON response the app writes itself. */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** The JSON shape of every error response. */
 export interface ErrorBody {
@@ -72,4 +76,17 @@ export function errorBody(error: AppError): ErrorBody {
   const body: ErrorBody = { error: { code: error.code, message: error.message } };
   if (error.details) body.error.details = error.details;
   return body;
+}
+
+/**
+ * Writes the JSON error response for `error` on any node:http response (Express's included): its status,
+ * JSON Content-Type and Content-Length, and the body — none for HEAD, exactly as Express's res.json does.
+ */
+export function sendErrorResponse(res: ServerResponse, error: AppError, method: string): void {
+  const body = JSON.stringify(errorBody(error));
+  res.statusCode = error.status;
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  res.setHeader('Content-Length', Buffer.byteLength(body));
+  if (method === 'HEAD') res.end();
+  else res.end(body);
 }

@@ -1,4 +1,4 @@
-import { type RequestHandler, type Response, Router } from 'express';
+import { type RequestHandler, Router } from 'express';
 import { profileKey } from '../cache/keys.ts';
 import { parseProfilePatch } from '../db/profile-patch.ts';
 import { AppError } from '../errors.ts';
@@ -6,12 +6,11 @@ import { jsonBody } from '../http/json-body.ts';
 import { label, profileIdOf, setCacheLabel, setProfileId } from '../http/locals.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { parseProfileId } from '../http/profile-id.ts';
-import { readProfileVersion } from '../http/profile-version.ts';
+import { applyProfileRead, readProfile } from '../http/profile-read.ts';
 import { formatServerTiming } from '../http/server-timing.ts';
 import type { AppDeps } from './deps.ts';
 
 const PROFILE_PATH = '/profiles/:id';
-const PROFILE_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /** `GET /profiles/:id` (cached bytes as they are) and `PATCH /profiles/:id` (update, then invalidate). */
 export function profileRoutes(deps: AppDeps): Router {
@@ -33,22 +32,10 @@ function validateId(maxId: number): RequestHandler {
 function getProfile(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const id = profileIdOf(res);
-    const load = () => deps.repository.loadProfileJson(id);
-    const outcome = await deps.readThrough.read(profileKey(id), load);
+    const outcome = await readProfile(deps, id);
     setCacheLabel(res, outcome.result);
-    deps.metrics.countProfileRead(outcome.result);
-    res.setHeader('X-Cache', outcome.result);
-    res.setHeader('Server-Timing', formatServerTiming(outcome));
-    if (!outcome.body) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
-    sendProfile(res, outcome.body);
+    res.send(applyProfileRead(res, id, outcome));
   };
-}
-
-function sendProfile(res: Response, body: Buffer): void {
-  const version = readProfileVersion(body);
-  if (version !== undefined) res.setHeader('X-Profile-Version', String(version));
-  res.setHeader('Content-Type', PROFILE_CONTENT_TYPE);
-  res.send(body);
 }
 
 function patchProfile(deps: AppDeps): RequestHandler {

@@ -1,0 +1,34 @@
+import type { ServerResponse } from 'node:http';
+import { profileKey } from '../cache/keys.ts';
+import type { ReadResult } from '../cache/read-through.ts';
+import { AppError } from '../errors.ts';
+import type { AppDeps } from '../routes/deps.ts';
+import { JSON_CONTENT_TYPE } from './error-mapping.ts';
+import { readProfileVersion } from './profile-version.ts';
+import { formatServerTiming } from './server-timing.ts';
+
+/** What reading a profile needs from the app's dependencies. */
+export type ProfileReadDeps = Pick<AppDeps, 'readThrough' | 'repository' | 'metrics'>;
+
+/** The one read path of `GET /profiles/:id` (Express route and fast path): cache, else database; counted. */
+export async function readProfile(deps: ProfileReadDeps, id: number): Promise<ReadResult> {
+  const load = () => deps.repository.loadProfileJson(id);
+  const outcome = await deps.readThrough.read(profileKey(id), load);
+  deps.metrics.countProfileRead(outcome.result);
+  return outcome;
+}
+
+/**
+ * Sets the headers of a profile read on either path and returns the body to send: X-Cache and
+ * Server-Timing always (a 404 carries them too), X-Profile-Version and Content-Type with a body.
+ * Throws PROFILE_NOT_FOUND when the read found nothing.
+ */
+export function applyProfileRead(res: ServerResponse, id: number, outcome: ReadResult): Buffer {
+  res.setHeader('X-Cache', outcome.result);
+  res.setHeader('Server-Timing', formatServerTiming(outcome));
+  if (!outcome.body) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
+  const version = readProfileVersion(outcome.body);
+  if (version !== undefined) res.setHeader('X-Profile-Version', String(version));
+  res.setHeader('Content-Type', JSON_CONTENT_TYPE);
+  return outcome.body;
+}
