@@ -53,6 +53,10 @@ export async function k6ContainerFor(
       K6_WARMUP: String(k6.warmup),
       K6_KEYS: String(k6.keys),
       K6_TESTID: `${state.topology}-${k6.workload}-${Date.now()}`,
+      // Remote write needs the observability profile's Prometheus; without it k6 writes a file.
+      ...(record.project.profiles.includes('observability')
+        ? {}
+        : { K6_OUT: `json=/results/k6-${state.topology}-metrics.json` }),
     },
   };
 }
