@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareOutput } from '../lab/compare/compare.ts';
 import { runCompare } from '../lab/compare/compare.ts';
-import type { ComparePrinter } from '../lab/compare/progress.ts';
+import { silentPrinter } from '../lab/compare/progress.ts';
 import { readResults } from '../lab/compare/results-store.ts';
 import { resolveCompareSettings } from '../lab/compare/settings.ts';
 import type { NativeLab } from '../lab/driver/native-driver.ts';
@@ -20,15 +20,7 @@ let out: CompareOutput;
 /** X-Cache of the same profile read through app-1 then app-2 of `global`, after its measured window. */
 let crossServer: { first: string | null; second: string | null; servers: string[] } | undefined;
 
-const silent: ComparePrinter = {
-  topologyStart() {},
-  phase() {},
-  upStep() {},
-  load() {},
-  topologyDone() {},
-  line() {},
-  finish() {},
-};
+const silent = silentPrinter;
 
 async function readThrough(url: string, id: number) {
   const response = await fetch(`${url}/profiles/${id}`);

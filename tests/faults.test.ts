@@ -2,11 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type NativeLab, upTopology } from '../lab/driver/native-driver.ts';
-import { findLeftovers } from '../lab/driver/pid-control.ts';
 import { freePort, isPortFree } from '../lab/native/ports.ts';
 import { liveProcesses } from '../lab/native/process-registry.ts';
 import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
+import { withNativeLab } from './support/native-lab.ts';
 
 const SEED_USERS = 300;
 const RATE_PER_S = 50;
@@ -58,29 +58,12 @@ async function loadWithFault(base: string, fault: () => Promise<void>): Promise<
 }
 
 /** Brings `name` up, runs `check`, brings it down, proves nothing is left, then runs `afterDown`. */
-async function withLab(
+function withLab(
   name: string,
   check: (lab: NativeLab) => Promise<void>,
-  afterDown: (lab: NativeLab) => Promise<void> = async () => {},
+  afterDown?: (lab: NativeLab) => Promise<void>,
 ): Promise<void> {
-  const runDir = await makeRunDir(`faults-${name}`);
-  try {
-    const lab = await upTopology(getTopology(name), {
-      runDir,
-      httpPort: await freePort(),
-      seedUsers: SEED_USERS,
-      appLogLevel: 'warn',
-    });
-    try {
-      await check(lab);
-    } finally {
-      await lab.down();
-    }
-    expect(await findLeftovers(lab.state.services)).toEqual({ alive: [], busyPorts: [] });
-    await afterDown(lab);
-  } finally {
-    await removeRunDir(runDir);
-  }
+  return withNativeLab(name, { seedUsers: SEED_USERS, afterDown }, check);
 }
 
 /** nginx logged requests it sent to two upstreams (the dead one, then another): it routed around it. */

@@ -7,7 +7,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CompareOutput, runCompare } from '../lab/compare/compare.ts';
-import type { ComparePrinter } from '../lab/compare/progress.ts';
+import { silentPrinter } from '../lab/compare/progress.ts';
 import { readResults } from '../lab/compare/results-store.ts';
 import { resolveCompareSettings } from '../lab/compare/settings.ts';
 
@@ -22,15 +22,7 @@ const LADDER_FIXTURE = {
   ],
 };
 
-const silent: ComparePrinter = {
-  topologyStart() {},
-  phase() {},
-  upStep() {},
-  load() {},
-  topologyDone() {},
-  line() {},
-  finish() {},
-};
+const silent = silentPrinter;
 
 let root = '';
 let out: CompareOutput;

@@ -4,14 +4,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { type NativeLab, upTopology } from '../lab/driver/native-driver.ts';
-import { findLeftovers } from '../lab/driver/pid-control.ts';
+import type { NativeLab } from '../lab/driver/native-driver.ts';
 import { nginxBin } from '../lab/native/binaries.ts';
-import { freePort } from '../lab/native/ports.ts';
 import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
-import { CATALOG, getTopology } from '../lab/topology/catalog.ts';
+import { CATALOG } from '../lab/topology/catalog.ts';
 import { renderNginxConfig } from '../lab/topology/nginx-config.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
+import { withNativeLab } from './support/native-lab.ts';
 
 const SEED_USERS = 300;
 const TOPOLOGY_TIMEOUT_MS = 90_000;
@@ -38,25 +37,8 @@ async function reads(base: string, ids: readonly number[]): Promise<Read[]> {
 }
 
 /** Brings `name` up on free ports, runs `check`, brings it down and proves nothing is left. */
-async function withLab(name: string, check: (lab: NativeLab) => Promise<void>): Promise<void> {
-  const runDir = await makeRunDir(`topology-${name}`);
-  try {
-    const httpPort = await freePort();
-    const lab = await upTopology(getTopology(name), {
-      runDir,
-      httpPort,
-      seedUsers: SEED_USERS,
-      appLogLevel: 'warn',
-    });
-    try {
-      await check(lab);
-    } finally {
-      await lab.down();
-    }
-    expect(await findLeftovers(lab.state.services)).toEqual({ alive: [], busyPorts: [] });
-  } finally {
-    await removeRunDir(runDir);
-  }
+function withLab(name: string, check: (lab: NativeLab) => Promise<void>): Promise<void> {
+  return withNativeLab(name, { seedUsers: SEED_USERS }, check);
 }
 
 /** Every server that answered `id` more than once answered HIT-L1 after its first answer. */

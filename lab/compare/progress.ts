@@ -16,6 +16,17 @@ export interface ComparePrinter {
   finish(): void;
 }
 
+/** A printer that prints nothing (tests, embedding). */
+export const silentPrinter: ComparePrinter = {
+  topologyStart() {},
+  phase() {},
+  upStep() {},
+  load() {},
+  topologyDone() {},
+  line() {},
+  finish() {},
+};
+
 /** One line summing up a finished topology. */
 export function outcomeLine(o: TopologyOutcome): string {
   const took = `${number(o.timings.totalSec, 1)} s`;
