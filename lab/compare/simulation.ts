@@ -83,26 +83,11 @@ function scaleRows(scale: ScaleResult): SimulationFigures['scale'] {
 }
 
 function figuresOf(source: string, scale: ScaleResult, resize: ResizeResult): SimulationFigures {
-  const {
-    workload,
-    keyCount,
-    warmupRequests,
-    measuredRequests,
-    cacheEntries,
-    globalEntries,
-    seed,
-  } = scale.settings;
+  // The figures record the settings minus the server list (the scale rows carry it).
+  const { servers: _servers, workload, ...rest } = scale.settings;
   return {
     source,
-    settings: {
-      workload: workloadName(workload),
-      keyCount,
-      warmupRequests,
-      measuredRequests,
-      cacheEntries,
-      globalEntries,
-      seed,
-    },
+    settings: { ...rest, workload: workloadName(workload) },
     scale: scaleRows(scale),
     resize: resize.changes.map((c) => ({
       scheme: c.scheme,

@@ -17,8 +17,8 @@ export interface K6Settings {
   keys: number;
 }
 
-/** A ready-to-run `docker compose … --profile k6 run --rm k6`, when the running stack can run it. */
-export interface K6Container {
+/** A ready-to-run k6: the binary, or `docker compose … --profile k6 run --rm k6` for a compose stack. */
+export interface K6Process {
   command: string;
   args: string[];
   env: Record<string, string>;
@@ -31,7 +31,7 @@ export interface K6Container {
 export async function k6ContainerFor(
   state: LabState,
   k6: K6Settings,
-): Promise<K6Container | undefined> {
+): Promise<K6Process | undefined> {
   if (state.driver !== 'compose') return undefined;
   const record = await readRunRecord(state.runDir);
   if (record.offline) return undefined;
@@ -61,14 +61,17 @@ export async function k6ContainerFor(
   };
 }
 
-/** Runs k6 in its container; k6's exit code 99 (thresholds crossed) still leaves a result file. */
-export async function runK6Container(container: K6Container): Promise<void> {
-  const child = spawn(container.command, container.args, {
+/**
+ * Runs k6 (installed, or its container through compose) to the end. Exit code 99 is k6's "thresholds
+ * crossed": the run happened and its result file says how it went, so only other codes fail.
+ */
+export async function runK6Process(run: K6Process): Promise<void> {
+  const child = spawn(run.command, run.args, {
     stdio: 'inherit',
-    env: { ...process.env, ...container.env },
+    env: { ...process.env, ...run.env },
   });
   const code = await new Promise<number | null>((done) => child.on('close', done));
   if (code !== 0 && code !== 99) {
-    throw new LabError('LOAD_FAILED', `k6 (container) exited with code ${code}`);
+    throw new LabError('LOAD_FAILED', `${run.command} (k6) exited with code ${code}`);
   }
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -12,7 +11,7 @@ import type { LabState } from '../../driver/types.ts';
 import { LabError } from '../../errors.ts';
 import { findBinary, MissingBinaryError } from '../../native/binaries.ts';
 import { intOption } from '../options.ts';
-import { k6ContainerFor, runK6Container } from './load-k6-container.ts';
+import { k6ContainerFor, runK6Process } from './load-k6-container.ts';
 
 interface LoadFlags {
   topology?: string;
@@ -63,10 +62,7 @@ async function runK6(k6: string, plan: LoadPlan): Promise<void> {
     SERVER_IDS: serverIds(state),
   };
   const args = ['run', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
-  const child = spawn(k6, [...args, 'loadtests/k6/profile-load.ts'], { stdio: 'inherit' });
-  const code = await new Promise<number | null>((done) => child.on('close', done));
-  // exit code 99 is k6's "thresholds crossed": the run happened and its result file says how it went
-  if (code !== 0 && code !== 99) throw new LabError('LOAD_FAILED', `k6 exited with code ${code}`);
+  await runK6Process({ command: k6, args: [...args, 'loadtests/k6/profile-load.ts'], env: {} });
 }
 
 async function runNode(plan: LoadPlan): Promise<void> {
@@ -122,7 +118,7 @@ export async function loadAction(flags: LoadFlags): Promise<void> {
   const which = k6 ? `k6 (${k6})` : container ? 'k6 in its container' : 'the Node runner (no k6)';
   process.stderr.write(`cachelab: loading ${plan.state.topology} with ${which}\n`);
   if (k6) await runK6(k6, plan);
-  else if (container) await runK6Container(container);
+  else if (container) await runK6Process(container);
   else await runNode(plan);
   process.stderr.write(`result: ${plan.resultPath}\n`);
 }
