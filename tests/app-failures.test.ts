@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServerHandle } from '../lab/native/app-server.ts';
+import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
 import {
   type Backends,
   call,

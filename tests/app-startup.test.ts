@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { APP_ENTRY, REPO_ROOT } from '../lab/native/app-server.ts';
+import { REPO_ROOT } from '../lab/repo-root.ts';
+import { APP_ENTRY } from '../lab/run/processes/app-server.ts';
 
 // Configuration errors stop start-up before anything is opened: exit 1, one line on stderr, no stack.
 

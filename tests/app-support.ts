@@ -1,8 +1,8 @@
 import { connect } from 'node:net';
-import { type AppServerHandle, startAppServer } from '../lab/native/app-server.ts';
-import { type PostgresHandle, startPostgres } from '../lab/native/postgres.ts';
-import { type RedisNode, startRedis } from '../lab/native/redis.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { type AppServerHandle, startAppServer } from '../lab/run/processes/app-server.ts';
+import { type PostgresHandle, startPostgres } from '../lab/run/processes/postgres.ts';
+import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { applySchema, seedUsers } from '../services/app/src/db/setup.ts';
 
 /** Users seeded by every app suite: ids 1..SEEDED_USERS exist. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppServerHandle } from '../lab/native/app-server.ts';
+import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
 import {
   type Backends,
   patchProfile,

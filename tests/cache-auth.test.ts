@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisNode, startRedis } from '../lab/native/redis.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import { silentObserver } from '../services/app/src/cache/types.ts';
 import { loadConfig } from '../services/app/src/config.ts';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, startRedisShards } from '../lab/native/redis.ts';
-import { startRedisCluster } from '../lab/native/redis-cluster.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { startRedis, startRedisShards } from '../lab/run/processes/redis.ts';
+import { startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import {
   createRecordingObserver,

@@ -6,9 +6,9 @@ import {
   type RedisShards,
   startRedis,
   startRedisShards,
-} from '../lab/native/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/native/redis-cluster.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+} from '../lab/run/processes/redis.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import {
   createReadThrough,

@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { findLeftovers } from '../lab/driver/pid-control.ts';
-import { readState } from '../lab/driver/state-file.ts';
-import { freePort } from '../lab/native/ports.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { findLeftovers } from '../lab/run/driver/pid-control.ts';
+import { readState } from '../lab/run/driver/state-file.ts';
+import { freePort } from '../lab/run/processes/ports.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { topologyNames } from '../lab/topology/catalog.ts';
 
 const BIN = join(import.meta.dirname, '..', 'lab', 'bin', 'cachelab.mjs');

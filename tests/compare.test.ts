@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CompareOutput } from '../lab/compare/compare.ts';
 import { runCompare } from '../lab/compare/compare.ts';
-import { silentPrinter } from '../lab/compare/progress.ts';
+import { silentPrinter } from '../lab/compare/compare-printer.ts';
+import { resolveCompareSettings } from '../lab/compare/compare-settings.ts';
 import { readResults } from '../lab/compare/results-store.ts';
-import { resolveCompareSettings } from '../lab/compare/settings.ts';
-import type { NativeLab } from '../lab/driver/native-driver.ts';
 import { type MeasuredTopology, measuredOf } from '../lab/report/results-types.ts';
+import type { NativeLab } from '../lab/run/driver/native/driver.ts';
 
 const TOPOLOGIES = ['no-cache', 'local', 'local-hash', 'global', 'two-tier'];
 

@@ -1,8 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, renderArtifacts } from '../dashboards/src/generate.ts';
+import { renderArtifacts } from '../dashboards/src/generate.ts';
 import { REPO_PATHS } from '../dashboards/src/provisioning.ts';
+import { REPO_ROOT } from '../lab/repo-root.ts';
 
 const FIX = 'regenerate with `npx tsx dashboards/src/generate.ts` and commit the result';
 

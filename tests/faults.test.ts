@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type NativeLab, upTopology } from '../lab/driver/native-driver.ts';
-import { freePort, isPortFree } from '../lab/native/ports.ts';
-import { liveProcesses } from '../lab/native/process-registry.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { type NativeLab, upTopology } from '../lab/run/driver/native/driver.ts';
+import { freePort, isPortFree } from '../lab/run/processes/ports.ts';
+import { liveProcesses } from '../lab/run/processes/process-registry.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
 import { withNativeLab } from './support/native-lab.ts';
 

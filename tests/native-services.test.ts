@@ -2,16 +2,26 @@ import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, startAppServer } from '../lab/native/app-server.ts';
-import { NativeServiceError } from '../lab/native/errors.ts';
-import { httpGet } from '../lab/native/net-checks.ts';
-import { startNginx } from '../lab/native/nginx.ts';
-import { CLUSTER_BUS_OFFSET, freePorts, isPortFree, waitPortFree } from '../lab/native/ports.ts';
-import { startPostgres } from '../lab/native/postgres.ts';
-import { isAlive, liveProcesses, processGroupMembers } from '../lab/native/process-registry.ts';
-import { startRedis, startRedisShards } from '../lab/native/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/native/redis-cluster.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { REPO_ROOT } from '../lab/repo-root.ts';
+import { startAppServer } from '../lab/run/processes/app-server.ts';
+import { httpGet } from '../lab/run/processes/net-checks.ts';
+import { startNginx } from '../lab/run/processes/nginx.ts';
+import {
+  CLUSTER_BUS_OFFSET,
+  freePorts,
+  isPortFree,
+  waitPortFree,
+} from '../lab/run/processes/ports.ts';
+import { startPostgres } from '../lab/run/processes/postgres.ts';
+import { NativeServiceError } from '../lab/run/processes/process-errors.ts';
+import {
+  isAlive,
+  liveProcesses,
+  processGroupMembers,
+} from '../lab/run/processes/process-registry.ts';
+import { startRedis, startRedisShards } from '../lab/run/processes/redis.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 
 const FAKE_APP = join(REPO_ROOT, 'tests', 'fixtures', 'fake-app.ts');
 let runDir = '';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DASHBOARDS, REPO_ROOT } from '../dashboards/src/generate.ts';
+import { DASHBOARDS } from '../dashboards/src/generate.ts';
 import {
   dashboardVariables,
   datasourceUids,
@@ -19,15 +19,16 @@ import {
   GRAFANA_CONTAINER_PATHS,
   REPO_PATHS,
 } from '../dashboards/src/provisioning.ts';
-import { type NativeLab, upTopology } from '../lab/driver/native-driver.ts';
-import { findLeftovers } from '../lab/driver/pid-control.ts';
-import type { ServiceRecord } from '../lab/driver/types.ts';
-import { freePort } from '../lab/native/ports.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
-import { composeObservability } from '../lab/observe/compose-observability.ts';
-import { createObserveHook, runIdOf } from '../lab/observe/observe-hook.ts';
-import { hasFiniteSample, instantQuery, labelValues } from '../lab/observe/prometheus-api.ts';
-import type { ObservabilityHandle } from '../lab/observe/start-observability.ts';
+import { REPO_ROOT } from '../lab/repo-root.ts';
+import { type NativeLab, upTopology } from '../lab/run/driver/native/driver.ts';
+import { findLeftovers } from '../lab/run/driver/pid-control.ts';
+import type { ServiceRecord } from '../lab/run/driver/types.ts';
+import { composeObservability } from '../lab/run/observe/compose-observability.ts';
+import { createObserveHook, runIdOf } from '../lab/run/observe/observe-hook.ts';
+import { hasFiniteSample, instantQuery, labelValues } from '../lab/run/observe/prometheus-api.ts';
+import type { ObservabilityHandle } from '../lab/run/observe/start-observability.ts';
+import { freePort } from '../lab/run/processes/ports.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { appServerId } from '../lab/topology/app-env.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
 import type { Topology } from '../lab/topology/model.ts';

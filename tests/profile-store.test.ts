@@ -1,9 +1,9 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../lab/native/ports.ts';
-import { type PostgresHandle, startPostgres } from '../lab/native/postgres.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { freePort } from '../lab/run/processes/ports.ts';
+import { type PostgresHandle, startPostgres } from '../lab/run/processes/postgres.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { loadConfig } from '../services/app/src/config.ts';
 import { createPool } from '../services/app/src/db/pool.ts';
 import {

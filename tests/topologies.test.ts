@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import type { NativeLab } from '../lab/driver/native-driver.ts';
-import { nginxBin } from '../lab/native/binaries.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { renderNginxConfig } from '../lab/render/nginx/render-nginx.ts';
+import type { NativeLab } from '../lab/run/driver/native/driver.ts';
+import { nginxBin } from '../lab/run/processes/binaries.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { CATALOG } from '../lab/topology/catalog.ts';
-import { renderNginxConfig } from '../lab/topology/nginx-config.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
 import { withNativeLab } from './support/native-lab.ts';
 

@@ -1,8 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisNode, startRedis } from '../lab/native/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/native/redis-cluster.ts';
-import { makeRunDir, removeRunDir } from '../lab/native/run-dir.ts';
+import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createInvalidationBus } from '../services/app/src/cache/invalidation-bus.ts';
 import { createLocalLruCache } from '../services/app/src/cache/local-lru.ts';
 import {

@@ -1,15 +1,13 @@
 // Writes dashboards/generated/*.json and the Grafana provisioning files: `npx tsx dashboards/src/generate.ts`.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
+import { REPO_ROOT } from '../../lab/repo-root.ts';
 import { cacheTiers } from './cache-tiers.ts';
 import { k6Prometheus } from './k6-prometheus.ts';
 import { dashboardProvisioning, datasourceProvisioning, REPO_PATHS } from './provisioning.ts';
 import { topologyComparison } from './topology-comparison.ts';
-
-/** Root of the repository (this file is dashboards/src/generate.ts). */
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Every dashboard, by the file name it is written to in dashboards/generated/. */
 export const DASHBOARDS: Readonly<Record<string, () => Dashboard>> = {

@@ -1,5 +1,9 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { type K6TrendStat, k6CounterName, k6TrendName } from '../../lab/observe/k6-remote-write.ts';
+import {
+  type K6TrendStat,
+  k6CounterName,
+  k6TrendName,
+} from '../../lab/render/prometheus/k6-remote-write.ts';
 import { K6_METRICS } from '../../loadtests/k6/summary.ts';
 import { CACHE_RESULT_LABELS, ERROR_CLASSES } from '../../loadtests/result-types.ts';
 import { buildDashboard, type PanelSpec, type RowSpec, type TargetSpec } from './kit.ts';

@@ -2,11 +2,11 @@ import pg from 'pg';
 import { createProfileRepository } from '../../services/app/src/db/profile-repository.ts';
 import { applySchema, seedUsers } from '../../services/app/src/db/setup.ts';
 import { loadLabConfig } from '../config.ts';
-import { CleanupStack } from '../driver/cleanup-stack.ts';
-import { type PostgresHandle, startPostgres } from '../native/postgres.ts';
-import { type RedisNode, startRedis } from '../native/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../native/redis-cluster.ts';
-import { makeRunDir, removeRunDir } from '../native/run-dir.ts';
+import { CleanupStack } from '../run/driver/cleanup-stack.ts';
+import { type PostgresHandle, startPostgres } from '../run/processes/postgres.ts';
+import { type RedisNode, startRedis } from '../run/processes/redis.ts';
+import { type RedisCluster, startRedisCluster } from '../run/processes/redis-cluster.ts';
+import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 
 /** A seeded Postgres and one real profile document from it (the value every bench stores). */
 export interface SeededPostgres {

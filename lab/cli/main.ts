@@ -1,11 +1,11 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { BenchUsageError, runBenchCommand } from '../bench/main.ts';
-import { runCompareCommand, runDemoCommand } from '../compare/commands.ts';
+import { BenchUsageError, runBenchCommand } from '../bench/run-bench.ts';
+import { runCompareCommand, runDemoCommand } from '../compare/compare-command.ts';
 import { runDiffCommand } from '../compare/diff-command.ts';
 import { LabError } from '../errors.ts';
-import { runSimulateCommand } from '../simulate/cli.ts';
+import { runSimulateCommand } from '../simulate/simulate-command.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerLoadCommand } from './commands/load.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../errors.ts';
-import { MissingBinaryError } from '../native/binaries.ts';
+import { MissingBinaryError } from '../run/processes/binaries.ts';
 import { describeError, exitCodeOf, formatTable } from './output.ts';
 
 describe('formatTable', () => {

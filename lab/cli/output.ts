@@ -1,5 +1,5 @@
 import { isLabError } from '../errors.ts';
-import { MissingBinaryError } from '../native/binaries.ts';
+import { MissingBinaryError } from '../run/processes/binaries.ts';
 
 /** Formats rows as left-aligned columns separated by two spaces (first row is the header). */
 export function formatTable(rows: readonly (readonly string[])[]): string {

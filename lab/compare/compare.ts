@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { loadLabConfig } from '../config.ts';
-import type { NativeLab } from '../driver/native-driver.ts';
+import { machineInfo } from '../measure/scrape/environment.ts';
 import {
   type ComparisonResults,
   type MeasuredTopology,
@@ -8,13 +8,13 @@ import {
   type TopologyOutcome,
 } from '../report/results-types.ts';
 import { type WrittenReport, writeReport } from '../report/write-report.ts';
-import { machineInfo } from '../scrape/environment.ts';
+import type { NativeLab } from '../run/driver/native/driver.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { CompareError } from './compare-error.ts';
-import { type ComparePrinter, createComparePrinter } from './progress.ts';
+import { type ComparePrinter, createComparePrinter } from './compare-printer.ts';
+import type { CompareSettings } from './compare-settings.ts';
 import { makeRunFolder, newRunId, pointLatest, writeResults } from './results-store.ts';
 import { defaultRunRoot, runTopology } from './run-topology.ts';
-import type { CompareSettings } from './settings.ts';
 import { calibrationFor, simulationFor } from './simulation.ts';
 import { VersionCollector } from './versions.ts';
 

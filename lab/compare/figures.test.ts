@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../loadtests/result-types.ts';
+import type { ServerDelta } from '../measure/scrape/snapshot.ts';
 import { measuredTopologySchema } from '../report/results-schema.ts';
-import type { ServerDelta } from '../scrape/snapshot.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { clientHitRatio, countsAgree, hitRatioOf, measuredFigures, tiersOf } from './figures.ts';
 

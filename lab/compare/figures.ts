@@ -1,10 +1,10 @@
 import type { CacheResultLabel, RunResult } from '../../loadtests/result-types.ts';
+import type { MeasuredWindow } from '../measure/measure-window.ts';
+import type { AppCounters } from '../measure/scrape/app-metrics.ts';
+import type { ServerDelta } from '../measure/scrape/snapshot.ts';
+import { describeRedis } from '../render/redis/redis-config.ts';
 import type { MeasuredTopology, TierHitRatioFigures } from '../report/results-types.ts';
-import type { AppCounters } from '../scrape/app-metrics.ts';
-import type { ServerDelta } from '../scrape/snapshot.ts';
 import type { Topology } from '../topology/model.ts';
-import { describeRedis } from '../topology/redis-config.ts';
-import type { MeasuredWindow } from './measure-window.ts';
 
 /** Which cache tiers a topology has. */
 export interface Tiers {

@@ -1,15 +1,19 @@
 import { join } from 'node:path';
-import { type NativeLab, upTopology } from '../driver/native-driver.ts';
-import type { ProgressListener } from '../driver/types.ts';
-import { freePort } from '../native/ports.ts';
-import { makeRunDir, removeRunDir } from '../native/run-dir.ts';
+import {
+  type LoadProgressListener,
+  type MeasuredWindow,
+  measureWindow,
+} from '../measure/measure-window.ts';
+import { ScrapeError } from '../measure/scrape/scrape-error.ts';
+import type { ScrapeTargets } from '../measure/scrape/snapshot.ts';
 import type { FailedTopology, TopologyOutcome } from '../report/results-types.ts';
-import { ScrapeError } from '../scrape/scrape-error.ts';
-import type { ScrapeTargets } from '../scrape/snapshot.ts';
+import { type NativeLab, upTopology } from '../run/driver/native/driver.ts';
+import type { ProgressListener } from '../run/driver/types.ts';
+import { freePort } from '../run/processes/ports.ts';
+import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';
+import type { CompareSettings } from './compare-settings.ts';
 import { measuredFigures, topologyInfo } from './figures.ts';
-import { type LoadProgressListener, type MeasuredWindow, measureWindow } from './measure-window.ts';
-import type { CompareSettings } from './settings.ts';
 
 /** Hooks around one topology's run (progress, and a look at the running lab for tests). */
 export interface TopologyRunHooks {

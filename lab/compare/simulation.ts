@@ -15,7 +15,7 @@ import {
   scaleRowAt,
   simulateScale,
 } from '../simulate/scale.ts';
-import type { CompareSettings } from './settings.ts';
+import type { CompareSettings } from './compare-settings.ts';
 
 /** Catalog topologies and the simulated layout each corresponds to (local-single runs 1 server). */
 export const SIMULATED_AS: Readonly<Record<string, SimTopology>> = {

@@ -1,6 +1,6 @@
-import type { NativeLab } from '../driver/native-driver.ts';
-import type { SoftwareVersions } from '../scrape/environment.ts';
-import { nginxVersion, readPostgresVersion, redisVersion } from '../scrape/environment.ts';
+import type { SoftwareVersions } from '../measure/scrape/environment.ts';
+import { nginxVersion, readPostgresVersion, redisVersion } from '../measure/scrape/environment.ts';
+import type { NativeLab } from '../run/driver/native/driver.ts';
 
 /** Reads the software versions from the first labs that run each service (once each). */
 export class VersionCollector {

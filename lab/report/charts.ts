@@ -1,5 +1,6 @@
+import { ladderVerdict, resizeVerdict, scaleVerdict } from './bench-verdicts.ts';
 import { type ChartSpec, labelOf } from './chart-spec.ts';
-import type { LadderRow } from './ladder.ts';
+import type { LadderRow } from './ladder-rows.ts';
 import { type ComparisonResults, type MeasuredTopology, measuredOf } from './results-types.ts';
 import {
   dbQueriesVerdict,
@@ -9,7 +10,6 @@ import {
   staleVerdict,
   throughputVerdict,
 } from './verdicts.ts';
-import { ladderVerdict, resizeVerdict, scaleVerdict } from './verdicts-extra.ts';
 
 type Base = Omit<ChartSpec, 'id' | 'title' | 'datasets' | 'verdict' | 'yTitle'>;
 

@@ -5,7 +5,7 @@ import type { ChartSpec } from './chart-spec.ts';
 import { CHART_BOOT_SCRIPT, REPORT_CSS } from './html-assets.ts';
 import { chartTable } from './render-markdown.ts';
 import type { ReportModel } from './report-model.ts';
-import type { Table } from './tables.ts';
+import type { Table } from './report-tables.ts';
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string): string {

@@ -1,7 +1,7 @@
 import type { ChartSpec } from './chart-spec.ts';
 import { formatAs } from './format.ts';
 import type { ReportModel } from './report-model.ts';
-import type { Table } from './tables.ts';
+import type { Table } from './report-tables.ts';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 

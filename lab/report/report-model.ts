@@ -1,16 +1,16 @@
+import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
 import { bytes, millis, number } from './format.ts';
-import type { LadderRow } from './ladder.ts';
-import { type ComparisonResults, failedOf, measuredOf } from './results-types.ts';
+import type { LadderRow } from './ladder-rows.ts';
 import {
   calibrationTable,
   databaseTable,
   serversTable,
   summaryTable,
   type Table,
-} from './tables.ts';
-import { calibrationVerdict } from './verdicts-extra.ts';
+} from './report-tables.ts';
+import { type ComparisonResults, failedOf, measuredOf } from './results-types.ts';
 
 /** A titled table with an optional sentence above it. */
 export interface ReportTable {

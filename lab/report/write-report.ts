@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LadderRow, loadLadder } from './ladder.ts';
+import { type LadderRow, loadLadder } from './ladder-rows.ts';
 import { chartJsSource, renderHtml } from './render-html.ts';
 import { renderMarkdown } from './render-markdown.ts';
 import { buildReportModel, type ReportModel } from './report-model.ts';

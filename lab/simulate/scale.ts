@@ -15,6 +15,7 @@ import {
 /** The cache layouts simulated at every server count. */
 export const SIM_TOPOLOGIES = [
   'local-round-robin',
+  'local-round-robin-local-invalidation',
   'local-consistent-hash',
   'global',
   'two-tier',
@@ -34,6 +35,8 @@ export interface TopologyFigures {
   hitRatio: TierHitRatio;
   /** Database reads (cache misses) per request, writes included in the requests. */
   dbReadsPerRequest: number;
+  /** Reads that returned a copy older than the key's last write, per read (the lab's definition). */
+  staleReadRate: number;
   counters: Counters;
 }
 
@@ -107,6 +110,7 @@ export function figuresOf(topology: SimTopology, c: Counters): TopologyFigures {
       overall: ratio(c.l1Hits + c.l2Hits, c.reads),
     },
     dbReadsPerRequest: ratio(c.dbReads, c.reads + c.writes),
+    staleReadRate: ratio(c.staleReads, c.reads),
     counters: c,
   };
 }
@@ -125,6 +129,7 @@ function l1Only(c: Counters): Counters {
     l1Hits: c.l1Hits,
     l2Hits: 0,
     dbReads: c.reads - c.l1Hits,
+    staleReads: c.staleReads,
   };
 }
 
@@ -142,10 +147,15 @@ function simulateRow(
     stream,
   );
   const hashed = measure(localModel(servers, l1, byOwner(owners)), s, stream);
+  const localOnly = measure(localModel(servers, l1, roundRobin(servers), 'local-only'), s, stream);
   return {
     servers,
     topologies: {
       'local-round-robin': figuresOf('local-round-robin', l1Only(twoTier)),
+      'local-round-robin-local-invalidation': figuresOf(
+        'local-round-robin-local-invalidation',
+        localOnly,
+      ),
       'local-consistent-hash': figuresOf('local-consistent-hash', hashed),
       global: figuresOf('global', { ...global }),
       'two-tier': figuresOf('two-tier', twoTier),

@@ -1,8 +1,14 @@
 import { LRUCache } from 'lru-cache';
 import { OP_READ, type RecordedStream } from './stream.ts';
 
-/** Where a read was served: from a per-server L1, from the shared tier (L2), or from the database. */
-export type Outcome = 'l1' | 'l2' | 'db';
+/**
+ * Where a read was served: from a per-server L1, from the shared tier (L2), or from the database;
+ * `stale-l1` is an L1 hit on a copy older than the last acknowledged write of the key.
+ */
+export type Outcome = 'l1' | 'stale-l1' | 'l2' | 'db';
+
+/** How a write reaches per-server caches: on every server, or only on the server that took it. */
+export type Invalidation = 'everywhere' | 'local-only';
 
 /** A cache layout under cache-aside: reads fill on miss, writes invalidate (the next read misses). */
 export interface CacheModel {
@@ -20,6 +26,8 @@ export interface Counters {
   l1Hits: number;
   l2Hits: number;
   dbReads: number;
+  /** Hits (counted in l1Hits) that returned a copy older than the key's last write. */
+  staleReads: number;
 }
 
 /** nginx's default balancing: request seq goes to server seq mod n. */
@@ -33,8 +41,8 @@ export function byOwner(owners: Int32Array): Router {
 }
 
 /** An LRU of `max` entries from lru-cache, the library the app uses. */
-export function createLru(max: number): LRUCache<number, true> {
-  return new LRUCache<number, true>({ max });
+export function createLru<V extends {} = true>(max: number): LRUCache<number, V> {
+  return new LRUCache<number, V>({ max });
 }
 
 /** The item at index, or a RangeError: a router returned a server that does not exist. */
@@ -52,15 +60,36 @@ export function getOrFill(cache: LRUCache<number, true>, id: number): boolean {
 }
 
 /**
- * One local LRU per server. A write invalidates the key on every server: the cost of staying
- * correct (with consistent hashing only the owner can hold it, so this changes nothing there).
+ * One local LRU per server; each entry remembers the key's version when it was filled.
+ * `everywhere`: a write deletes the key on every server, the cost of staying correct.
+ * `local-only`: a write deletes it only on the server that took it (what the `local` topology
+ * does), so other servers keep serving their older copy: a stale read, counted as `stale-l1`.
+ * With consistent hashing the writer is the only holder, so both behave alike there.
+ * TTLs are not modelled: the lab's 300 s L1 TTL outlasts the windows this replays.
  */
-export function localModel(servers: number, entries: number, route: Router): CacheModel {
-  const caches = Array.from({ length: servers }, () => createLru(entries));
+export function localModel(
+  servers: number,
+  entries: number,
+  route: Router,
+  invalidation: Invalidation = 'everywhere',
+): CacheModel {
+  const caches = Array.from({ length: servers }, () => createLru<number>(entries));
+  const versions = new Map<number, number>();
   return {
-    read: (seq, id) => (getOrFill(pick(caches, route(seq, id)), id) ? 'l1' : 'db'),
-    write: (_seq, id) => {
-      for (const cache of caches) cache.delete(id);
+    read: (seq, id) => {
+      const cache = pick(caches, route(seq, id));
+      const current = versions.get(id) ?? 0;
+      const held = cache.get(id);
+      if (held === undefined) {
+        cache.set(id, current);
+        return 'db';
+      }
+      return held < current ? 'stale-l1' : 'l1';
+    },
+    write: (seq, id) => {
+      versions.set(id, (versions.get(id) ?? 0) + 1);
+      if (invalidation === 'local-only') pick(caches, route(seq, id)).delete(id);
+      else for (const cache of caches) cache.delete(id);
     },
   };
 }
@@ -96,7 +125,7 @@ export function twoTierModel(servers: number, l1: number, l2: number, route: Rou
 
 /** Empty counters. */
 export function emptyCounters(): Counters {
-  return { reads: 0, writes: 0, l1Hits: 0, l2Hits: 0, dbReads: 0 };
+  return { reads: 0, writes: 0, l1Hits: 0, l2Hits: 0, dbReads: 0, staleReads: 0 };
 }
 
 /** Replays requests [from, to) of the stream through the model, adding to counters. */
@@ -117,7 +146,10 @@ export function replay(
     counters.reads++;
     const outcome = model.read(seq, id);
     if (outcome === 'l1') counters.l1Hits++;
-    else if (outcome === 'l2') counters.l2Hits++;
+    else if (outcome === 'stale-l1') {
+      counters.l1Hits++;
+      counters.staleReads++;
+    } else if (outcome === 'l2') counters.l2Hits++;
     else counters.dbReads++;
   }
   return counters;

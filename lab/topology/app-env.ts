@@ -14,7 +14,7 @@ export interface RedisEndpoints {
 export interface AppEnvContext {
   /** 0-based server index; the server id is `app-<index + 1>`. */
   index: number;
-  /** Listening port; omitted when the starter picks a free one (lab/native startAppServer does). */
+  /** Listening port; omitted when the starter picks a free one (lab/run/processes startAppServer does). */
   port?: number;
   host?: string;
   databaseUrl: string;

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/app/src/config.ts';
 import { isLabError } from '../errors.ts';
+import { renderNginxConfig } from '../render/nginx/render-nginx.ts';
 import { type AppEnvContext, appServerEnv } from './app-env.ts';
 import { CATALOG, getTopology, topologyNames } from './catalog.ts';
 import type { Topology } from './model.ts';
-import { renderNginxConfig } from './nginx-config.ts';
 import { validateTopology } from './schema.ts';
 
 const ports = (n: number): number[] => Array.from({ length: n }, (_, i) => 20_001 + i);

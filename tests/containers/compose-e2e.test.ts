@@ -3,11 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type ComposeCli, DOWN_COMMAND, runCompose } from '../../lab/driver/compose-cli.ts';
-import { createComposeDriver } from '../../lab/driver/compose-driver.ts';
-import type { ComposeLab } from '../../lab/driver/compose-run.ts';
-import { parseSecrets, placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
-import { freePort } from '../../lab/native/ports.ts';
+import {
+  type ComposeCli,
+  DOWN_COMMAND,
+  runCompose,
+} from '../../lab/run/driver/compose/compose-binary.ts';
+import { createComposeDriver } from '../../lab/run/driver/compose/driver.ts';
+import { parseSecrets, placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
+import type { ComposeLab } from '../../lab/run/driver/compose/up.ts';
+import { freePort } from '../../lab/run/processes/ports.ts';
 import { getTopology } from '../../lab/topology/catalog.ts';
 import { runLoad } from '../../loadtests/runner/run-load.ts';
 import { profileKey } from '../../services/app/src/cache/keys.ts';

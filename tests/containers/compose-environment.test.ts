@@ -6,12 +6,16 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { COMPOSE_PATHS } from '../../lab/compose/compose-types.ts';
-import { COMPOSE_DIR } from '../../lab/compose/generate.ts';
-import { type ComposeCli, DOWN_COMMAND, runCompose } from '../../lab/driver/compose-cli.ts';
-import { hostClusterOptions } from '../../lab/driver/compose-redis.ts';
-import { placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
-import { freePort } from '../../lab/native/ports.ts';
+import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
+import { COMPOSE_DIR } from '../../lab/render/compose/write-compose-files.ts';
+import { hostClusterOptions } from '../../lab/run/driver/compose/cluster-nat-map.ts';
+import {
+  type ComposeCli,
+  DOWN_COMMAND,
+  runCompose,
+} from '../../lab/run/driver/compose/compose-binary.ts';
+import { placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
+import { freePort } from '../../lab/run/processes/ports.ts';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
 import { describeWithDocker, waitFor } from '../docker/docker-cli.ts';
 import {

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { COMPOSE_PATHS } from '../../lab/compose/compose-types.ts';
-import { COMPOSE_DIR } from '../../lab/compose/generate.ts';
-import { type ComposeCli, runCompose } from '../../lab/driver/compose-cli.ts';
-import { placeholderSecrets } from '../../lab/driver/compose-secrets.ts';
-import { filesOf } from '../../lab/driver/compose-up.ts';
+import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
+import { COMPOSE_DIR } from '../../lab/render/compose/write-compose-files.ts';
+import { type ComposeCli, runCompose } from '../../lab/run/driver/compose/compose-binary.ts';
+import { filesOf } from '../../lab/run/driver/compose/plan.ts';
+import { placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
 import { topologyNames } from '../../lab/topology/catalog.ts';
 import { DockerScope, describeWithDocker, docker } from '../docker/docker-cli.ts';
 import { probeCompose } from './compose-support.ts';

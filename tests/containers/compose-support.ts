@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type ComposeCli, detectComposeCli } from '../../lab/driver/compose-cli.ts';
+import { type ComposeCli, detectComposeCli } from '../../lab/run/driver/compose/compose-binary.ts';
 import { docker, dockerOk, type EngineProbe, probeDockerEngine } from '../docker/docker-cli.ts';
 
 /** Engine and compose CLI of the compose suites; `cli` is set when both answer. */

@@ -9,7 +9,7 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { hostClusterOptions } from '../../lab/driver/compose-redis.ts';
+import { hostClusterOptions } from '../../lab/run/driver/compose/cluster-nat-map.ts';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
 import { DockerScope, describeWithDocker, probeDockerEngine } from '../docker/docker-cli.ts';
 import {

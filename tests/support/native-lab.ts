@@ -1,8 +1,8 @@
 import { expect } from 'vitest';
-import { type NativeLab, upTopology } from '../../lab/driver/native-driver.ts';
-import { findLeftovers } from '../../lab/driver/pid-control.ts';
-import { freePort } from '../../lab/native/ports.ts';
-import { makeRunDir, removeRunDir } from '../../lab/native/run-dir.ts';
+import { type NativeLab, upTopology } from '../../lab/run/driver/native/driver.ts';
+import { findLeftovers } from '../../lab/run/driver/pid-control.ts';
+import { freePort } from '../../lab/run/processes/ports.ts';
+import { makeRunDir, removeRunDir } from '../../lab/run/processes/run-dir.ts';
 import { getTopology } from '../../lab/topology/catalog.ts';
 
 /** Options of withNativeLab. */

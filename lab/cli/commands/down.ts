@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadLabConfig } from '../../config.ts';
-import { attach } from '../../driver/attach.ts';
+import { attach } from '../../run/driver/attach.ts';
 import { createProgressPrinter } from '../progress.ts';
 
 /** Stops the recorded topology and forgets it; says so (exit 0) when nothing is running. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
+import { describeRedis } from '../../render/redis/redis-config.ts';
 import { CATALOG } from '../../topology/catalog.ts';
 import type { Topology } from '../../topology/model.ts';
-import { describeRedis } from '../../topology/redis-config.ts';
 import { formatTable } from '../output.ts';
 
 function cacheOf(t: Topology): string {

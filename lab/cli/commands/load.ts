@@ -6,12 +6,12 @@ import type { RunResult } from '../../../loadtests/result-types.ts';
 import { runLoad } from '../../../loadtests/runner/run-load.ts';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../../loadtests/workload.ts';
 import { loadLabConfig } from '../../config.ts';
-import { requireState } from '../../driver/state-file.ts';
-import type { LabState } from '../../driver/types.ts';
 import { LabError } from '../../errors.ts';
-import { findBinary, MissingBinaryError } from '../../native/binaries.ts';
+import { k6ContainerFor, runK6Process } from '../../measure/load/k6-container.ts';
+import { requireState } from '../../run/driver/state-file.ts';
+import type { LabState } from '../../run/driver/types.ts';
+import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts';
 import { intOption } from '../options.ts';
-import { k6ContainerFor, runK6Process } from './load-k6-container.ts';
 
 interface LoadFlags {
   topology?: string;

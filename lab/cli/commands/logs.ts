@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { loadLabConfig } from '../../config.ts';
-import { requireAttached } from '../../driver/attach.ts';
+import { requireAttached } from '../../run/driver/attach.ts';
 import { intOption } from '../options.ts';
 
 /** Registers `cachelab logs [service] [--lines N]`. */

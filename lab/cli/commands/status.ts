@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { loadLabConfig } from '../../config.ts';
-import { attach } from '../../driver/attach.ts';
-import type { LabStatus } from '../../driver/types.ts';
+import { attach } from '../../run/driver/attach.ts';
+import type { LabStatus } from '../../run/driver/types.ts';
 import { formatTable } from '../output.ts';
 
 /** The `cachelab status` text for a probed topology. */

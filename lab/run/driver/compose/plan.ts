@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ComposeFlavor } from '../../../config.ts';
+import { LabError } from '../../../errors.ts';
+import { COMPOSE_PATHS, PROFILES } from '../../../render/compose/compose-types.ts';
+import { readEnvFile } from '../../../render/compose/pins.ts';
+import { renderComposeFiles } from '../../../render/compose/render-compose.ts';
+import { CATALOG } from '../../../topology/catalog.ts';
+import type { Topology } from '../../../topology/model.ts';
+import { type ComposeCli, type ComposeProject, detectComposeCli } from './compose-binary.ts';
+import {
+  chooseImages,
+  familiesFor,
+  type ImageChoice,
+  type ImageProbes,
+  imagesOf,
+} from './images.ts';
+
+/** Settings of one compose run that do not come from the topology. */
+export interface ComposeRunSettings {
+  composeDir: string;
+  projectPrefix: string;
+  profiles: string[];
+  flavor: ComposeFlavor;
+  /** CACHELAB_OFFLINE. */
+  forcedOffline: boolean | undefined;
+  imageProbes: ImageProbes;
+}
+
+/** The compose project name of `topology`: `<prefix>-<topology>` (compose lower-cases and allows `-`). */
+export function projectNameOf(prefix: string, topology: string): string {
+  return `${prefix}-${topology}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
+}
+
+/** The files a run of `topology` uses, relative to the compose folder. */
+export function filesOf(topology: string, offline: boolean): string[] {
+  const files = [COMPOSE_PATHS.base, COMPOSE_PATHS.overlay(topology)];
+  return offline ? [...files, COMPOSE_PATHS.offline] : files;
+}
+
+/**
+ * Checks that the committed files of `topology` are what the generator makes from this model: stale
+ * files, or a topology that is not the catalog's, would run something else than asked.
+ */
+export async function assertFilesMatchModel(topology: Topology, composeDir: string): Promise<void> {
+  const catalog = CATALOG.map((t) => (t.name === topology.name ? topology : t));
+  if (!catalog.includes(topology)) {
+    throw new LabError(
+      'TOPOLOGY_INVALID',
+      `compose runs catalog topologies only, not '${topology.name}'`,
+    );
+  }
+  const wanted = new Set([
+    ...filesOf(topology.name, true),
+    COMPOSE_PATHS.nginx(topology.name),
+    COMPOSE_PATHS.prometheus(topology.name),
+  ]);
+  for (const file of renderComposeFiles(catalog).filter((f) => wanted.has(f.path))) {
+    const current = await readFile(join(composeDir, file.path), 'utf8').catch(() => undefined);
+    if (current !== file.text) {
+      throw new LabError(
+        'TOPOLOGY_INVALID',
+        `compose/${file.path} does not match the model of '${topology.name}': run \`npx tsx lab/render/compose/write-compose-files.ts\` (compose runs the catalog's topologies as generated)`,
+      );
+    }
+  }
+}
+
+/** The compose CLI, the image choice and the project of a run. */
+export interface ComposePlan {
+  cli: ComposeCli;
+  images: ImageChoice;
+  project: ComposeProject;
+}
+
+/** Decides how to run `topology`: which compose CLI, which images, which files and profiles. */
+export async function planRun(topology: Topology, s: ComposeRunSettings): Promise<ComposePlan> {
+  const envFile = join(s.composeDir, '.env');
+  const cli = await detectComposeCli(s.flavor);
+  const pins = await readEnvFile(envFile);
+  const { official, offline } = imagesOf(familiesFor(s.profiles), pins);
+  const images = await chooseImages({
+    forced: s.forcedOffline,
+    official,
+    offline,
+    probes: s.imageProbes,
+  });
+  // No Grafana and no k6 offline: the offline override keeps them off, so do not ask for k6.
+  const profiles = images.offline ? s.profiles.filter((p) => p !== PROFILES.k6) : s.profiles;
+  const project: ComposeProject = {
+    name: projectNameOf(s.projectPrefix, topology.name),
+    envFile,
+    files: filesOf(topology.name, images.offline).map((f) => join(s.composeDir, f)),
+    profiles,
+  };
+  return { cli, images, project };
+}
