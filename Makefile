@@ -11,7 +11,7 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 CACHELAB := node --import tsx lab/cli/main.ts
 DRIVER_FLAG := $(if $(DRIVER),--driver $(DRIVER),)
 
-.PHONY: help deps system-deps demo test check unit integration up down status logs load compare bench simulate clean
+.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare bench simulate clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -32,8 +32,11 @@ test: deps ## Lint, type-check, and run every unit and integration suite
 	npm run check
 	npx vitest run
 
-check: $(NODE_MODULES_STAMP) ## Lint, format check and type check (no warnings allowed)
+check: $(NODE_MODULES_STAMP) ## Lint, format, types, the dependency rule, generated files current (no warnings)
 	npm run check
+
+generate: $(NODE_MODULES_STAMP) ## Regenerate every generated file (compose, dashboards, JSON schemas) from its source
+	npm run --silent generate
 
 unit: $(NODE_MODULES_STAMP) ## Unit tests only
 	npx vitest run --project unit

@@ -13,6 +13,10 @@ export const LAB_ERROR_CODES = {
   STOP_FAILED: 5,
   CONFIG_INVALID: 2,
   LOAD_FAILED: 6,
+  ACTION_UNSUPPORTED: 2,
+  ACTION_FAILED: 7,
+  SCENARIO_UNKNOWN: 2,
+  SCENARIO_FAILED: 7,
 } as const;
 
 /** A stable lab error code. */

@@ -6,10 +6,13 @@ export const MAX_DROPPED_FRACTION = 0.01;
 /** Least achieved/offered ratio of a valid run. */
 export const MIN_ACHIEVED_FRACTION = 0.95;
 
+/** Busiest generator event loop's utilization above which its window is invalid (saturated). */
+export const MAX_GENERATOR_LOOP_UTILIZATION = 0.9;
+
 /** The fields of a RunResult that decide whether the generator kept up. */
 export type GeneratorFigures = Pick<
   RunResult,
-  'requests' | 'offeredRps' | 'achievedRps' | 'schedulingLagMs'
+  'requests' | 'offeredRps' | 'achievedRps' | 'schedulingLagMs' | 'generatorCpu'
 >;
 
 /** Why a run cannot be trusted as a measurement of the system (empty when it can). */
@@ -32,6 +35,13 @@ export function invalidReasonsOf(
   const lag = r.schedulingLagMs;
   if (lag && lag.p99 > maxLagP99Ms) {
     reasons.push(`scheduling lag p99 ${lag.p99.toFixed(2)} ms > ${maxLagP99Ms} ms`);
+  }
+  const cpu = r.generatorCpu;
+  if (cpu && cpu.maxEventLoopUtilization > MAX_GENERATOR_LOOP_UTILIZATION) {
+    reasons.push(
+      `generator CPU saturated: its busiest event loop was busy ${(cpu.maxEventLoopUtilization * 100).toFixed(0)}% ` +
+        `of the window (limit ${MAX_GENERATOR_LOOP_UTILIZATION * 100}%, ${cpu.workers} thread(s), ${cpu.coresUsed.toFixed(2)} cores)`,
+    );
   }
   return reasons;
 }

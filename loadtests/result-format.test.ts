@@ -87,6 +87,21 @@ describe('invalidReasonsOf', () => {
       /dropped 2\.00%[\s\S]*achieved 90\.0\/s[\s\S]*lag p99 30\.00 ms/,
     );
   });
+
+  it.each([
+    [0.9, []],
+    [0.97, ['generator CPU saturated: its busiest event loop was busy 97% of the window']],
+  ])('judges a busiest generator loop at %f', (utilization, expected) => {
+    const generatorCpu = {
+      workers: 2,
+      cpuMs: 900,
+      cpuUsPerRequest: 9,
+      coresUsed: 1.8,
+      maxEventLoopUtilization: utilization,
+    };
+    const reasons = invalidReasonsOf({ ...figures(), generatorCpu }, 20);
+    expect(reasons.map((r) => r.split(' (')[0])).toEqual(expected);
+  });
 });
 
 describe('formatRunSummary', () => {
@@ -103,6 +118,7 @@ describe('formatRunSummary', () => {
       'HIT-L1=900',
       'app-2=495',
       'stale reads: 3',
+      'generator: CPU not measured',
     ]) {
       expect(text).toContain(part);
     }

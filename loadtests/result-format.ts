@@ -71,6 +71,15 @@ export const runResultSchema = z.strictObject({
   staleReadRate: z.number().min(0).max(1),
   maxStaleWindowMs: ms,
   schedulingLagMs: z.strictObject({ p50: ms, p99: ms, max: ms }).nullable(),
+  generatorCpu: z
+    .strictObject({
+      workers: z.number().int().positive(),
+      cpuMs: ms,
+      cpuUsPerRequest: z.number().nonnegative(),
+      coresUsed: z.number().nonnegative(),
+      maxEventLoopUtilization: z.number().min(0).max(1),
+    })
+    .optional(),
   maxInFlight: z.number().int().positive(),
   timeoutMs: z.number().positive(),
 }) satisfies z.ZodType<RunResult>;

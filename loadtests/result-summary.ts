@@ -17,6 +17,15 @@ function tally(counts: Record<string, number | undefined>): string {
   return parts.length > 0 ? parts.join(' ') : '-';
 }
 
+function generatorLine(r: RunResult): string {
+  const g = r.generatorCpu;
+  if (!g) return 'CPU not measured';
+  return (
+    `${g.workers} thread(s), CPU ${fixed(g.cpuMs, 0)} ms = ${fixed(g.cpuUsPerRequest, 1)} µs/request, ` +
+    `${fixed(g.coresUsed)} cores, busiest event loop ${(g.maxEventLoopUtilization * 100).toFixed(0)}%`
+  );
+}
+
 function headerLines(r: RunResult): string[] {
   const verdict = r.valid ? 'VALID' : `INVALID (${r.invalidReasons.join('; ')})`;
   const lag = r.schedulingLagMs
@@ -28,6 +37,7 @@ function headerLines(r: RunResult): string[] {
     `  rate: offered ${fixed(r.offeredRps, 1)}/s, achieved ${fixed(r.achievedRps, 1)}/s, throughput ${fixed(r.throughputRps, 1)}/s`,
     `  requests: scheduled=${r.requests.scheduled} sent=${r.requests.sent} dropped=${r.requests.dropped} completed=${r.requests.completed} reads=${r.requests.reads} writes=${r.requests.writes}`,
     `  scheduling lag: ${lag}`,
+    `  generator: ${generatorLine(r)}`,
     `  errors: ${tally(r.errors)}`,
   ];
 }

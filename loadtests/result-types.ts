@@ -83,9 +83,25 @@ export interface RunResult {
   maxStaleWindowMs: number;
   /** How late requests started against their schedule (null when the generator cannot tell). */
   schedulingLagMs: { p50: number; p99: number; max: number } | null;
+  /** The generator's own CPU over the measured window (Node runner only; k6 does not expose it). */
+  generatorCpu?: GeneratorCpu;
   /** In-flight cap (k6: maxVUs). */
   maxInFlight: number;
   timeoutMs: number;
+}
+
+/** What the load generator itself spent during the measured window. */
+export interface GeneratorCpu {
+  /** Threads (event loops) the schedule was spread over. */
+  workers: number;
+  /** CPU time, user + system, of the generator's process. */
+  cpuMs: number;
+  /** cpuMs per request sent, in µs. */
+  cpuUsPerRequest: number;
+  /** cpuMs / wall time of the window: how many cores it kept busy. */
+  coresUsed: number;
+  /** Busiest event loop's utilization over the window (0..1); near 1 it could not keep up. */
+  maxEventLoopUtilization: number;
 }
 
 /** An empty latency summary (no samples). */

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderArtifacts } from '../dashboards/src/generate.ts';
+import { renderArtifacts } from '../dashboards/src/dashboard-files.ts';
 import { REPO_PATHS } from '../dashboards/src/provisioning.ts';
 import { REPO_ROOT } from '../lab/repo-root.ts';
 
-const FIX = 'regenerate with `npx tsx dashboards/src/generate.ts` and commit the result';
+const FIX = 'regenerate with `make generate` and commit the result';
 
 describe('generated dashboards and provisioning files', () => {
   const artifacts = [...renderArtifacts()];

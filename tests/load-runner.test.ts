@@ -97,6 +97,43 @@ describe('runLoad (open model)', () => {
     expect(r.invalidReasons.join()).toMatch(/scheduling lag p99/);
   });
 
+  it('spreads over worker threads with the same schedule, counts and totals as one thread', async () => {
+    await using api = await startFakeProfileApi({ servers: ['a', 'b'] });
+    const one = await runLoad({ ...base, baseUrl: api.url, rate: 300, workers: 1 });
+    const two = await runLoad({ ...base, baseUrl: api.url, rate: 300, workers: 2 });
+    expect(two.generatorCpu?.workers).toBe(2);
+    expect(one.generatorCpu?.workers).toBe(1);
+    // The operation stream is deterministic and split by key: the same requests, in two threads.
+    expect(two.requests).toEqual(one.requests);
+    expect(two.latencyMs.count).toBe(one.latencyMs.count);
+    expect(two.latencyMsByOp.write?.count).toBe(one.latencyMsByOp.write?.count);
+    expect(two.cacheResults).toEqual(one.cacheResults);
+    expect((two.servedBy.a ?? 0) + (two.servedBy.b ?? 0)).toBe(300);
+    expect(api.arrivals).toHaveLength(600);
+    expect(two.generatorCpu?.cpuMs).toBeGreaterThan(0);
+    expect(two.invalidReasons).toEqual([]);
+    expect(parseRunResult(two)).toEqual(two);
+  });
+
+  it('marks a window invalid when the generator event loop was saturated', async () => {
+    await using api = await startFakeProfileApi();
+    const busy = () => {
+      const until = performance.now() + 95;
+      while (performance.now() < until) {} // deliberately keep the generator's loop busy
+    };
+    const r = await runLoad({
+      ...base,
+      baseUrl: api.url,
+      rate: 100,
+      maxLagP99Ms: 10_000,
+      progressIntervalMs: 100,
+      onProgress: busy,
+    });
+    expect(r.generatorCpu?.maxEventLoopUtilization).toBeGreaterThan(0.9);
+    expect(r.valid).toBe(false);
+    expect(r.invalidReasons.join()).toMatch(/generator CPU saturated: its busiest event loop/);
+  });
+
   it('tallies X-Cache and X-Served-By', async () => {
     await using api = await startFakeProfileApi({ servers: ['a', 'b'] });
     const r = await runLoad({ ...base, baseUrl: api.url, rate: 200 });

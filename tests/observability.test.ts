@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { DASHBOARDS } from '../dashboards/src/generate.ts';
+import { DASHBOARDS } from '../dashboards/src/dashboard-files.ts';
 import {
   dashboardVariables,
   datasourceUids,
@@ -23,7 +23,7 @@ import { REPO_ROOT } from '../lab/repo-root.ts';
 import { type NativeLab, upTopology } from '../lab/run/driver/native/driver.ts';
 import { findLeftovers } from '../lab/run/driver/pid-control.ts';
 import type { ServiceRecord } from '../lab/run/driver/types.ts';
-import { composeObservability } from '../lab/run/observe/compose-observability.ts';
+import { composeObservability } from '../lab/render/compose/compose-observability.ts';
 import { createObserveHook, runIdOf } from '../lab/run/observe/observe-hook.ts';
 import { hasFiniteSample, instantQuery, labelValues } from '../lab/run/observe/prometheus-api.ts';
 import type { ObservabilityHandle } from '../lab/run/observe/start-observability.ts';

@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  atLeast,
-  atMost,
-  formatDuration,
-  formatPercent,
-  formatRate,
-  formatRatio,
-  median,
-  ratio,
-  roundSignificant,
-} from './bench-stats.ts';
+import { multiple } from '../text/format.ts';
+import { atLeast, atMost, median, ratio, roundSignificant } from './bench-stats.ts';
 
 describe('median', () => {
   it('takes the middle value, or the mean of the two middle values', () => {
@@ -27,20 +18,8 @@ describe('ratio', () => {
   });
 });
 
-describe('formatting', () => {
-  it('prints durations in the unit that suits them', () => {
-    expect(formatDuration(0.000024)).toBe('24.0 ns');
-    expect(formatDuration(0.0013)).toBe('1.30 µs');
-    expect(formatDuration(3.37)).toBe('3.37 ms');
-    expect(formatDuration(1500)).toBe('1.50 s');
-    expect(formatDuration(Number.NaN)).toBe('n/a');
-  });
-
-  it('prints ratios, percentages, rates and significant digits', () => {
-    expect(formatRatio(130)).toBe('130×');
-    expect(formatRatio(null)).toBe('n/a');
-    expect(formatPercent(0.8123)).toBe('81.2%');
-    expect(formatRate(12345.6)).toBe('12,346');
+describe('roundSignificant', () => {
+  it('keeps the given number of significant digits', () => {
     expect(roundSignificant(0.000123456, 3)).toBe(0.000123);
   });
 });
@@ -55,7 +34,7 @@ describe('goals', () => {
 
   it('atMost fails above the threshold, with the overshoot in the given format', () => {
     expect(atMost('g', 0.1, 0.15).pass).toBe(true);
-    const over = atMost('g', 1.5, 1.2, formatRatio);
+    const over = atMost('g', 1.5, 1.2, multiple);
     expect(over.pass).toBe(false);
     expect(over.detail).toBe('1.50× vs ≤ 1.20×; over by 0.30×');
   });

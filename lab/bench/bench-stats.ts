@@ -1,3 +1,5 @@
+import { percent } from '../text/format.ts';
+
 /** Median of a list (mean of the two middle values for an even count); NaN for an empty list. */
 export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
@@ -19,40 +21,6 @@ export function roundSignificant(value: number, digits = 4): number {
   return Number(value.toPrecision(digits));
 }
 
-/** A duration given in ms, printed in the unit that suits it: ns, µs, ms or s. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return 'n/a';
-  const abs = Math.abs(ms);
-  if (abs < 0.001) return `${trim(ms * 1e6)} ns`;
-  if (abs < 1) return `${trim(ms * 1e3)} µs`;
-  if (abs < 1000) return `${trim(ms)} ms`;
-  return `${trim(ms / 1000)} s`;
-}
-
-/** A ratio as `12.3×` (three significant digits), or `n/a`. */
-export function formatRatio(value: number | null): string {
-  if (value === null || !Number.isFinite(value)) return 'n/a';
-  return `${trim(value)}×`;
-}
-
-/** A fraction as a percentage with one decimal: 0.8123 → `81.2%`. */
-export function formatPercent(fraction: number | null): string {
-  if (fraction === null || !Number.isFinite(fraction)) return 'n/a';
-  return `${(fraction * 100).toFixed(1)}%`;
-}
-
-/** A rate with thousands separators and no decimals: 12345.6 → `12,346`. */
-export function formatRate(perSecond: number): string {
-  if (!Number.isFinite(perSecond)) return 'n/a';
-  return Math.round(perSecond).toLocaleString('en-US');
-}
-
-function trim(value: number): string {
-  const abs = Math.abs(value);
-  const decimals = abs >= 100 ? 0 : abs >= 10 ? 1 : 2;
-  return value.toFixed(decimals);
-}
-
 /** A goal checked against a measurement, with the margin said in words. */
 export interface GoalVerdict {
   goal: string;
@@ -69,7 +37,7 @@ export function atLeast(
   goal: string,
   measured: number | null,
   threshold: number,
-  format: (value: number) => string = formatPercent,
+  format: (value: number) => string = percent,
 ): GoalVerdict {
   const pass = measured !== null && measured >= threshold;
   const gap = measured === null ? 'not measured' : `${format(measured)} vs ≥ ${format(threshold)}`;
@@ -82,7 +50,7 @@ export function atMost(
   goal: string,
   measured: number | null,
   threshold: number,
-  format: (value: number) => string = formatPercent,
+  format: (value: number) => string = percent,
 ): GoalVerdict {
   const pass = measured !== null && measured <= threshold;
   const gap = measured === null ? 'not measured' : `${format(measured)} vs ≤ ${format(threshold)}`;

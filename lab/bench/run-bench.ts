@@ -1,12 +1,10 @@
 import { type BenchEnv, createBenchEnv } from './bench-env.ts';
-import { type BenchOptions, type BenchPart, parseBenchArgs } from './bench-options.ts';
+import type { BenchOptions, BenchPart } from './bench-options.ts';
 import type { GoalVerdict } from './bench-stats.ts';
 import { runCeilings } from './ceilings/ceilings.ts';
 import { runLadder } from './ladder/ladder.ts';
 import { describeMachine, machineInfo } from './machine.ts';
 import { runPeer } from './peer/peer.ts';
-
-export { BenchUsageError } from './bench-options.ts';
 
 /** What one part printed and saved. */
 interface PartOutcome {
@@ -47,13 +45,11 @@ function printSummary(outcomes: readonly PartOutcome[]): void {
 }
 
 /**
- * `cachelab bench [--quick] [--only ladder|ceilings|peer] [--seed-users N] [--profile]`: the
- * latency ladder, the throughput ceilings and the bentocache comparison, measured on this machine
- * in one run. Starts every process it needs and stops them all, also on failure; prints the tables
- * and saves JSON under results/bench/. Throws BenchUsageError on bad flags.
+ * `cachelab bench`: the latency ladder, the throughput ceilings and the bentocache comparison,
+ * measured on this machine in one run. Starts every process it needs and stops them all, also on
+ * failure; prints the tables and saves JSON under results/bench/.
  */
-export async function runBenchCommand(args: string[]): Promise<void> {
-  const options = parseBenchArgs(args);
+export async function runBenchCommand(options: BenchOptions): Promise<void> {
   const mode = options.quick ? ' (quick: smoke figures, not for quoting)' : '';
   log(`cachelab bench: ${options.parts.join(', ')}${mode}`);
   log(`machine: ${describeMachine(machineInfo())}`);

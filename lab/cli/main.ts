@@ -1,62 +1,45 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Command, CommanderError } from 'commander';
-import { BenchUsageError, runBenchCommand } from '../bench/run-bench.ts';
-import { runCompareCommand, runDemoCommand } from '../compare/compare-command.ts';
-import { runDiffCommand } from '../compare/diff-command.ts';
-import { LabError } from '../errors.ts';
-import { runSimulateCommand } from '../simulate/simulate-command.ts';
+import { Command, CommanderError, type OutputConfiguration } from '@commander-js/extra-typings';
+import { registerBenchCommand } from './commands/bench.ts';
+import { registerCompareCommand } from './commands/compare.ts';
+import { registerDemoCommand } from './commands/demo.ts';
+import { registerDiffCommand } from './commands/diff.ts';
 import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerLogsCommand } from './commands/logs.ts';
-import { registerPassthroughCommand } from './commands/passthrough.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerUpCommand } from './commands/up.ts';
 import { describeError, exitCodeOf } from './output.ts';
 
-/** The `cachelab` program with every command registered; commander errors are thrown, not exited on. */
-export function buildProgram(): Command {
+/** Every command, in the order `cachelab --help` lists them; one file each under commands/. */
+const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerListCommand,
+  registerUpCommand,
+  registerStatusCommand,
+  registerLogsCommand,
+  registerDownCommand,
+  registerLoadCommand,
+  registerCompareCommand,
+  registerDemoCommand,
+  registerDiffCommand,
+  registerBenchCommand,
+  registerSimulateCommand,
+];
+
+/**
+ * The `cachelab` program with every command registered; commander errors are thrown, not exited on.
+ * `output` redirects help and error text (tests capture it).
+ */
+export function buildProgram(output?: OutputConfiguration): Command {
   const program = new Command('cachelab')
     .description('a lab that measures where a cache should live')
     .exitOverride()
-    .showHelpAfterError('(run `cachelab --help` for usage)');
-  registerListCommand(program);
-  registerUpCommand(program);
-  registerStatusCommand(program);
-  registerLogsCommand(program);
-  registerDownCommand(program);
-  registerLoadCommand(program);
-  registerPassthroughCommand(program, {
-    name: 'compare',
-    description: 'bring each topology up, load it, scrape it, and write results.json + report.html',
-    run: (args) => runCompareCommand(args),
-  });
-  registerPassthroughCommand(program, {
-    name: 'demo',
-    description: 'quick comparison of the whole catalog (read-heavy); prints the report path',
-    run: (args) => runDemoCommand(args),
-  });
-  registerPassthroughCommand(program, {
-    name: 'diff',
-    description: 'what changed between two comparison runs: cachelab diff <run-a> <run-b>',
-    run: (args) => runDiffCommand(args),
-  });
-  registerPassthroughCommand(program, {
-    name: 'bench',
-    description:
-      'latency ladder, throughput ceilings and bentocache as a peer; prints and saves figures',
-    run: (args) =>
-      runBenchCommand(args).catch((error: unknown) => {
-        if (error instanceof BenchUsageError) throw new LabError('USAGE', error.message);
-        throw error;
-      }),
-  });
-  registerPassthroughCommand(program, {
-    name: 'simulate',
-    description: 'simulate 1..64 servers: hit ratio per tier, DB reads, keys moved on resize',
-    run: (args) => runSimulateCommand(args),
-  });
+    .showHelpAfterError('(run `cachelab <command> --help` for usage)');
+  if (output) program.configureOutput(output);
+  for (const register of COMMANDS) register(program);
   return program;
 }
 

@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../errors.ts';
 import { MissingBinaryError } from '../run/processes/binaries.ts';
-import { describeError, exitCodeOf, formatTable } from './output.ts';
-
-describe('formatTable', () => {
-  it('aligns columns and leaves the last one ragged', () => {
-    expect(
-      formatTable([
-        ['A', 'BB', 'C'],
-        ['long', 'x', 'tail text'],
-      ]),
-    ).toBe('A     BB  C\nlong  x   tail text\n');
-  });
-});
+import { describeError, exitCodeOf } from './output.ts';
 
 describe('describeError', () => {
   it('prints the exact install command when a binary is missing anywhere in the chain', () => {

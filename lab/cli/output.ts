@@ -1,23 +1,6 @@
 import { isLabError } from '../errors.ts';
 import { MissingBinaryError } from '../run/processes/binaries.ts';
 
-/** Formats rows as left-aligned columns separated by two spaces (first row is the header). */
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, cell.length);
-    });
-  }
-  const lines = rows.map((row) =>
-    row
-      .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd(),
-  );
-  return `${lines.join('\n')}\n`;
-}
-
 /** Every error in the `cause` chain (and inside AggregateErrors), outermost first. */
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];

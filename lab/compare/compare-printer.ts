@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../../loadtests/runner/options.ts';
-import { millis, number, percent } from '../report/format.ts';
 import type { TopologyOutcome } from '../report/results-types.ts';
 import type { ProgressEvent } from '../run/driver/types.ts';
+import { millis, number, percent } from '../text/format.ts';
 
 /** Shows where a comparison is: which topology, which phase, and a line per finished topology. */
 export interface ComparePrinter {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { topologyNames } from '../topology/catalog.ts';
-import { compareFlagsOf, positiveFlag } from './compare-command.ts';
 import { CompareError } from './compare-error.ts';
 import { FULL_PRESET, QUICK_PRESET, resolveCompareSettings } from './compare-settings.ts';
 
@@ -13,6 +12,7 @@ describe('resolveCompareSettings', () => {
       quick: false,
       ...FULL_PRESET,
       resultsDir: 'results',
+      driver: 'native',
     });
   });
 
@@ -22,8 +22,10 @@ describe('resolveCompareSettings', () => {
       rate: 90,
       seedUsers: 1000,
       topologies: ['local'],
+      driver: 'compose',
     });
     expect(s).toMatchObject({
+      driver: 'compose',
       ...QUICK_PRESET,
       rate: 90,
       seedUsers: 1000,
@@ -38,29 +40,5 @@ describe('resolveCompareSettings', () => {
     );
     expect(() => resolveCompareSettings({ topologies: ['local', 'local'] })).toThrow(CompareError);
     expect(() => resolveCompareSettings({ workload: 'heavy' })).toThrow(/unknown workload/);
-  });
-});
-
-describe('compare flags', () => {
-  it('parses lists and numbers, leaving the rest to defaults', () => {
-    const flags = compareFlagsOf({
-      topologies: 'local, global,',
-      rate: '120',
-      warmup: '0',
-      quick: true,
-    });
-    expect(flags).toEqual({
-      topologies: ['local', 'global'],
-      rate: 120,
-      warmupSec: 0,
-      quick: true,
-    });
-  });
-
-  it('refuses numbers that are not positive', () => {
-    expect(positiveFlag('rate', '2.5')).toBe(2.5);
-    expect(() => positiveFlag('rate', '-1')).toThrow(/--rate expects a positive number/);
-    expect(() => positiveFlag('seed-users', '1.5', true)).toThrow(/positive integer/);
-    expect(() => positiveFlag('rate', '')).toThrow(CompareError);
   });
 });

@@ -1,4 +1,5 @@
 import { isWorkloadName, type WorkloadName } from '../../loadtests/workload.ts';
+import type { DriverName } from '../config.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
 import { CompareError } from './compare-error.ts';
 
@@ -21,6 +22,8 @@ export interface CompareSettings {
   maxLagP99Ms: number;
   /** Folder of results/<run-id>/ and results/latest. */
   resultsDir: string;
+  /** How each topology is brought up: native processes or Docker Compose. */
+  driver: DriverName;
 }
 
 /** Flags of `cachelab compare`, as parsed (undefined = default). */
@@ -35,6 +38,7 @@ export interface CompareFlags {
   seed?: number;
   maxLagP99Ms?: number;
   resultsDir?: string;
+  driver?: DriverName;
 }
 
 type Preset = Pick<
@@ -102,5 +106,6 @@ export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
     seed: flags.seed ?? 1,
     maxLagP99Ms: flags.maxLagP99Ms ?? preset.maxLagP99Ms,
     resultsDir: flags.resultsDir ?? 'results',
+    driver: flags.driver ?? 'native',
   };
 }

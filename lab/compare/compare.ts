@@ -8,7 +8,8 @@ import {
   type TopologyOutcome,
 } from '../report/results-types.ts';
 import { type WrittenReport, writeReport } from '../report/write-report.ts';
-import type { NativeLab } from '../run/driver/native/driver.ts';
+import { getDriver } from '../run/driver/registry.ts';
+import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { CompareError } from './compare-error.ts';
 import { type ComparePrinter, createComparePrinter } from './compare-printer.ts';
@@ -27,7 +28,9 @@ export interface CompareOptions {
   /** Stops after the current topology (which is still taken down). */
   signal?: AbortSignal;
   /** Called with each running lab after its measured window (tests look at the live servers). */
-  afterMeasure?: (topology: string, lab: NativeLab) => Promise<void>;
+  afterMeasure?: (topology: string, lab: RunningLab) => Promise<void>;
+  /** The driver that runs each topology; default the registered one named by settings.driver. */
+  driver?: Driver;
   now?: () => Date;
 }
 
@@ -40,7 +43,12 @@ export interface CompareOutput {
   latestLink: string;
 }
 
-async function runAll(o: CompareOptions, printer: ComparePrinter, versions: VersionCollector) {
+async function runAll(
+  o: CompareOptions,
+  driver: Driver,
+  printer: ComparePrinter,
+  versions: VersionCollector,
+) {
   const s = o.settings;
   const runRoot = o.runRoot ?? defaultRunRoot(loadLabConfig().labDir);
   const outcomes: TopologyOutcome[] = [];
@@ -51,11 +59,12 @@ async function runAll(o: CompareOptions, printer: ComparePrinter, versions: Vers
     printer.topologyStart(index, s.topologies.length, name);
     const outcome = await runTopology(getTopology(name), s, {
       runRoot,
+      driver,
       signal: o.signal,
       onPhase: (phase) => printer.phase(phase),
       onUpProgress: (e) => printer.upStep(e),
       onLoadProgress: (p) => printer.load(p, s.warmupSec + s.durationSec),
-      onUp: (lab) => versions.collect(lab),
+      onUp: (_lab, endpoints) => versions.collect(endpoints),
       afterMeasure: hook ? (lab) => hook(name, lab) : undefined,
     });
     printer.topologyDone(outcome);
@@ -64,7 +73,7 @@ async function runAll(o: CompareOptions, printer: ComparePrinter, versions: Vers
   return outcomes;
 }
 
-function parametersOf(s: CompareSettings): ComparisonResults['parameters'] {
+function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['parameters'] {
   return {
     workload: s.workload,
     quick: s.quick,
@@ -78,7 +87,7 @@ function parametersOf(s: CompareSettings): ComparisonResults['parameters'] {
     maxInFlight: s.maxInFlight,
     maxLagP99Ms: s.maxLagP99Ms,
     topologies: s.topologies,
-    driver: 'native',
+    driver: driver.name,
   };
 }
 
@@ -89,25 +98,34 @@ type Assembled = Omit<
 
 async function assemble(
   o: CompareOptions,
+  driver: Driver,
   outcomes: TopologyOutcome[],
   versions: VersionCollector,
   printer: ComparePrinter,
 ): Promise<Assembled> {
   const s = o.settings;
   const measured = outcomes.filter((t): t is MeasuredTopology => t.status === 'ok');
-  const l1Entries = getTopology('local').cache.l1MaxEntries;
   const simulation = measured.length > 0 ? await simulationFor(s) : undefined;
   if (simulation?.note)
     printer.line(`simulation: ${simulation.note}; computed a reduced one instead`);
   return {
     finishedAt: (o.now ?? (() => new Date()))().toISOString(),
-    parameters: parametersOf(s),
+    parameters: parametersOf(s, driver),
     machine: machineInfo(),
     versions: await versions.result(),
     topologies: outcomes,
-    calibration: calibrationFor(s, measured, l1Entries),
+    calibration: calibrationFor(s, measured),
     simulation: simulation?.figures ?? null,
   };
+}
+
+/** The driver of the comparison; USAGE when it cannot say where its servers answer. */
+function measurableDriver(o: CompareOptions): Driver {
+  const driver = o.driver ?? getDriver(o.settings.driver);
+  if (!driver.endpoints) {
+    throw new CompareError('USAGE', `the ${driver.name} driver cannot be measured by compare`);
+  }
+  return driver;
 }
 
 /**
@@ -119,14 +137,15 @@ export async function runCompare(o: CompareOptions): Promise<CompareOutput> {
   const started = performance.now();
   const createdAt = (o.now ?? (() => new Date()))();
   const printer = o.printer ?? createComparePrinter();
-  const versions = new VersionCollector((text) => printer.line(text));
+  const driver = measurableDriver(o);
+  const versions = new VersionCollector((text) => printer.line(text), driver.name);
   let outcomes: TopologyOutcome[];
   try {
-    outcomes = await runAll(o, printer, versions);
+    outcomes = await runAll(o, driver, printer, versions);
   } finally {
     printer.finish();
   }
-  const assembled = await assemble(o, outcomes, versions, printer);
+  const assembled = await assemble(o, driver, outcomes, versions, printer);
   const out = await publish(o.settings, {
     schemaVersion: 1,
     kind: 'cachelab-compare',

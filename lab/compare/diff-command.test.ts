@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { measuredFixture, resultsFixture } from '../report/test-fixtures.ts';
-import { runDiffCommand } from './diff-command.ts';
+import { diffCommand } from './diff-command.ts';
 
 describe('cachelab diff', () => {
   let dir = '';
@@ -29,30 +29,29 @@ describe('cachelab diff', () => {
 
   it('prints what changed per topology and metric and counts regressions', async () => {
     let text = '';
-    const report = await runDiffCommand(
-      ['run-a', join(dir, 'run-b'), '--results-dir', dir, '--changed-only'],
-      (t) => {
-        text += t;
-      },
+    const options = { runA: 'run-a', runB: join(dir, 'run-b'), resultsDir: dir, changedOnly: true };
+    const report = await diffCommand(options, (t) => {
+      text += t;
+    });
+    expect(report.regressions).toBe(1);
+    expect(text).toMatch(
+      /local\s+staleReadRate\s+0\.00%\s+5\.00%\s+0\.00%–0\.34%\s+3\.88%–6\.42%\s+\+5\.00%\s+n\/a\s+REGRESSION/,
     );
-    expect(report?.regressions).toBe(1);
-    expect(text).toMatch(/local\s+staleReadRate\s+0\.00%\s+5\.00%\s+\+5\.00%\s+n\/a\s+REGRESSION/);
     expect(text).toContain('1 regression(s) from run-a to run-b');
     expect(process.exitCode).toBeUndefined();
   });
 
   it('sets exit status 1 with --fail-on-regression', async () => {
-    await runDiffCommand(
-      ['run-a', 'run-b', '--results-dir', dir, '--fail-on-regression'],
+    await diffCommand(
+      { runA: 'run-a', runB: 'run-b', resultsDir: dir, failOnRegression: true },
       () => {},
     );
     expect(process.exitCode).toBe(1);
   });
 
-  it('refuses anything but two runs', async () => {
-    await expect(runDiffCommand(['run-a'], () => {})).rejects.toThrow(/exactly two runs/);
-    await expect(runDiffCommand(['run-a', 'nope', '--results-dir', dir], () => {})).rejects.toThrow(
-      /no results found for 'nope'/,
-    );
+  it('says which run it cannot find', async () => {
+    await expect(
+      diffCommand({ runA: 'run-a', runB: 'nope', resultsDir: dir }, () => {}),
+    ).rejects.toThrow(/no results found for 'nope'/);
   });
 });

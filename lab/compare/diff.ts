@@ -1,19 +1,25 @@
-import { formatAs, signedPercent } from '../report/format.ts';
 import type {
   ComparisonResults,
   MeasuredTopology,
   TopologyOutcome,
 } from '../report/results-types.ts';
+import { formatAs, signedPercent } from '../text/format.ts';
+import {
+  disjoint,
+  type Estimate,
+  l1MissedReads,
+  labelledReads,
+  type NoiseModel,
+  noiseInterval,
+} from './noise-model.ts';
 
-/** A figure compared between two runs, which way is better, and how big a change must be to count. */
+/** A figure compared between two runs, which way is better, and its noise model for single runs. */
 export interface DiffMetric {
   key: string;
   get(t: MeasuredTopology): number | null;
   better: 'lower' | 'higher';
-  /** A change counts only when larger than this (absolute, in the metric's unit)… */
-  absTolerance: number;
-  /** …and larger than this share of the old value. */
-  relTolerance: number;
+  /** The interval of a run without repeats (runs with repeats use their own interval). */
+  noise: NoiseModel;
   format: 'number' | 'percent' | 'ms';
 }
 
@@ -22,103 +28,78 @@ const redisOpsPerRequest = (t: MeasuredTopology): number | null => {
   return t.redisOpsPerNode.reduce((s, n) => s + n.ops, 0) / t.database.serverRequests;
 };
 
+const relative = (rel: number, abs: number): NoiseModel => ({ kind: 'relative', rel, abs });
+const proportion = (trials: (t: MeasuredTopology) => number, abs: number): NoiseModel => ({
+  kind: 'proportion',
+  trials,
+  abs,
+});
+const bigger = (f: DiffMetric['format']) => ({ better: 'higher' as const, format: f });
+const smaller = (f: DiffMetric['format']) => ({ better: 'lower' as const, format: f });
+
 /** The metrics `cachelab diff` compares, in display order. */
 export const DIFF_METRICS: readonly DiffMetric[] = [
-  {
-    key: 'achievedRps',
-    get: (t) => t.achievedRps,
-    better: 'higher',
-    absTolerance: 1,
-    relTolerance: 0.02,
-    format: 'number',
-  },
+  { key: 'achievedRps', get: (t) => t.achievedRps, ...bigger('number'), noise: relative(0.03, 1) },
   {
     key: 'throughputRps',
     get: (t) => t.throughputRps,
-    better: 'higher',
-    absTolerance: 1,
-    relTolerance: 0.02,
-    format: 'number',
+    ...bigger('number'),
+    noise: relative(0.03, 1),
   },
-  {
-    key: 'latency.p50',
-    get: (t) => t.latencyMs.p50,
-    better: 'lower',
-    absTolerance: 0.2,
-    relTolerance: 0.1,
-    format: 'ms',
-  },
+  { key: 'latency.p50', get: (t) => t.latencyMs.p50, ...smaller('ms'), noise: relative(0.2, 0.1) },
   {
     key: 'latency.p99',
     get: (t) => t.latencyMs.p99,
-    better: 'lower',
-    absTolerance: 0.5,
-    relTolerance: 0.1,
-    format: 'ms',
+    ...smaller('ms'),
+    noise: relative(0.3, 0.25),
   },
   {
     key: 'latency.p999',
     get: (t) => t.latencyMs.p999,
-    better: 'lower',
-    absTolerance: 1,
-    relTolerance: 0.15,
-    format: 'ms',
+    ...smaller('ms'),
+    noise: relative(0.5, 0.5),
   },
   {
     key: 'hitRatio.overall',
     get: (t) => t.hitRatio.overall,
-    better: 'higher',
-    absTolerance: 0.02,
-    relTolerance: 0,
-    format: 'percent',
+    ...bigger('percent'),
+    noise: proportion(labelledReads, 0.01),
   },
   {
     key: 'hitRatio.l1',
     get: (t) => t.hitRatio.l1,
-    better: 'higher',
-    absTolerance: 0.02,
-    relTolerance: 0,
-    format: 'percent',
+    ...bigger('percent'),
+    noise: proportion(labelledReads, 0.01),
   },
   {
     key: 'hitRatio.l2',
     get: (t) => t.hitRatio.l2,
-    better: 'higher',
-    absTolerance: 0.02,
-    relTolerance: 0,
-    format: 'percent',
+    ...bigger('percent'),
+    noise: proportion(l1MissedReads, 0.01),
   },
   {
     key: 'dbQueriesPerRequest',
     get: (t) => t.dbQueriesPerRequest,
-    better: 'lower',
-    absTolerance: 0.02,
-    relTolerance: 0.05,
-    format: 'number',
+    ...smaller('number'),
+    noise: proportion((t) => t.database.serverRequests, 0.01),
   },
   {
     key: 'redisOpsPerRequest',
     get: redisOpsPerRequest,
-    better: 'lower',
-    absTolerance: 0.05,
-    relTolerance: 0.05,
-    format: 'number',
+    ...smaller('number'),
+    noise: relative(0.05, 0.02),
   },
   {
     key: 'staleReadRate',
     get: (t) => t.staleReadRate,
-    better: 'lower',
-    absTolerance: 0.001,
-    relTolerance: 0,
-    format: 'percent',
+    ...smaller('percent'),
+    noise: proportion(labelledReads, 0.002),
   },
   {
     key: 'errorRate',
     get: (t) => t.errorRate,
-    better: 'lower',
-    absTolerance: 0.001,
-    relTolerance: 0,
-    format: 'percent',
+    ...smaller('percent'),
+    noise: proportion((t) => t.requests.sent, 0.001),
   },
 ];
 
@@ -128,10 +109,13 @@ export interface DiffRow {
   metric: string;
   a: number | null;
   b: number | null;
+  /** The interval each side is known within (null when the side lacks the figure). */
+  aInterval: [number, number] | null;
+  bInterval: [number, number] | null;
   delta: number | null;
   /** delta / a (null when a is 0 or missing). */
   relative: number | null;
-  change: 'regression' | 'improvement' | 'same' | 'n/a';
+  change: 'regression' | 'improvement' | 'within-noise' | 'n/a';
   format: DiffMetric['format'];
 }
 
@@ -145,20 +129,42 @@ export interface DiffReport {
   regressions: number;
 }
 
-/** Compares one metric: a change in the worse direction beyond both tolerances is a regression. */
+/**
+ * A metric's value in one run with its interval: the median and order-statistic interval of the
+ * run's repeats when it has them, otherwise the single value with the metric's noise model.
+ */
+export function estimateOf(metric: DiffMetric, t: MeasuredTopology): Estimate | null {
+  const repeated = t.repeat?.figures[metric.key];
+  if (repeated) {
+    return { value: repeated.median, low: repeated.low, high: repeated.high, source: 'repeats' };
+  }
+  const value = metric.get(t);
+  if (value === null) return null;
+  const [low, high] = noiseInterval(metric.noise, t, value);
+  return { value, low, high, source: 'noise-model' };
+}
+
+/**
+ * Compares one metric: a change counts only when the two intervals are disjoint (the noise
+ * cannot explain it); then it is a regression in the worse direction and an improvement otherwise.
+ */
 export function compareMetric(
   metric: DiffMetric,
-  a: number | null,
-  b: number | null,
+  a: Estimate | null,
+  b: Estimate | null,
 ): Omit<DiffRow, 'topology'> {
-  const base = { metric: metric.key, a, b, format: metric.format };
+  const base = {
+    metric: metric.key,
+    a: a?.value ?? null,
+    b: b?.value ?? null,
+    aInterval: a ? ([a.low, a.high] as [number, number]) : null,
+    bInterval: b ? ([b.low, b.high] as [number, number]) : null,
+    format: metric.format,
+  };
   if (a === null || b === null) return { ...base, delta: null, relative: null, change: 'n/a' };
-  const delta = b - a;
-  const relative = a !== 0 ? delta / a : null;
-  const beyond =
-    Math.abs(delta) > metric.absTolerance &&
-    (relative === null || Math.abs(relative) > metric.relTolerance);
-  if (!beyond) return { ...base, delta, relative, change: 'same' };
+  const delta = b.value - a.value;
+  const relative = a.value !== 0 ? delta / a.value : null;
+  if (!disjoint(a, b)) return { ...base, delta, relative, change: 'within-noise' };
   const worse = metric.better === 'lower' ? delta > 0 : delta < 0;
   return { ...base, delta, relative, change: worse ? 'regression' : 'improvement' };
 }
@@ -204,10 +210,10 @@ export function diffResults(a: ComparisonResults, b: ComparisonResults): DiffRep
     if (note) notes.push(note);
     if (ta.status !== 'ok' || tb.status !== 'ok') continue;
     for (const m of DIFF_METRICS) {
-      const [va, vb] = [m.get(ta), m.get(tb)];
+      const [ea, eb] = [estimateOf(m, ta), estimateOf(m, tb)];
       // A figure neither run has (e.g. an L2 hit ratio without L2) is not a row.
-      if (va !== null || vb !== null)
-        rows.push({ topology: ta.topology, ...compareMetric(m, va, vb) });
+      if (ea !== null || eb !== null)
+        rows.push({ topology: ta.topology, ...compareMetric(m, ea, eb) });
     }
   }
   for (const tb of b.topologies) {
@@ -223,9 +229,12 @@ export function diffResults(a: ComparisonResults, b: ComparisonResults): DiffRep
 const FLAGS: Record<DiffRow['change'], string> = {
   regression: 'REGRESSION',
   improvement: 'better',
-  same: '',
+  'within-noise': 'within noise',
   'n/a': '',
 };
+
+const intervalText = (format: DiffMetric['format'], i: [number, number] | null): string =>
+  i === null ? 'n/a' : `${formatAs(format, i[0])}–${formatAs(format, i[1])}`;
 
 /** The diff as table rows (header first): topology, metric, A, B, Δ, Δ%, flag. */
 export function diffTableRows(report: DiffReport, changedOnly = false): string[][] {
@@ -233,12 +242,18 @@ export function diffTableRows(report: DiffReport, changedOnly = false): string[]
     ? report.rows.filter((r) => r.change === 'regression' || r.change === 'improvement')
     : report.rows;
   return [
-    ['topology', 'metric', `A ${report.a}`, `B ${report.b}`, 'Δ', 'Δ%', 'flag'],
+    ['topology', 'metric', `A ${report.a}`, `B ${report.b}`, 'A interval', 'B interval'].concat([
+      'Δ',
+      'Δ%',
+      'flag',
+    ]),
     ...rows.map((r) => [
       r.topology,
       r.metric,
       formatAs(r.format, r.a),
       formatAs(r.format, r.b),
+      intervalText(r.format, r.aInterval),
+      intervalText(r.format, r.bInterval),
       r.delta === null ? 'n/a' : `${r.delta > 0 ? '+' : ''}${formatAs(r.format, r.delta)}`,
       signedPercent(r.relative),
       FLAGS[r.change],

@@ -5,10 +5,13 @@ import {
   measureWindow,
 } from '../measure/measure-window.ts';
 import { ScrapeError } from '../measure/scrape/scrape-error.ts';
-import type { ScrapeTargets } from '../measure/scrape/snapshot.ts';
 import type { FailedTopology, TopologyOutcome } from '../report/results-types.ts';
-import { type NativeLab, upTopology } from '../run/driver/native/driver.ts';
-import type { ProgressListener } from '../run/driver/types.ts';
+import type {
+  Driver,
+  LabEndpoints,
+  ProgressListener,
+  RunningLab,
+} from '../run/driver/types.ts';
 import { freePort } from '../run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';
@@ -21,27 +24,14 @@ export interface TopologyRunHooks {
   onLoadProgress?: LoadProgressListener;
   onPhase?: (phase: 'up' | 'load' | 'down') => void;
   /** Called once the lab is up (e.g. to read versions); a failure fails the topology. */
-  onUp?: (lab: NativeLab) => Promise<void>;
+  onUp?: (lab: RunningLab, endpoints: LabEndpoints) => Promise<void>;
   /** Called after the measured window, before `down`; an error is rethrown after `down`. */
-  afterMeasure?: (lab: NativeLab) => Promise<void>;
+  afterMeasure?: (lab: RunningLab) => Promise<void>;
   signal?: AbortSignal;
   /** Parent of the topology's run folder; default `.lab/compare`. */
   runRoot: string;
-}
-
-/** Where the server-side figures of a native lab are read (labels, never addresses). */
-export function scrapeTargetsOf(lab: NativeLab): ScrapeTargets {
-  const { apps, redis, postgres } = lab.services;
-  if (!postgres) throw new ScrapeError('postgres', `${lab.topology.name} has no Postgres handle`);
-  return {
-    apps: apps.map((a) => ({ server: a.serverId, url: a.url })),
-    redis: (redis?.nodes ?? []).map((n, i) => ({
-      node: `redis-${i + 1}`,
-      host: n.host,
-      port: n.port,
-    })),
-    postgresUrl: postgres.adminUrl,
-  };
+  /** Brings the topology up and down (native processes or compose). */
+  driver: Driver;
 }
 
 const since = (start: number): number => (performance.now() - start) / 1000;
@@ -67,7 +57,8 @@ function failed(
 }
 
 interface Stage {
-  lab: NativeLab;
+  lab: RunningLab;
+  driver: Driver;
   runDir: string;
   upSec: number;
 }
@@ -80,7 +71,7 @@ async function bringUp(
 ): Promise<Stage> {
   const started = performance.now();
   hooks.onPhase?.('up');
-  const lab = await upTopology(t, {
+  const lab = await hooks.driver.up(t, {
     runDir,
     httpPort: await freePort(),
     seedUsers: s.seedUsers,
@@ -88,7 +79,16 @@ async function bringUp(
     onProgress: hooks.onUpProgress,
     signal: hooks.signal,
   });
-  return { lab, runDir, upSec: since(started) };
+  return { lab, driver: hooks.driver, runDir, upSec: since(started) };
+}
+
+/** Where the driver says the servers' own figures are read. */
+async function endpointsOf(stage: Stage): Promise<LabEndpoints> {
+  const { driver, lab } = stage;
+  if (!driver.endpoints) {
+    throw new ScrapeError('app', `the ${driver.name} driver does not say where its servers answer`);
+  }
+  return driver.endpoints(lab.state);
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -102,9 +102,9 @@ function attempt<T>(work: () => Promise<T>): Promise<Attempt<T>> {
 
 async function load(stage: Stage, t: Topology, s: CompareSettings, hooks: TopologyRunHooks) {
   hooks.onPhase?.('load');
-  await hooks.onUp?.(stage.lab);
-  const targets = scrapeTargetsOf(stage.lab);
-  return measureWindow(stage.lab.url, targets, s, t.name, hooks.onLoadProgress);
+  const endpoints = await endpointsOf(stage);
+  await hooks.onUp?.(stage.lab, endpoints);
+  return measureWindow(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress);
 }
 
 async function takeDown(stage: Stage, hooks: TopologyRunHooks): Promise<Attempt<void>> {
@@ -133,7 +133,7 @@ async function loadAndDown(stage: Stage, t: Topology, s: CompareSettings, hooks:
 }
 
 /**
- * Brings `t` up (native driver), warms and loads it while scraping the servers around the measured
+ * Brings `t` up with the hooks' driver, warms and loads it while scraping the servers around the measured
  * window, and takes it down. Failures become a `failed` outcome (an `afterMeasure` error is rethrown
  * once the lab is down); the run folder is removed after a clean run and kept, for its logs, otherwise.
  */

@@ -15,12 +15,16 @@ import {
   scaleRowAt,
   simulateScale,
 } from '../simulate/scale.ts';
+import { getTopology } from '../topology/catalog.ts';
 import type { CompareSettings } from './compare-settings.ts';
 
-/** Catalog topologies and the simulated layout each corresponds to (local-single runs 1 server). */
+/**
+ * Catalog topologies and the simulated layout each corresponds to (local-single runs 1 server).
+ * `local` and `local-disk` invalidate only the server that took a write, as the apps do.
+ */
 export const SIMULATED_AS: Readonly<Record<string, SimTopology>> = {
-  local: 'local-round-robin',
-  'local-disk': 'local-round-robin',
+  local: 'local-round-robin-local-invalidation',
+  'local-disk': 'local-round-robin-local-invalidation',
   'local-hash': 'local-consistent-hash',
   global: 'global',
   'global-cluster': 'global',
@@ -34,40 +38,76 @@ export const CALIBRATION_SERVERS = 3;
 const workloadName = (w: WorkloadName | WorkloadSpec): string =>
   typeof w === 'string' ? w : w.name;
 
+/** Entries of a topology's per-server cache: the LMDB cap for local-disk, the RAM LRU otherwise. */
+function cacheEntriesOf(topology: string): number {
+  const cache = getTopology(topology).cache;
+  return cache.mode === 'local-disk' ? cache.diskMaxEntries : cache.l1MaxEntries;
+}
+
+/** A topology's L1 TTL counted in requests at the run's rate. */
+function ttlRequestsOf(topology: string, rate: number): number {
+  return Math.round((getTopology(topology).cache.ttlMs / 1000) * rate);
+}
+
+/** The simulation settings that replay one measured topology's run, warm-up included. */
+function replaySettings(s: CompareSettings, m: MeasuredTopology) {
+  return {
+    workload: s.workload,
+    keyCount: s.keyCount,
+    warmupRequests: Math.round((m.warmup?.seconds ?? s.warmupSec) * s.rate),
+    measuredRequests: Math.round(s.durationSec * s.rate),
+    cacheEntries: cacheEntriesOf(m.topology),
+    // Redis holds every seeded profile within its memory cap at these sizes.
+    globalEntries: s.keyCount,
+    l1TtlRequests: ttlRequestsOf(m.topology, s.rate),
+    seed: s.seed,
+  };
+}
+
+function calibrateOne(s: CompareSettings, m: MeasuredTopology) {
+  const settings = replaySettings(s, m);
+  const result = simulateScale({ ...settings, servers: [CALIBRATION_SERVERS] });
+  const row = scaleRowAt(result, CALIBRATION_SERVERS);
+  if (!row) throw new RangeError(`the simulation has no row at N=${CALIBRATION_SERVERS}`);
+  const measured = {
+    topology: m.topology,
+    simulatedAs: SIMULATED_AS[m.topology],
+    hitRatio: m.hitRatio,
+    staleReadRate: m.staleReadRate,
+  };
+  return { settings, calibration: compareWithMeasured(row, [measured]) };
+}
+
 /**
- * Replays the measured run's request counts through the simulator at 3 servers and compares the
- * hit ratios per tier (null when no measured topology has a simulated counterpart).
+ * Replays each measured topology's run (its own warm-up length and cache size, then the measured
+ * window) through the simulator at 3 servers, and compares the hit ratios per tier and the
+ * stale-read rate (null when no measured topology has a simulated counterpart).
  */
 export function calibrationFor(
   s: CompareSettings,
   measured: readonly MeasuredTopology[],
-  cacheEntries: number,
 ): CalibrationFigures | null {
   const comparable = measured.filter(
     (m) => m.appServerCount === CALIBRATION_SERVERS && SIMULATED_AS[m.topology] !== undefined,
   );
-  if (comparable.length === 0) return null;
-  const settings = {
-    workload: s.workload,
-    keyCount: s.keyCount,
-    warmupRequests: Math.round(s.warmupSec * s.rate),
-    measuredRequests: Math.round(s.durationSec * s.rate),
-    cacheEntries,
-    // Redis holds every seeded profile within its memory cap at these sizes.
-    globalEntries: s.keyCount,
-    seed: s.seed,
+  const runs = comparable.map((m) => calibrateOne(s, m));
+  const first = runs[0];
+  if (!first) return null;
+  return {
+    ...first.calibration,
+    toleranceKind: 'absolute',
+    settings: first.settings,
+    entries: runs.flatMap(({ settings, calibration }) =>
+      calibration.entries.map((e) => ({
+        ...e,
+        replay: {
+          warmupRequests: settings.warmupRequests,
+          measuredRequests: settings.measuredRequests,
+          cacheEntries: settings.cacheEntries,
+        },
+      })),
+    ),
   };
-  const row = scaleRowAt(simulateScale({ ...settings, servers: [CALIBRATION_SERVERS] }), 3);
-  if (!row) return null;
-  const calibration = compareWithMeasured(
-    row,
-    comparable.map((m) => ({
-      topology: m.topology,
-      simulatedAs: SIMULATED_AS[m.topology],
-      hitRatio: m.hitRatio,
-    })),
-  );
-  return { ...calibration, toleranceKind: 'absolute', settings };
 }
 
 function scaleRows(scale: ScaleResult): SimulationFigures['scale'] {
@@ -76,7 +116,11 @@ function scaleRows(scale: ScaleResult): SimulationFigures['scale'] {
     topologies: Object.fromEntries(
       Object.entries(row.topologies).map(([name, f]) => [
         name,
-        { hitRatio: f.hitRatio, dbReadsPerRequest: f.dbReadsPerRequest },
+        {
+          hitRatio: f.hitRatio,
+          dbReadsPerRequest: f.dbReadsPerRequest,
+          staleReadRate: f.staleReadRate,
+        },
       ]),
     ) as SimulationFigures['scale'][number]['topologies'],
   }));

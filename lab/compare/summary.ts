@@ -1,6 +1,6 @@
-import { formatTable } from '../cli/output.ts';
 import { summaryTable } from '../report/report-tables.ts';
 import { type ComparisonResults, failedOf, measuredOf } from '../report/results-types.ts';
+import { formatTable } from '../text/table.ts';
 
 /** The summary table for the terminal, then one line per invalid, failed or warned topology. */
 export function formatSummary(results: ComparisonResults): string {

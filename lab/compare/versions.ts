@@ -1,6 +1,7 @@
 import type { SoftwareVersions } from '../measure/scrape/environment.ts';
 import { nginxVersion, readPostgresVersion, redisVersion } from '../measure/scrape/environment.ts';
-import type { NativeLab } from '../run/driver/native/driver.ts';
+import type { DriverName } from '../config.ts';
+import type { LabEndpoints } from '../run/driver/types.ts';
 
 /** Reads the software versions from the first labs that run each service (once each). */
 export class VersionCollector {
@@ -8,9 +9,18 @@ export class VersionCollector {
   private redis: string | null = null;
   private readonly nginx: Promise<string | null>;
 
-  /** `warn` receives a line when a version cannot be read (the run goes on without it). */
-  constructor(private readonly warn: (text: string) => void) {
-    this.nginx = nginxVersion().catch((error: unknown) => this.failed('nginx', error));
+  /**
+   * `warn` receives a line when a version cannot be read (the run goes on without it). The nginx
+   * version is that of the installed binary, so only a native run reads it.
+   */
+  constructor(
+    private readonly warn: (text: string) => void,
+    driver: DriverName = 'native',
+  ) {
+    this.nginx =
+      driver === 'native'
+        ? nginxVersion().catch((error: unknown) => this.failed('nginx', error))
+        : Promise.resolve(null);
   }
 
   private failed(what: string, error: unknown): null {
@@ -20,17 +30,16 @@ export class VersionCollector {
     return null;
   }
 
-  /** Reads whatever versions are still unknown from a running lab. */
-  async collect(lab: NativeLab): Promise<void> {
-    const { postgres, redis } = lab.services;
-    if (this.postgres === null && postgres) {
-      this.postgres = await readPostgresVersion(postgres.adminUrl).catch((e: unknown) =>
+  /** Reads whatever versions are still unknown from the servers of a running lab. */
+  async collect(endpoints: LabEndpoints): Promise<void> {
+    if (this.postgres === null) {
+      this.postgres = await readPostgresVersion(endpoints.postgresUrl).catch((e: unknown) =>
         this.failed('Postgres', e),
       );
     }
-    const node = redis?.nodes[0];
+    const node = endpoints.redis[0];
     if (this.redis === null && node) {
-      this.redis = await redisVersion(node.host, node.port).catch((e: unknown) =>
+      this.redis = await redisVersion(node.host, node.port, node.password).catch((e: unknown) =>
         this.failed('Redis', e),
       );
     }

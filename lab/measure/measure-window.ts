@@ -1,6 +1,6 @@
 import type { RunResult } from '../../loadtests/result-types.ts';
 import { type RunProgress, runLoad } from '../../loadtests/runner/run-load.ts';
-import type { CompareSettings } from '../compare/compare-settings.ts';
+import type { WorkloadName } from '../../loadtests/workload.ts';
 import { ScrapeError } from './scrape/scrape-error.ts';
 import {
   clampNegatives,
@@ -11,6 +11,22 @@ import {
   type ServerSnapshot,
   subtractSnapshots,
 } from './scrape/snapshot.ts';
+
+/** The load a measured window puts on the lab (a comparison's settings carry these and more). */
+export interface WindowSettings {
+  workload: WorkloadName;
+  /** Ids the workload draws from. */
+  keyCount: number;
+  /** Offered arrival rate, requests per second. */
+  rate: number;
+  warmupSec: number;
+  durationSec: number;
+  seed: number;
+  timeoutMs: number;
+  maxInFlight: number;
+  /** Scheduling-lag p99 above which the run is marked invalid. */
+  maxLagP99Ms: number;
+}
 
 /** The load run and what the servers did during its measured window. */
 export interface MeasuredWindow {
@@ -63,7 +79,7 @@ function warningsOf(paths: string[], scrapeLagSec: number): string[] {
 async function loadAndScrape(
   baseUrl: string,
   session: ScrapeSession,
-  s: CompareSettings,
+  s: WindowSettings,
   topology: string,
   onProgress?: LoadProgressListener,
 ): Promise<MeasuredWindow> {
@@ -103,7 +119,7 @@ async function loadAndScrape(
 export async function measureWindow(
   baseUrl: string,
   targets: ScrapeTargets,
-  s: CompareSettings,
+  s: WindowSettings,
   topology: string,
   onProgress?: LoadProgressListener,
 ): Promise<MeasuredWindow> {

@@ -5,6 +5,7 @@ import {
   resizeVerdict,
   scaleVerdict,
 } from './bench-verdicts.ts';
+import { calibrationTable } from './report-tables.ts';
 import type { CalibrationFigures, SimulationFigures } from './results-types.ts';
 
 const ratio = (overall: number) => ({
@@ -119,5 +120,32 @@ describe('extra verdicts', () => {
     expect(calibrationVerdict(c)).toBe(
       '1 of 2 measured topologies match the simulation at N=3 within ±8 points on every tier. Outside the tolerance: global-cluster.',
     );
+  });
+
+  it('states the stale-read tolerance and shows simulated vs measured stale reads', () => {
+    const c: CalibrationFigures = {
+      servers: 3,
+      tolerance: 0.08,
+      staleTolerance: 0.03,
+      toleranceKind: 'absolute',
+      settings: sim.settings,
+      entries: [
+        {
+          topology: 'local',
+          simulatedAs: 'local-round-robin-local-invalidation',
+          simulated: { l1: 0.6, l2: null, overall: 0.6 },
+          measured: { overall: 0.58, l1: 0.58, l2: null },
+          delta: { overall: -0.02, l1: -0.02, l2: null },
+          staleReads: { simulated: 0.14, measured: 0.2, delta: 0.06, withinTolerance: false },
+          withinTolerance: false,
+        },
+      ],
+    };
+    expect(calibrationVerdict(c)).toBe(
+      '0 of 1 measured topologies match the simulation at N=3 within ±8 points on every tier and stale reads within ±3 points. Outside the tolerance: local.',
+    );
+    const table = calibrationTable(c);
+    expect(table.header).toContain('stale sim / measured (±3 pts)');
+    expect(table.rows[0]?.[6]).toBe('14.0% / 20.0%');
   });
 });

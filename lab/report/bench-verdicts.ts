@@ -1,4 +1,4 @@
-import { listProse, millis, percent, times } from './format.ts';
+import { listProse, millis, percent, times } from '../text/format.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import type { CalibrationFigures, SimulationFigures } from './results-types.ts';
 
@@ -62,6 +62,10 @@ export function calibrationVerdict(c: CalibrationFigures): string {
   const within = c.entries.filter((e) => e.withinTolerance);
   const outside = c.entries.filter((e) => !e.withinTolerance).map((e) => e.topology);
   const tolerance = `±${(c.tolerance * 100).toFixed(0)} points`;
-  const head = `${within.length} of ${c.entries.length} measured topologies match the simulation at N=${c.servers} within ${tolerance} on every tier.`;
+  const staleText =
+    c.staleTolerance === undefined
+      ? ''
+      : ` and stale reads within ±${(c.staleTolerance * 100).toFixed(0)} points`;
+  const head = `${within.length} of ${c.entries.length} measured topologies match the simulation at N=${c.servers} within ${tolerance} on every tier${staleText}.`;
   return outside.length === 0 ? head : `${head} Outside the tolerance: ${listProse(outside)}.`;
 }

@@ -1,5 +1,5 @@
 import type { ChartSpec } from './chart-spec.ts';
-import { formatAs } from './format.ts';
+import { formatAs } from '../text/format.ts';
 import type { ReportModel } from './report-model.ts';
 import type { Table } from './report-tables.ts';
 

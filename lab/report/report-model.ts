@@ -1,7 +1,7 @@
+import { bytes, millis, number } from '../text/format.ts';
 import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
-import { bytes, millis, number } from './format.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import {
   calibrationTable,
@@ -82,9 +82,14 @@ function notesOf(r: ComparisonResults, inputs: ReportInputs): string[] {
 function calibrationSection(c: NonNullable<ComparisonResults['calibration']>): ReportTable {
   const st = c.settings;
   const replay =
-    `The simulator replayed ${number(st.warmupRequests)} warm-up and ${number(st.measuredRequests)} ` +
-    `measured requests over ${number(st.keyCount)} keys (L1 ${number(st.cacheEntries)} entries per ` +
-    `server), like the measured run; tolerance ±${(c.tolerance * 100).toFixed(0)} points (absolute) per tier.`;
+    `For each topology the simulator replayed the same run: its own warm-up (extended until the ` +
+    `hit ratio settled) and ${number(st.measuredRequests)} measured requests over ` +
+    `${number(st.keyCount)} keys, with the topology's cache size (L1 ${number(st.cacheEntries)} ` +
+    `entries per server; local and local-disk invalidate only the server that took a write, as the ` +
+    `apps do); tolerance ±${(c.tolerance * 100).toFixed(0)} points (absolute) per tier` +
+    (c.staleTolerance === undefined
+      ? '.'
+      : ` and ±${(c.staleTolerance * 100).toFixed(0)} points on the stale-read rate.`);
   return {
     id: 'calibration',
     title: `Calibration: simulation vs measurement at N=${c.servers}`,

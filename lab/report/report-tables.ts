@@ -1,4 +1,4 @@
-import { millis, NA, number, percent } from './format.ts';
+import { millis, NA, number, percent } from '../text/format.ts';
 import type {
   CalibrationFigures,
   ComparisonResults,
@@ -96,10 +96,12 @@ export function serversTable(measured: readonly MeasuredTopology[]): Table {
 const points = (d: number | null | undefined): string =>
   d === null || d === undefined ? NA : `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}`;
 
-/** Simulated vs measured hit ratio per topology and tier, with the delta in points. */
+/** Simulated vs measured hit ratio per topology and tier, and stale reads, with the deltas in points. */
 export function calibrationTable(c: CalibrationFigures): Table {
-  const pair = (sim: number | null | undefined, measured: number | null) =>
-    `${percent(sim ?? null)} / ${percent(measured)}`;
+  const pair = (sim: number | null | undefined, measured: number | null | undefined) =>
+    `${percent(sim ?? null)} / ${percent(measured ?? null)}`;
+  const staleTolerance =
+    c.staleTolerance === undefined ? '' : ` (±${(c.staleTolerance * 100).toFixed(0)} pts)`;
   return {
     header: [
       'topology',
@@ -108,6 +110,7 @@ export function calibrationTable(c: CalibrationFigures): Table {
       'L1 sim / measured',
       'L2 sim / measured',
       'Δ overall / L1 / L2 (points)',
+      `stale sim / measured${staleTolerance}`,
       `within ±${(c.tolerance * 100).toFixed(0)} pts`,
     ],
     rows: c.entries.map((e) => [
@@ -117,6 +120,7 @@ export function calibrationTable(c: CalibrationFigures): Table {
       pair(e.simulated?.l1, e.measured.l1),
       pair(e.simulated?.l2, e.measured.l2),
       `${points(e.delta?.overall)} / ${points(e.delta?.l1)} / ${points(e.delta?.l2)}`,
+      e.staleReads ? pair(e.staleReads.simulated, e.staleReads.measured) : NA,
       e.withinTolerance ? 'yes' : 'NO',
     ]),
   };

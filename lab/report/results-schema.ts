@@ -75,6 +75,49 @@ const topologyInfo = {
   loadBalancing: z.string().min(1),
 };
 
+/**
+ * How a topology's warm-up ended: the hit ratio of each half of the measured window (server side),
+ * and whether they agreed within the threshold before the bound on extra windows was reached.
+ */
+export const warmupSchema = z.strictObject({
+  /** Seconds of load before the measured window: the initial warm-up plus any discarded windows. */
+  seconds: nonNegative,
+  /** Windows measured, found unsettled, and counted as warm-up. */
+  extraWindows: count,
+  /** The most extra windows allowed (the stated bound). */
+  maxExtraWindows: count,
+  halves: z.strictObject({ first: ratio.nullable(), second: ratio.nullable() }),
+  /** Largest |second − first| accepted as stable (absolute). */
+  threshold: ratio,
+  stable: z.boolean(),
+  /** The bound was reached with the hit ratio still moving: the run is flagged. */
+  boundReached: z.boolean(),
+});
+
+/** A figure over repeated runs: the median and its order-statistic interval. */
+export const medianIntervalSchema = z.strictObject({
+  median: z.number(),
+  low: z.number(),
+  high: z.number(),
+  n: z.number().int().positive(),
+  /** What the interval really covers (below 95 % when fewer than 6 runs were measured). */
+  coverage: ratio,
+});
+
+/**
+ * A topology measured several times (`--repeat N`): the record's other fields are the run with
+ * the median p50; these are the medians and intervals of every figure `cachelab diff` compares.
+ */
+export const repeatSchema = z.strictObject({
+  /** Runs asked for. */
+  runs: z.number().int().positive(),
+  /** Runs that were measured (a failed repeat is left out and noted in the warnings). */
+  measured: z.number().int().positive(),
+  confidence: ratio,
+  method: z.literal('order-statistic interval of the median'),
+  figures: z.record(z.string(), medianIntervalSchema),
+});
+
 /** A topology that was brought up and measured. */
 export const measuredTopologySchema = z.strictObject({
   ...topologyInfo,
@@ -108,6 +151,10 @@ export const measuredTopologySchema = z.strictObject({
   serverWindowSec: nonNegative,
   warnings: z.array(z.string()),
   timings: timingsSchema,
+  /** Absent in runs made before warm-up was checked. */
+  warmup: warmupSchema.optional(),
+  /** Present when the comparison ran with --repeat N > 1. */
+  repeat: repeatSchema.optional(),
 });
 
 /** A topology that could not be measured. */
@@ -145,6 +192,8 @@ export const comparisonResultsSchema = z.strictObject({
     timeoutMs: z.number().positive(),
     maxInFlight: z.number().int().positive(),
     maxLagP99Ms: z.number().positive(),
+    /** Runs per topology (--repeat); absent in older runs, which ran each once. */
+    repeat: z.number().int().positive().optional(),
     topologies: z.array(z.string().min(1)).min(1),
     driver: z.literal('native'),
   }),

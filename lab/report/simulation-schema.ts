@@ -15,13 +15,27 @@ export const simulationSettingsSchema = z.strictObject({
   measuredRequests: z.number().int().positive(),
   cacheEntries: z.number().int().positive(),
   globalEntries: z.number().int().positive(),
+  /** L1 lifetime in requests of the local-only invalidation layout (absent in older files). */
+  l1TtlRequests: z.number().int().nonnegative().optional(),
   seed: z.number().int(),
 });
 
-/** The calibration check: simulated vs measured hit ratio per topology at the measured server count. */
+/** Simulated vs measured stale reads per read of one topology. */
+const staleComparisonSchema = z.strictObject({
+  simulated: ratio,
+  measured: ratio,
+  delta,
+  withinTolerance: z.boolean(),
+});
+
+/**
+ * The calibration check: simulated vs measured hit ratio and stale-read rate per topology at the
+ * measured server count (the stale fields are absent in runs made before they were recorded).
+ */
 export const calibrationSchema = z.strictObject({
   servers: z.number().int().positive(),
   tolerance: ratio,
+  staleTolerance: ratio.optional(),
   toleranceKind: z.literal('absolute'),
   settings: simulationSettingsSchema,
   entries: z.array(
@@ -37,6 +51,15 @@ export const calibrationSchema = z.strictObject({
       delta: z
         .strictObject({ overall: delta.nullable(), l1: delta.nullable(), l2: delta.nullable() })
         .nullable(),
+      staleReads: staleComparisonSchema.nullable().optional(),
+      /** What the simulator replayed for this topology (its warm-up length and cache size). */
+      replay: z
+        .strictObject({
+          warmupRequests: z.number().int().nonnegative(),
+          measuredRequests: z.number().int().positive(),
+          cacheEntries: z.number().int().positive(),
+        })
+        .optional(),
       withinTolerance: z.boolean(),
     }),
   ),
@@ -50,9 +73,14 @@ export const simulationSchema = z.strictObject({
   scale: z.array(
     z.strictObject({
       servers: z.number().int().positive(),
-      topologies: z.record(
+      // Partial: files written before a layout was added lack it.
+      topologies: z.partialRecord(
         simTopology,
-        z.strictObject({ hitRatio: simRatio, dbReadsPerRequest: z.number().nonnegative() }),
+        z.strictObject({
+          hitRatio: simRatio,
+          dbReadsPerRequest: z.number().nonnegative(),
+          staleReadRate: ratio.optional(),
+        }),
       ),
     }),
   ),

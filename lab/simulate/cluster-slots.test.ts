@@ -6,7 +6,7 @@ import {
   removeMasterSlots,
   slotCounts,
 } from './cluster-slots.ts';
-import { CLUSTER_SLOTS } from './crc16.ts';
+import { CLUSTER_SLOTS } from './key-slot.ts';
 
 describe('cluster slot tables', () => {
   it('allocates like redis-cli --cluster create with 3 masters (0-5460, 5461-10922, 10923-16383)', () => {

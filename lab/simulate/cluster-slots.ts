@@ -1,4 +1,4 @@
-import { CLUSTER_SLOTS } from './crc16.ts';
+import { CLUSTER_SLOTS } from './key-slot.ts';
 
 /** Slot → master table of `redis-cli --cluster create` with n masters (contiguous, near-equal ranges). */
 export function initialSlotTable(masters: number): Int32Array {

@@ -1,26 +1,18 @@
+import { fixed } from '../text/format.ts';
+import { renderTable as renderColumns } from '../text/table.ts';
 import type { ResizeResult } from './resize.ts';
 import type { ScaleResult, TopologyFigures } from './scale.ts';
 
-/** Renders rows under headers as right-aligned columns separated by two spaces. */
-export function renderTable(
-  headers: readonly string[],
-  rows: readonly (readonly string[])[],
-): string {
-  const widths = headers.map((h, col) =>
-    Math.max(h.length, ...rows.map((r) => (r[col] ?? '').length)),
+/** Rows under headers, every column right-aligned (all figures). */
+function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  return renderColumns(
+    headers.map((header) => ({ header, right: true })),
+    rows,
   );
-  const line = (cells: readonly string[]) =>
-    cells.map((cell, col) => cell.padStart(widths[col] ?? 0)).join('  ');
-  return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** A ratio with three decimals, or '-' when the tier does not exist. */
-export function fmtRatio(value: number | null): string {
-  if (value === null) return '-';
-  const rounded = Math.round(value * 1000) / 1000;
-  // -0.0002 would print as "-0.000"; -0 === 0, so this prints "0.000".
-  return (rounded === 0 ? 0 : rounded).toFixed(3);
-}
+const fmtRatio = (value: number | null): string => fixed(value, 3, '-');
 
 function workloadLabel(workload: ScaleResult['settings']['workload']): string {
   return typeof workload === 'string' ? workload : workload.name;
@@ -38,6 +30,8 @@ export function formatScaleTable(result: ScaleResult): string {
     'N',
     'rr hit',
     'rr db/req',
+    'rr-lo hit',
+    'rr-lo stale',
     'ch hit',
     'ch db/req',
     'global hit',
@@ -49,6 +43,8 @@ export function formatScaleTable(result: ScaleResult): string {
     return [
       String(row.servers),
       ...pair(t['local-round-robin']),
+      fmtRatio(t['local-round-robin-local-invalidation'].hitRatio.overall),
+      fmtRatio(t['local-round-robin-local-invalidation'].staleReadRate),
       ...pair(t['local-consistent-hash']),
     ].concat(pair(t.global), fmtRatio(two.hitRatio.l1), fmtRatio(two.hitRatio.l2), ...pair(two));
   });
@@ -57,7 +53,9 @@ export function formatScaleTable(result: ScaleResult): string {
       `${s.measuredRequests} measured requests, L1 ${s.cacheEntries} entries/server, ` +
       `global ${s.globalEntries} entries, seed ${s.seed}`,
     renderTable(headers, rows),
-    'rr = local LRU per server behind round-robin; ch = local LRU per server behind a ketama ring;',
+    'rr = local LRU per server behind round-robin, a write invalidating every server; rr-lo = the same',
+    'with a write invalidating only the server that took it (stale = stale reads per read);',
+    'ch = local LRU per server behind a ketama ring;',
     'global = one shared LRU; 2t = two-tier (L1 per server + global L2; l2 = hits among L1 misses).',
   ].join('\n');
 }

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { profileKey } from '../../services/app/src/cache/keys.ts';
-import { keySlot } from './crc16.ts';
+import { keySlot } from './key-slot.ts';
 
 /** The subset of the `hashring` package (ketama-compatible ring) the simulator uses. */
 export interface HashRingInstance {

@@ -45,6 +45,34 @@ describe('simulateScale', () => {
     expect(overall(r, 8, 'local-round-robin')).toBeLessThan(overall(r, 3, 'local-round-robin'));
   });
 
+  it('local-only invalidation serves stale reads on other servers; invalidating everywhere never does', () => {
+    const r = simulateScale({ ...small, servers: [1, 3, 8], l1TtlRequests: 0 });
+    const at = (n: number) => scaleRowAt(r, n)?.topologies;
+    for (const n of [3, 8]) {
+      const everywhere = at(n)?.['local-round-robin'];
+      const localOnly = at(n)?.['local-round-robin-local-invalidation'];
+      expect(everywhere?.staleReadRate).toBe(0);
+      expect(localOnly?.staleReadRate).toBeGreaterThan(0.01);
+      // A stale copy still counts as a hit: keeping it is why local-only hits more.
+      expect(localOnly?.hitRatio.overall).toBeGreaterThan(everywhere?.hitRatio.overall ?? 1);
+      expect(at(n)?.['local-consistent-hash'].staleReadRate).toBe(0);
+    }
+    // One server: the writer is the only holder, so both behaviours are the same.
+    expect(at(1)?.['local-round-robin-local-invalidation'].hitRatio).toEqual(
+      at(1)?.['local-round-robin'].hitRatio,
+    );
+    expect(at(1)?.['local-round-robin-local-invalidation'].staleReadRate).toBe(0);
+  });
+
+  it('an L1 TTL bounds how long a stale copy is served', () => {
+    const stale = (l1TtlRequests: number) =>
+      scaleRowAt(simulateScale({ ...small, servers: [3], l1TtlRequests }), 3)?.topologies[
+        'local-round-robin-local-invalidation'
+      ].staleReadRate ?? Number.NaN;
+    expect(stale(5_000)).toBeLessThan(stale(0));
+    expect(stale(5_000)).toBeGreaterThan(0);
+  });
+
   it('gives the global cache the same figures at every N', () => {
     const r = simulateScale({ ...small, servers: [1, 3, 16] });
     const figures = r.rows.map((row) => row.topologies.global);

@@ -1,25 +1,37 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { LabError } from '../errors.ts';
+import type { WorkloadName } from '../../loadtests/workload.ts';
+import { seconds } from '../text/format.ts';
 import { formatResizeTable, formatScaleTable } from './format.ts';
 import { type ResizeOptions, type ResizeResult, simulateResize } from './resize.ts';
 import { type ScaleOptions, type ScaleResult, simulateScale } from './scale.ts';
-import { parseWorkload } from './stream.ts';
 
-/** Usage of `cachelab simulate`. */
-export const SIMULATE_USAGE = `Usage: cachelab simulate [options]
-  --workload <name>        read-heavy | write-heavy | uniform | hot-key (default read-heavy)
-  --keys <n>               key count (default 100000)
-  --requests <n>           measured requests (default 300000); warm-up is the same unless --warmup
-  --warmup <n>             warm-up requests
-  --servers <list>         app server counts (default 1,2,3,4,8,16,32,64)
-  --cache-entries <n>      entries per server LRU / two-tier L1 / cache node (default 10000)
-  --global-entries <n>     entries of the global LRU / two-tier L2 (default 30000)
-  --resize-nodes <list>    node counts N to resize to N±1 (default 2,3,4,8)
-  --window <n>             requests per resize measuring window (default 10000)
-  --seed <n>               stream seed (default 42)
-  --out <path>             output folder (default results/simulate), or a .json file`;
+/** What `cachelab simulate` was asked for; undefined = the simulation's default. */
+export interface SimulateFlags {
+  workload?: WorkloadName;
+  /** Key count. */
+  keys?: number;
+  /** Measured requests; warm-up is the same unless `warmup` is given. */
+  requests?: number;
+  /** Warm-up requests. */
+  warmup?: number;
+  /** App server counts. */
+  servers?: number[];
+  /** Entries per server LRU / two-tier L1 / cache node. */
+  cacheEntries?: number;
+  /** Entries of the global LRU / two-tier L2. */
+  globalEntries?: number;
+  /** L1 lifetime in requests for the local-only invalidation layout (0 = never expires). */
+  l1TtlRequests?: number;
+  /** Node counts N to resize to N±1. */
+  resizeNodes?: number[];
+  /** Requests per resize measuring window. */
+  window?: number;
+  /** Stream seed. */
+  seed?: number;
+  /** Output folder (default results/simulate), or a .json file. */
+  out?: string;
+}
 
 /** What `cachelab simulate` writes: both simulations and how long they took. */
 export interface SimulateReport {
@@ -44,79 +56,33 @@ export interface SimulateCommandIo {
   now?: () => Date;
 }
 
-const OPTIONS = {
-  workload: { type: 'string' },
-  keys: { type: 'string' },
-  requests: { type: 'string' },
-  warmup: { type: 'string' },
-  servers: { type: 'string' },
-  'cache-entries': { type: 'string' },
-  'global-entries': { type: 'string' },
-  'resize-nodes': { type: 'string' },
-  window: { type: 'string' },
-  seed: { type: 'string' },
-  out: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const;
-
-type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>>['values'];
-
-function int(flag: string, text: string): number {
-  if (!/^\d+$/.test(text)) {
-    throw new LabError('USAGE', `--${flag} expects a whole number, got "${text}"`);
-  }
-  return Number(text);
-}
-
-function intList(flag: string, text: string): number[] {
-  return text.split(',').map((part) => int(flag, part.trim()));
-}
-
-function optional<T>(value: string | undefined, parse: (text: string) => T): T | undefined {
-  return value === undefined ? undefined : parse(value);
-}
-
 function definedOnly<T extends object>(options: T): T {
   return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as T;
 }
 
-/** Turns parsed flags into options for both simulations (undefined = default). */
-function toOptions(v: Values): { scale: ScaleOptions; resize: ResizeOptions } {
-  const measured = optional(v.requests, (t) => int('requests', t));
+/** Turns the flags into options for both simulations (undefined = default). */
+function toOptions(f: SimulateFlags): { scale: ScaleOptions; resize: ResizeOptions } {
   const common = definedOnly({
-    workload: optional(v.workload, parseWorkload),
-    keyCount: optional(v.keys, (t) => int('keys', t)),
-    warmupRequests: optional(v.warmup, (t) => int('warmup', t)) ?? measured,
-    seed: optional(v.seed, (t) => int('seed', t)),
+    workload: f.workload,
+    keyCount: f.keys,
+    warmupRequests: f.warmup ?? f.requests,
+    seed: f.seed,
   });
-  const entries = optional(v['cache-entries'], (t) => int('cache-entries', t));
   const scale: ScaleOptions = definedOnly({
     ...common,
-    measuredRequests: measured,
-    servers: optional(v.servers, (t) => intList('servers', t)),
-    cacheEntries: entries,
-    globalEntries: optional(v['global-entries'], (t) => int('global-entries', t)),
+    measuredRequests: f.requests,
+    servers: f.servers,
+    cacheEntries: f.cacheEntries,
+    globalEntries: f.globalEntries,
+    l1TtlRequests: f.l1TtlRequests,
   });
   const resize: ResizeOptions = definedOnly({
     ...common,
-    nodes: optional(v['resize-nodes'], (t) => intList('resize-nodes', t)),
-    nodeEntries: entries,
-    windowRequests: optional(v.window, (t) => int('window', t)),
+    nodes: f.resizeNodes,
+    nodeEntries: f.cacheEntries,
+    windowRequests: f.window,
   });
   return { scale, resize };
-}
-
-function parse(args: readonly string[]): Values {
-  try {
-    return parseArgs({ args: [...args], options: OPTIONS, strict: true, allowPositionals: false })
-      .values;
-  } catch (error) {
-    throw new LabError(
-      'USAGE',
-      `${error instanceof Error ? error.message : String(error)}\n${SIMULATE_USAGE}`,
-      { cause: error },
-    );
-  }
 }
 
 async function writeReport(report: SimulateReport, out: string): Promise<SimulateCommandOutput> {
@@ -136,20 +102,15 @@ async function writeReport(report: SimulateReport, out: string): Promise<Simulat
 }
 
 /**
- * `cachelab simulate [flags]`: runs the scale and resize simulations, prints both tables, and writes
- * results/simulate/<timestamp>.json and latest.json. Returns null after printing --help.
+ * `cachelab simulate`: runs the scale and resize simulations, prints both tables, and writes
+ * results/simulate/<timestamp>.json and latest.json (or exactly `out` when it ends in .json).
  */
 export async function runSimulateCommand(
-  args: readonly string[],
+  flags: SimulateFlags,
   io: SimulateCommandIo = {},
-): Promise<SimulateCommandOutput | null> {
+): Promise<SimulateCommandOutput> {
   const print = io.print ?? ((text: string) => process.stdout.write(`${text}\n`));
-  const values = parse(args);
-  if (values.help) {
-    print(SIMULATE_USAGE);
-    return null;
-  }
-  const options = toOptions(values);
+  const options = toOptions(flags);
   const createdAt = (io.now ?? (() => new Date()))().toISOString();
   const started = performance.now();
   const scale = simulateScale(options.scale);
@@ -158,7 +119,7 @@ export async function runSimulateCommand(
   print(`${formatResizeTable(resize)}\n`);
   const elapsedMs = Math.round(performance.now() - started);
   const report: SimulateReport = { kind: 'cachelab-simulate', createdAt, elapsedMs, scale, resize };
-  const output = await writeReport(report, values.out ?? join('results', 'simulate'));
-  print(`simulated in ${(elapsedMs / 1000).toFixed(1)} s; wrote ${output.jsonPath}`);
+  const output = await writeReport(report, flags.out ?? join('results', 'simulate'));
+  print(`simulated in ${seconds(elapsedMs / 1000)}; wrote ${output.jsonPath}`);
   return output;
 }

@@ -59,32 +59,46 @@ export function getOrFill(cache: LRUCache<number, true>, id: number): boolean {
   return false;
 }
 
+/** A per-server L1 entry: the key's version when it was filled, and the request it expires at. */
+interface LocalEntry {
+  version: number;
+  expiresAt: number;
+}
+
+/** Options of localModel. */
+export interface LocalModelOptions {
+  invalidation?: Invalidation;
+  /** Entry lifetime in requests (the app's L1 TTL × the request rate); 0 = entries never expire. */
+  ttlRequests?: number;
+}
+
 /**
  * One local LRU per server; each entry remembers the key's version when it was filled.
  * `everywhere`: a write deletes the key on every server, the cost of staying correct.
  * `local-only`: a write deletes it only on the server that took it (what the `local` topology
- * does), so other servers keep serving their older copy: a stale read, counted as `stale-l1`.
- * With consistent hashing the writer is the only holder, so both behave alike there.
- * TTLs are not modelled: the lab's 300 s L1 TTL outlasts the windows this replays.
+ * does), so other servers serve their older copy until it expires or is evicted: a stale read,
+ * counted as `stale-l1`. With consistent hashing the writer is the only holder, so both behave
+ * alike there. The TTL counts requests and has no jitter (the app's is ±10 %).
  */
 export function localModel(
   servers: number,
   entries: number,
   route: Router,
-  invalidation: Invalidation = 'everywhere',
+  { invalidation = 'everywhere', ttlRequests = 0 }: LocalModelOptions = {},
 ): CacheModel {
-  const caches = Array.from({ length: servers }, () => createLru<number>(entries));
+  const caches = Array.from({ length: servers }, () => createLru<LocalEntry>(entries));
   const versions = new Map<number, number>();
+  const lifetime = ttlRequests > 0 ? ttlRequests : Number.POSITIVE_INFINITY;
   return {
     read: (seq, id) => {
       const cache = pick(caches, route(seq, id));
-      const current = versions.get(id) ?? 0;
+      const version = versions.get(id) ?? 0;
       const held = cache.get(id);
-      if (held === undefined) {
-        cache.set(id, current);
+      if (held === undefined || held.expiresAt <= seq) {
+        cache.set(id, { version, expiresAt: seq + lifetime });
         return 'db';
       }
-      return held < current ? 'stale-l1' : 'l1';
+      return held.version < version ? 'stale-l1' : 'l1';
     },
     write: (seq, id) => {
       versions.set(id, (versions.get(id) ?? 0) + 1);

@@ -1,10 +1,10 @@
 // Benchmark (not a test): the Node runner's highest sustained open-model rate against one bare
 // node:http target, beside autocannon's closed-loop maximum against the same target, in one run.
-//   node --import tsx loadtests/bench/runner-ceiling.ts [--step-sec 4] [--out results/bench/runner-ceiling.json]
+//   node --import tsx loadtests/bench/runner-ceiling.ts [--step-sec 4] [--workers N] [--out results/bench/runner-ceiling.json]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -28,8 +28,11 @@ interface Step {
   latencyP99Ms: number;
   dropped: number;
   errors: number;
-  /** Generator CPU (user + system) per request started, warm-up included. */
+  /** Generator CPU (user + system) per request sent in the measured window, all threads. */
   cpuUsPerRequest: number;
+  /** Cores the generator kept busy, and its busiest event loop's utilization. */
+  coresUsed: number;
+  maxEventLoopUtilization: number;
   invalidReasons: string[];
 }
 
@@ -46,8 +49,14 @@ async function startTarget(): Promise<{ url: string; child: ChildProcess }> {
   throw new Error(`bench target exited before listening (code ${child.exitCode})`);
 }
 
-async function runnerStep(url: string, rate: number, stepSec: number, maxLagP99Ms: number) {
-  const cpu = process.cpuUsage();
+interface SearchSettings {
+  stepSec: number;
+  maxLagP99Ms: number;
+  workers: number;
+}
+
+async function runnerStep(url: string, rate: number, s: SearchSettings) {
+  const { stepSec, maxLagP99Ms, workers } = s;
   const r = await runLoad({
     baseUrl: url,
     workload: 'read-heavy',
@@ -60,8 +69,8 @@ async function runnerStep(url: string, rate: number, stepSec: number, maxLagP99M
     maxInFlight: 1000,
     topology: 'bench-target',
     maxLagP99Ms,
+    workers,
   });
-  const used = process.cpuUsage(cpu);
   const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
   const step: Step = {
     rate,
@@ -71,7 +80,9 @@ async function runnerStep(url: string, rate: number, stepSec: number, maxLagP99M
     latencyP99Ms: r.latencyMs.p99,
     dropped: r.requests.dropped,
     errors,
-    cpuUsPerRequest: (used.user + used.system) / (rate * (stepSec + WARMUP_SEC)),
+    cpuUsPerRequest: r.generatorCpu?.cpuUsPerRequest ?? 0,
+    coresUsed: r.generatorCpu?.coresUsed ?? 0,
+    maxEventLoopUtilization: r.generatorCpu?.maxEventLoopUtilization ?? 0,
     invalidReasons: r.invalidReasons,
   };
   logStep(step);
@@ -79,11 +90,11 @@ async function runnerStep(url: string, rate: number, stepSec: number, maxLagP99M
 }
 
 /** Ramps the rate by GROWTH until a step is not sustained, then bisects between the last two. */
-async function searchCeiling(url: string, stepSec: number, maxLagP99Ms: number) {
+async function searchCeiling(url: string, settings: SearchSettings) {
   const steps: Step[] = [];
   const sustained = async (rate: number): Promise<boolean> => {
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const s = await runnerStep(url, Math.round(rate), stepSec, maxLagP99Ms);
+      const s = await runnerStep(url, Math.round(rate), settings);
       steps.push(s);
       if (s.sustained) return true;
     }
@@ -129,18 +140,23 @@ function logStep(s: Step): void {
   const verdict = s.sustained ? 'sustained' : 'NOT sustained';
   process.stdout.write(
     `  runner ${s.rate}/s: ${verdict} achieved=${s.achievedRps.toFixed(0)} lag p99=${s.lagP99Ms.toFixed(2)}ms ` +
-      `p99=${s.latencyP99Ms.toFixed(2)}ms cpu=${s.cpuUsPerRequest.toFixed(1)}µs/req ${s.invalidReasons.join('; ')}\n`,
+      `p99=${s.latencyP99Ms.toFixed(2)}ms cpu=${s.cpuUsPerRequest.toFixed(1)}µs/req ${s.coresUsed.toFixed(2)} cores ` +
+      `loop ${(s.maxEventLoopUtilization * 100).toFixed(0)}% ${s.invalidReasons.join('; ')}\n`,
   );
 }
 
 /** autocannon, two ceiling searches (with and without the lag rule), autocannon again. */
-async function measure(url: string, stepSec: number) {
+async function measure(url: string, stepSec: number, workers: number) {
   const loadavgBefore = loadavg();
   const before = await autocannonMax(url, 8);
   process.stdout.write(`runner, valid runs (lag p99 <= ${DEFAULT_MAX_LAG_P99_MS} ms):\n`);
-  const valid = await searchCeiling(url, stepSec, DEFAULT_MAX_LAG_P99_MS);
+  const valid = await searchCeiling(url, { stepSec, maxLagP99Ms: DEFAULT_MAX_LAG_P99_MS, workers });
   process.stdout.write('runner, throughput only (dropped <= 1%, achieved >= 95%, lag ignored):\n');
-  const throughput = await searchCeiling(url, stepSec, Number.POSITIVE_INFINITY);
+  const throughput = await searchCeiling(url, {
+    stepSec,
+    maxLagP99Ms: Number.POSITIVE_INFINITY,
+    workers,
+  });
   const after = await autocannonMax(url, 8);
   const meanRps = (before.rps + after.rps) / 2;
   return {
@@ -148,6 +164,7 @@ async function measure(url: string, stepSec: number) {
     machine: { cpus: cpus().length, node: process.version, loadavgBefore, loadavgAfter: loadavg() },
     target: 'bare node:http, fixed 70-byte JSON body, child process on 127.0.0.1',
     stepSec,
+    workers,
     attemptsPerRate: ATTEMPTS,
     runner: { valid, throughput },
     autocannon: { connections: 50, before, after, meanRps },
@@ -165,14 +182,15 @@ function argValue(name: string, fallback: string): string {
 
 async function main(): Promise<void> {
   const stepSec = Number(argValue('--step-sec', '4'));
+  const workers = Number(argValue('--workers', String(availableParallelism())));
   const out = resolve(argValue('--out', 'results/bench/runner-ceiling.json'));
   const { url, child } = await startTarget();
   try {
-    const r = await measure(url, stepSec);
+    const r = await measure(url, stepSec, workers);
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(r, null, 2)}\n`);
     process.stdout.write(
-      `runner ceiling ${r.runner.valid.ceilingRps} req/s (valid runs), ` +
+      `runner (${workers} thread(s)) ceiling ${r.runner.valid.ceilingRps} req/s (valid runs), ` +
         `${r.runner.throughput.ceilingRps} req/s (lag ignored) vs autocannon ${r.autocannon.meanRps.toFixed(0)} ` +
         `req/s: ratio ${r.ratio.toFixed(2)} (${r.throughputRatio.toFixed(2)}); load average ` +
         `${r.machine.loadavgBefore[0]?.toFixed(1)} -> ${r.machine.loadavgAfter[0]?.toFixed(1)}\nwritten to ${out}\n`,

@@ -45,6 +45,11 @@ function buildCommand(): Command {
       numberArg(false),
       DEFAULT_MAX_LAG_P99_MS,
     )
+    .option(
+      '--workers <n>',
+      'worker threads sharing the schedule (default 1 up to 2000/s, else one per core)',
+      numberArg(true),
+    )
     .option('--topology <name>', 'topology label recorded in the result', 'unknown')
     .option('--out <file>', 'where to write the RunResult JSON', 'results.json')
     .option('--quiet', 'no progress lines');
@@ -61,6 +66,7 @@ interface CliOptions {
   timeout: number;
   maxInFlight: number;
   connections?: number;
+  workers?: number;
   maxLag: number;
   topology: string;
   out: string;
@@ -81,6 +87,7 @@ function toRunOptions(cli: CliOptions): RunLoadOptions {
     topology: cli.topology,
     maxLagP99Ms: cli.maxLag,
     ...(cli.connections === undefined ? {} : { connections: cli.connections }),
+    ...(cli.workers === undefined ? {} : { workers: cli.workers }),
     ...(cli.quiet
       ? {}
       : {

@@ -1,8 +1,10 @@
-import { performance } from 'node:perf_hooks';
+import { type EventLoopUtilization, performance } from 'node:perf_hooks';
 import type { Dispatcher } from 'undici';
-import { createOperationStream, type Operation } from '../workload.ts';
+import type { Operation } from '../workload.ts';
 import { type ExchangeOutcome, errorMessage, exchange } from './exchange.ts';
 import type { ResolvedOptions, RunProgress } from './options.ts';
+import { createPhasedStream } from './phased-stream.ts';
+import { SecondSeries, type SeriesPart } from './second-series.ts';
 import { StalenessTracker } from './staleness.ts';
 import { RunStats } from './stats.ts';
 
@@ -16,6 +18,18 @@ export interface OpenLoopOutcome {
   startedAt: Date;
   /** Seconds from the start of the measured window to the last measured start. */
   measuredSpanSec: number;
+  /** Share of the measured window this event loop spent busy (0..1): near 1, it was the limit. */
+  eventLoopUtilization: number;
+  /** Per-second counts, when the options asked for them. */
+  series?: SeriesPart;
+}
+
+/** Which keys a generator handles when several share one schedule: ids with id % count === index. */
+export interface ScheduleShare {
+  index: number;
+  count: number;
+  /** Start of the schedule as epoch ms (performance.timeOrigin + now), shared by every share. */
+  startAtEpochMs?: number;
 }
 
 /**
@@ -25,7 +39,8 @@ export interface OpenLoopOutcome {
 export class OpenLoop {
   private readonly stats = new RunStats();
   private readonly staleness = new StalenessTracker();
-  private readonly nextOperation: () => Operation;
+  private readonly nextOperation: (index: number) => Operation;
+  private readonly series: SecondSeries | undefined;
   private readonly intervalMs: number;
   private readonly total: number;
   private readonly warmupCount: number;
@@ -34,6 +49,9 @@ export class OpenLoop {
   private writeSeq = 0;
   private inFlight = 0;
   private lastMeasuredStart = 0;
+  private pending: Operation | undefined;
+  private eluAtWindow: EventLoopUtilization | undefined;
+  private windowElu = 0;
   private abandoned = false;
   private totals = { sent: 0, completed: 0, dropped: 0, failed: 0 };
   private onIdle: (() => void) | undefined;
@@ -41,12 +59,10 @@ export class OpenLoop {
   constructor(
     private readonly o: ResolvedOptions,
     private readonly dispatcher: Dispatcher,
+    private readonly share: ScheduleShare = { index: 0, count: 1 },
   ) {
-    this.nextOperation = createOperationStream({
-      workload: o.workload,
-      keyCount: o.keyCount,
-      seed: o.seed,
-    });
+    this.nextOperation = createPhasedStream(o);
+    this.series = o.series ? new SecondSeries() : undefined;
     this.intervalMs = 1000 / o.rate;
     this.warmupCount = Math.round(o.warmupSec * o.rate);
     this.total = this.warmupCount + Math.round(o.durationSec * o.rate);
@@ -55,7 +71,10 @@ export class OpenLoop {
   /** Runs the schedule, waits (bounded) for the last responses, and returns what was measured. */
   async run(): Promise<OpenLoopOutcome> {
     const startedAt = new Date();
-    this.t0 = performance.now();
+    this.t0 =
+      this.share.startAtEpochMs === undefined
+        ? performance.now()
+        : this.share.startAtEpochMs - performance.timeOrigin;
     const progress = this.startProgress();
     try {
       await new Promise<void>((resolve) => this.tick(resolve));
@@ -70,28 +89,45 @@ export class OpenLoop {
       staleness: this.staleness,
       startedAt,
       measuredSpanSec: span / 1000,
+      eventLoopUtilization: this.windowElu,
+      ...(this.series ? { series: this.series.toPart() } : {}),
     };
   }
 
+  /** Draws operations until the next one of this share is pending; false when the schedule ended. */
+  private advance(): boolean {
+    while (this.pending === undefined && this.index < this.total) {
+      const operation = this.nextOperation(this.index);
+      if (operation.id % this.share.count === this.share.index) this.pending = operation;
+      else this.index++;
+    }
+    return this.pending !== undefined;
+  }
+
   private tick(done: () => void): void {
-    while (this.index < this.total) {
+    while (this.advance()) {
       const due = this.t0 + this.index * this.intervalMs;
       const now = performance.now();
       if (due > now) {
         setTimeout(() => this.tick(done), due - now);
         return;
       }
-      this.start(this.index, due, now);
+      const operation = this.pending as Operation;
+      this.pending = undefined;
+      this.start(operation, this.index, due, now);
       this.index++;
+    }
+    if (this.eluAtWindow) {
+      this.windowElu = performance.eventLoopUtilization(this.eluAtWindow).utilization;
     }
     done();
   }
 
-  private start(i: number, due: number, now: number): void {
-    // Always draw the operation, so drops never shift the rest of the deterministic sequence.
-    const operation = this.nextOperation();
+  private start(operation: Operation, i: number, due: number, now: number): void {
     const measured = i >= this.warmupCount;
+    if (measured) this.eluAtWindow ??= performance.eventLoopUtilization();
     const sent = this.inFlight < this.o.maxInFlight;
+    this.series?.start((due - this.t0) / 1000, sent);
     if (measured) {
       this.stats.recordStart(operation.op, sent, (now - due) * 1000);
       this.lastMeasuredStart = now;
@@ -117,8 +153,10 @@ export class OpenLoop {
   ): void {
     const now = performance.now();
     const latencyUs = (now - t.due) * 1000;
+    const sec = (t.due - this.t0) / 1000;
     if (outcome.kind === 'failure') {
       this.totals.failed++;
+      this.series?.failure(sec, this.abandoned ? 'timeout' : outcome.errorClass, latencyUs);
       if (!t.measured) return;
       if (this.abandoned)
         this.stats.recordFailure('timeout', latencyUs, 'still in flight when the drain ended');
@@ -128,8 +166,18 @@ export class OpenLoop {
     this.totals.completed++;
     if (outcome.version !== undefined && outcome.status === 200) {
       if (operation.op === 'write') this.staleness.recordAck(operation.id, outcome.version, now);
-      else this.staleness.checkRead(operation.id, outcome.version, t.startedAt, t.measured);
+      else {
+        const window = this.staleness.checkRead(
+          operation.id,
+          outcome.version,
+          t.startedAt,
+          t.measured,
+        );
+        if (window !== undefined) this.series?.stale(sec, window);
+      }
     }
+    const read = operation.op === 'read';
+    this.series?.response(sec, { ...outcome, read, us: latencyUs });
     if (t.measured) this.stats.recordResponse({ ...outcome, op: operation.op, latencyUs });
   }
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { isWorkloadName, WORKLOADS, type WorkloadName, type WorkloadSpec } from '../workload.ts';
 
 /** What a run reports while it goes, about once a second. */
@@ -38,16 +39,39 @@ export interface RunLoadOptions {
   /** Scheduling lag p99 above this marks the run invalid (default 20 ms). */
   maxLagP99Ms?: number;
   progressIntervalMs?: number;
+  /**
+   * Worker threads sharing the schedule, each owning the keys with id % workers === its index
+   * (default: 1 up to AUTO_SPREAD_RPS, otherwise one per available core).
+   */
+  workers?: number;
+  /** Workload changes mid-run, each from `atSec` into the schedule (warm-up included), in order. */
+  phases?: WorkloadPhase[];
+  /** Also count every second of the schedule (RunResult stays the same; see runLoadWithSeries). */
+  series?: boolean;
+  /** Called once with the schedule's start (epoch ms, performance.timeOrigin + now). */
+  onStart?: (startAtEpochMs: number) => void;
+}
+
+/** From `atSec` seconds into the schedule, operations are drawn from `workload`. */
+export interface WorkloadPhase {
+  atSec: number;
+  workload: WorkloadName | WorkloadSpec;
 }
 
 /** Options with every default filled in and the workload resolved. */
-export interface ResolvedOptions extends Required<Omit<RunLoadOptions, 'onProgress' | 'workload'>> {
+export interface ResolvedOptions
+  extends Required<Omit<RunLoadOptions, 'onProgress' | 'workload' | 'phases' | 'onStart'>> {
   workload: WorkloadSpec;
+  phases: { atSec: number; workload: WorkloadSpec }[];
   onProgress: ((progress: RunProgress) => void) | undefined;
+  onStart: ((startAtEpochMs: number) => void) | undefined;
 }
 
 /** Default cap on keep-alive connections. */
 export const DEFAULT_MAX_CONNECTIONS = 256;
+
+/** Above this offered rate the default is one worker thread per available core. */
+export const AUTO_SPREAD_RPS = 2000;
 
 /** Default scheduling-lag p99 limit of a valid run. */
 export const DEFAULT_MAX_LAG_P99_MS = 20;
@@ -58,6 +82,24 @@ function positive(name: string, value: number, integer = false): void {
       `${name} must be a positive ${integer ? 'integer' : 'number'}, got ${value}`,
     );
   }
+}
+
+function specOf(workload: WorkloadName | WorkloadSpec): WorkloadSpec {
+  if (typeof workload === 'string' && !isWorkloadName(workload)) {
+    throw new RangeError(`unknown workload ${String(workload)}`);
+  }
+  return typeof workload === 'string' ? WORKLOADS[workload] : workload;
+}
+
+function resolvePhases(phases: readonly WorkloadPhase[]): ResolvedOptions['phases'] {
+  let previous = 0;
+  return phases.map((p) => {
+    if (!(Number.isFinite(p.atSec) && p.atSec >= previous)) {
+      throw new RangeError(`phases must start at increasing atSec >= 0, got ${p.atSec}`);
+    }
+    previous = p.atSec;
+    return { atSec: p.atSec, workload: specOf(p.workload) };
+  });
 }
 
 /** Validates runLoad's options and fills in defaults; throws RangeError on a bad value. */
@@ -76,11 +118,17 @@ export function resolveOptions(o: RunLoadOptions): ResolvedOptions {
   if (!Number.isSafeInteger(o.seed)) throw new RangeError(`seed must be an integer, got ${o.seed}`);
   const connections = o.connections ?? Math.min(o.maxInFlight, DEFAULT_MAX_CONNECTIONS);
   positive('connections', connections, true);
+  const workers = o.workers ?? (o.rate <= AUTO_SPREAD_RPS ? 1 : availableParallelism());
+  positive('workers', workers, true);
   return {
     ...o,
     baseUrl: url.origin,
-    workload: typeof o.workload === 'string' ? WORKLOADS[o.workload] : o.workload,
+    workload: specOf(o.workload),
+    phases: resolvePhases(o.phases ?? []),
+    series: o.series ?? false,
+    onStart: o.onStart,
     connections,
+    workers,
     maxLagP99Ms: o.maxLagP99Ms ?? DEFAULT_MAX_LAG_P99_MS,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     onProgress: o.onProgress,

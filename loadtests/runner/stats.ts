@@ -124,13 +124,18 @@ export class RunStats {
     this.errorSamples[cls] ??= message;
   }
 
-  private countCacheResult(label: CacheResultLabel, us: number): void {
+  /** The latency histogram of one X-Cache label, created on first use. */
+  cacheHistogram(label: CacheResultLabel): Histogram {
     let h = this.byCache.get(label);
     if (!h) {
       h = microsecondHistogram();
       this.byCache.set(label, h);
     }
-    h.recordValue(us);
+    return h;
+  }
+
+  private countCacheResult(label: CacheResultLabel, us: number): void {
+    this.cacheHistogram(label).recordValue(us);
     this.cacheResults[label] = (this.cacheResults[label] ?? 0) + 1;
   }
 

@@ -8,3 +8,4 @@
 \ir schema/40-content.sql
 \ir schema/50-settings.sql
 \ir schema/90-profile.sql
+\ir schema/95-outbox.sql

@@ -7,7 +7,10 @@ import {
 } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
-import { COMPOSE_DIR } from '../../lab/render/compose/write-compose-files.ts';
+import {
+  COMPOSE_DIR,
+  GENERATED_COMPOSE_DIR,
+} from '../../lab/render/compose/write-compose-files.ts';
 import { hostClusterOptions } from '../../lab/run/driver/compose/cluster-nat-map.ts';
 import {
   type ComposeCli,
@@ -72,7 +75,7 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
     httpUrl = `http://127.0.0.1:${httpPort}`;
     prometheusUrl = `http://127.0.0.1:${prometheusPort}`;
     const executable = cli.flavor === 'v1' ? { standalone: true as const } : undefined;
-    env = await new DockerComposeEnvironment(COMPOSE_DIR, FILES)
+    env = await new DockerComposeEnvironment(GENERATED_COMPOSE_DIR, FILES)
       .withProjectName(project)
       .withProfiles('observability')
       .withClientOptions(executable ? { executable } : {})
@@ -97,7 +100,7 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
 
   afterAll(async () => {
     // Down even when `up` or a test failed half-way: no Ryuk reaps compose projects here.
-    const files = FILES.map((f) => join(COMPOSE_DIR, f));
+    const files = FILES.map((f) => join(GENERATED_COMPOSE_DIR, f));
     const composeProject = {
       name: project,
       envFile: join(COMPOSE_DIR, '.env'),

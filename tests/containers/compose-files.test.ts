@@ -1,7 +1,10 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
-import { COMPOSE_DIR } from '../../lab/render/compose/write-compose-files.ts';
+import {
+  COMPOSE_DIR,
+  GENERATED_COMPOSE_DIR,
+} from '../../lab/render/compose/write-compose-files.ts';
 import { type ComposeCli, runCompose } from '../../lab/run/driver/compose/compose-binary.ts';
 import { filesOf } from '../../lab/run/driver/compose/plan.ts';
 import { placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
@@ -24,7 +27,7 @@ describeWithDocker('generated compose files, checked by compose and nginx', prob
         const project = {
           name: `cachelab-config-${topology}`,
           envFile: join(COMPOSE_DIR, '.env'),
-          files: filesOf(topology, offline).map((f) => join(COMPOSE_DIR, f)),
+          files: filesOf(topology, offline).map((f) => join(GENERATED_COMPOSE_DIR, f)),
           profiles: ['observability', 'k6'],
         };
         const { stdout } = await runCompose(cli, project, ['config'], { env });
@@ -39,7 +42,7 @@ describeWithDocker('generated compose files, checked by compose and nginx', prob
     const check = topologyNames()
       .map((t) => `nginx -t -q -c /conf/${COMPOSE_PATHS.nginx(t)} || exit 1`)
       .join('; ');
-    const mount = `${COMPOSE_DIR}:/conf:ro`;
+    const mount = `${GENERATED_COMPOSE_DIR}:/conf:ro`;
     try {
       const result = await docker(
         [

@@ -1,19 +1,11 @@
+import { duration, multiple, number, percent } from '../../text/format.ts';
+import { renderSection, renderTable } from '../../text/table.ts';
 import type { BenchEnv } from '../bench-env.ts';
 import { saveBenchResult } from '../bench-results.ts';
-import {
-  atLeast,
-  atMost,
-  formatDuration,
-  formatPercent,
-  formatRate,
-  formatRatio,
-  type GoalVerdict,
-  ratio,
-} from '../bench-stats.ts';
+import { atLeast, atMost, type GoalVerdict, ratio } from '../bench-stats.ts';
 import { printProfiles } from '../cpu-profile/cpu-profile-report.ts';
 import { type ProfiledRun, profileL1Path } from '../cpu-profile/l1-hit-cpu-profile.ts';
 import { machineInfo } from '../machine.ts';
-import { renderSection, renderTable } from '../table.ts';
 import { type CeilingRow, type LoadPlan, loadPlan, measureTargets } from './ceiling-run.ts';
 import { fillTarget, startCeilingTargets } from './ceiling-targets.ts';
 
@@ -132,13 +124,13 @@ const CEILING_COLUMNS = [
 function ceilingCells(row: CeilingRow, expressRps: number): string[] {
   return [
     row.label,
-    formatRate(row.rps),
-    formatRatio(ratio(row.rps, expressRps)),
-    formatDuration(row.p50Ms),
-    formatDuration(row.p99Ms),
+    number(row.rps),
+    multiple(ratio(row.rps, expressRps)),
+    duration(row.p50Ms),
+    duration(row.p99Ms),
     row.cpuUsPerRequest.toFixed(0),
     String(row.errors),
-    row.expectedShare === null ? '-' : formatPercent(row.expectedShare),
+    row.expectedShare === null ? '-' : percent(row.expectedShare),
   ];
 }
 
@@ -155,8 +147,8 @@ function printCeilings(
   );
   const notes = [
     `autocannon in its own process, ${plan.connections} connections, median of ${plan.repetitions} × ${plan.durationSec} s per target (round-robin), after ${plan.warmupSec} s warm-up; generator and servers share the CPUs.`,
-    `Express/node:http ${formatRatio(ratios.expressOverHttp)}; nginx/app (L1) ${formatRatio(ratios.nginxOverL1)}; L2/L1 ${formatRatio(ratios.l2OverL1)}; miss/L1 ${formatRatio(ratios.missOverL1)}.`,
-    `CPU µs/req = user+system time of the target's server processes (app; nginx master+workers+app; +Redis for L2; +Postgres for misses) per request. By CPU cost: app L1 = ${formatPercent(ratios.l1OverExpressByCpu)} of bare Express; nginx = ${formatPercent(ratios.nginxCpuShare)} of the nginx path's server CPU.`,
+    `Express/node:http ${multiple(ratios.expressOverHttp)}; nginx/app (L1) ${multiple(ratios.nginxOverL1)}; L2/L1 ${multiple(ratios.l2OverL1)}; miss/L1 ${multiple(ratios.missOverL1)}.`,
+    `CPU µs/req = user+system time of the target's server processes (app; nginx master+workers+app; +Redis for L2; +Postgres for misses) per request. By CPU cost: app L1 = ${percent(ratios.l1OverExpressByCpu)} of bare Express; nginx = ${percent(ratios.nginxCpuShare)} of the nginx path's server CPU.`,
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];
   return renderSection('Throughput ceilings (issue 7)', table, notes);

@@ -1,5 +1,5 @@
-import { formatPercent, formatRate } from '../bench-stats.ts';
-import { renderSection, renderTable } from '../table.ts';
+import { number, percent } from '../../text/format.ts';
+import { renderSection, renderTable } from '../../text/table.ts';
 import type { Share } from './cpu-profile.ts';
 import type { ProfiledRun } from './l1-hit-cpu-profile.ts';
 
@@ -23,9 +23,9 @@ const SERVER_COLUMNS = [
 function serverTable(runs: readonly ProfiledRun[]): string {
   const cells = runs.map((run) => [
     run.name,
-    formatRate(run.rps),
+    number(run.rps),
     run.busyUsPerRequest.toFixed(0),
-    formatPercent(appOwnShare(run)),
+    percent(appOwnShare(run)),
   ]);
   return renderTable(SERVER_COLUMNS, cells);
 }
@@ -35,8 +35,8 @@ function placeTable(app: ProfiledRun, express: ProfiledRun): string {
   const both = [...app.summary.selfByPlace, ...express.summary.selfByPlace];
   const cells = [...new Set(both.map((s) => s.name))].map((name) => [
     name,
-    formatPercent(shareOf(app.summary.selfByPlace, name)),
-    formatPercent(shareOf(express.summary.selfByPlace, name)),
+    percent(shareOf(app.summary.selfByPlace, name)),
+    percent(shareOf(express.summary.selfByPlace, name)),
   ]);
   const columns = [
     { header: 'self time by place (% of busy)' },
@@ -50,7 +50,7 @@ function placeTable(app: ProfiledRun, express: ProfiledRun): string {
 export function printProfiles(app: ProfiledRun, express: ProfiledRun): string {
   const hottest = renderTable(
     [{ header: 'app: hottest functions (self)' }, { header: '% of busy', right: true }],
-    app.summary.selfByFunction.slice(0, 12).map((s) => [s.name, formatPercent(s.share)]),
+    app.summary.selfByFunction.slice(0, 12).map((s) => [s.name, percent(s.share)]),
   );
   const notes = [
     `profiles: ${app.file}, ${express.file} (open in Chrome DevTools → Performance).`,

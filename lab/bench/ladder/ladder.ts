@@ -1,18 +1,12 @@
 import { createLogger } from '../../../services/app/src/logger.ts';
 import { createMetrics } from '../../../services/app/src/metrics.ts';
+import { duration, multiple } from '../../text/format.ts';
+import { renderSection, renderTable } from '../../text/table.ts';
 import type { BenchEnv } from '../bench-env.ts';
 import { saveBenchResult } from '../bench-results.ts';
-import {
-  atMost,
-  formatDuration,
-  formatRatio,
-  type GoalVerdict,
-  ratio,
-  roundSignificant,
-} from '../bench-stats.ts';
+import { atMost, type GoalVerdict, ratio, roundSignificant } from '../bench-stats.ts';
 import { machineInfo } from '../machine.ts';
 import { measureProfileAggregate } from '../profile-aggregate/profile-aggregate-bench.ts';
-import { renderSection, renderTable } from '../table.ts';
 import {
   clusterRungs,
   diskRungs,
@@ -124,7 +118,7 @@ export function redisGoal(rows: readonly LadderRow[]): GoalVerdict {
     'Redis hit via cache layer ≤ 1.2× raw ioredis GET (p50)',
     ratio(layer, raw),
     1.2,
-    formatRatio,
+    multiple,
   );
 }
 
@@ -145,15 +139,15 @@ function printLadder(
 ): string {
   const cells = rows.map((row) => [
     row.name,
-    formatDuration(row.p50Ms),
-    formatDuration(row.p99Ms),
-    formatDuration(row.quotedMs),
-    formatRatio(row.ratio),
+    duration(row.p50Ms),
+    duration(row.p99Ms),
+    duration(row.quotedMs),
+    multiple(row.ratio),
     String(row.samples),
   ]);
   const notes = [
-    `value: profile 1 as stored (${bytes} bytes); warm; async rungs include one clock read + await (${formatDuration(floorMs)} p50).`,
-    ...Object.values(QUOTES).map((q) => `quoted ${formatDuration(q.ms)}: ${q.source}`),
+    `value: profile 1 as stored (${bytes} bytes); warm; async rungs include one clock read + await (${duration(floorMs)} p50).`,
+    ...Object.values(QUOTES).map((q) => `quoted ${duration(q.ms)}: ${q.source}`),
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];
   return renderSection('Latency ladder (issue 2)', renderTable(LADDER_COLUMNS, cells), notes);

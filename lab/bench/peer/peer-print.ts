@@ -1,6 +1,6 @@
+import { duration, number } from '../../text/format.ts';
+import { renderSection, renderTable } from '../../text/table.ts';
 import type { GoalVerdict } from '../bench-stats.ts';
-import { formatDuration, formatRate } from '../bench-stats.ts';
-import { renderSection, renderTable } from '../table.ts';
 import type { HitRow, PropagationRow } from './peer.ts';
 
 const HIT_COLUMNS = [
@@ -24,9 +24,9 @@ const PROPAGATION_COLUMNS = [
 function hitTable(hits: readonly HitRow[]): string {
   const cells = hits.map((h) => [
     h.name,
-    formatRate(h.opsPerSec),
-    formatDuration(h.p50Ms),
-    formatDuration(h.p99Ms),
+    number(h.opsPerSec),
+    duration(h.p50Ms),
+    duration(h.p99Ms),
     String(h.samples),
   ]);
   return renderTable(HIT_COLUMNS, cells);
@@ -37,9 +37,9 @@ function propagationTable(propagation: readonly PropagationRow[]): string {
     row.results.map((r) => [
       row.name,
       r.change,
-      formatDuration(r.p50Ms),
-      formatDuration(r.p99Ms),
-      formatDuration(r.maxMs),
+      duration(r.p50Ms),
+      duration(r.p99Ms),
+      duration(r.maxMs),
       String(r.samples),
       String(r.timeouts),
     ]),

@@ -1,9 +1,10 @@
 import { silentObserver } from '../../../services/app/src/cache/types.ts';
 import { createLogger } from '../../../services/app/src/logger.ts';
 import { createMetrics } from '../../../services/app/src/metrics.ts';
+import { multiple } from '../../text/format.ts';
 import type { BenchEnv } from '../bench-env.ts';
 import { saveBenchResult } from '../bench-results.ts';
-import { atLeast, atMost, formatRatio, type GoalVerdict, median, ratio } from '../bench-stats.ts';
+import { atLeast, atMost, type GoalVerdict, median, ratio } from '../bench-stats.ts';
 import { type LatencySummary, opsPerSecond, sampleInterleaved } from '../ladder/sampler.ts';
 import { machineInfo } from '../machine.ts';
 import { bentoFactory, oursFactory, type PeerCache, type PeerFactory } from './peer-caches.ts';
@@ -180,13 +181,13 @@ export function peerGoals(
     propagation.find((row) => row.name === name)?.results.find((r) => r.change === change)?.p50Ms ??
     Number.NaN;
   const opsGoal = (name: string) =>
-    atLeast(`L1-hit ops/s: ours ≥ ${name}`, ratio(ops(OURS), ops(name)), 1, formatRatio);
+    atLeast(`L1-hit ops/s: ours ≥ ${name}`, ratio(ops(OURS), ops(name)), 1, multiple);
   const delayGoal = (change: Change) =>
     atMost(
       `${change} propagation p50: ours ≤ bentocache`,
       ratio(delay(OURS, change), delay(BENTO, change)),
       1,
-      formatRatio,
+      multiple,
     );
   return [opsGoal(BENTO), opsGoal(BENTO_RAW), delayGoal('delete'), delayGoal('write')];
 }

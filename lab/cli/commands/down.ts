@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { loadLabConfig } from '../../config.ts';
 import { attach } from '../../run/driver/attach.ts';
 import { createProgressPrinter } from '../progress.ts';
@@ -30,5 +30,5 @@ export function registerDownCommand(program: Command): void {
     .command('down')
     .description('stop the running topology and free its ports')
     .option('--driver <name>', 'ignored: the driver recorded at `up` is used')
-    .action(downAction);
+    .action(() => downAction());
 }

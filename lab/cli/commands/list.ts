@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { describeRedis } from '../../render/redis/redis-config.ts';
+import { formatTable } from '../../text/table.ts';
 import { CATALOG } from '../../topology/catalog.ts';
 import type { Topology } from '../../topology/model.ts';
-import { formatTable } from '../output.ts';
 
 function cacheOf(t: Topology): string {
   return t.cache.mode === 'two-tier' && t.cache.l2Cluster ? 'two-tier (L2 cluster)' : t.cache.mode;
@@ -28,7 +28,7 @@ export function registerListCommand(program: Command): void {
     .command('list')
     .description('list the catalog of topologies and the question each answers')
     .option('--json', 'print the full models as JSON')
-    .action((options: { json?: boolean }) => {
+    .action((options) => {
       const text = options.json ? `${JSON.stringify(CATALOG, null, 2)}\n` : catalogTable();
       process.stdout.write(text);
     });

@@ -1,26 +1,28 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { formatRunSummary } from '../../../loadtests/result-summary.ts';
 import type { RunResult } from '../../../loadtests/result-types.ts';
 import { runLoad } from '../../../loadtests/runner/run-load.ts';
-import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../../loadtests/workload.ts';
+import { WORKLOAD_NAMES, type WorkloadName } from '../../../loadtests/workload.ts';
 import { loadLabConfig } from '../../config.ts';
 import { LabError } from '../../errors.ts';
 import { k6ContainerFor, runK6Process } from '../../measure/load/k6-container.ts';
 import { requireState } from '../../run/driver/state-file.ts';
 import type { LabState } from '../../run/driver/types.ts';
 import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts';
-import { intOption } from '../options.ts';
+import { integerInRange, oneOf, workloadName } from '../option-parsers.ts';
+
+const GENERATORS = ['auto', 'k6', 'node'] as const;
 
 interface LoadFlags {
   topology?: string;
-  workload: string;
+  workload: WorkloadName;
   rate: number;
   duration: number;
   warmup: number;
   keys: number;
-  generator: 'auto' | 'k6' | 'node';
+  generator: (typeof GENERATORS)[number];
 }
 
 interface LoadPlan {
@@ -86,12 +88,6 @@ async function runNode(plan: LoadPlan): Promise<void> {
 }
 
 async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
-  if (!isWorkloadName(flags.workload)) {
-    throw new LabError(
-      'USAGE',
-      `unknown workload '${flags.workload}' (${WORKLOAD_NAMES.join(', ')})`,
-    );
-  }
   const config = loadLabConfig();
   const state = await requireState(config.stateFile);
   if (flags.topology && flags.topology !== state.topology) {
@@ -129,16 +125,16 @@ export function registerLoadCommand(program: Command): void {
     .command('load')
     .description('load the running topology (k6 when installed, else the Node runner)')
     .option('--topology <name>', 'expected running topology (checked)')
-    .option('--workload <name>', WORKLOAD_NAMES.join(' | '), 'read-heavy')
-    .option('--rate <rps>', 'offered arrival rate', intOption(1, 1_000_000), 300)
-    .option('--duration <s>', 'measured window in seconds', intOption(1, 86_400), 30)
-    .option('--warmup <s>', 'warm-up before the window', intOption(0, 3_600), 5)
+    .option('--workload <name>', WORKLOAD_NAMES.join(' | '), workloadName, 'read-heavy' as const)
+    .option('--rate <rps>', 'offered arrival rate', integerInRange(1, 1_000_000), 300)
+    .option('--duration <s>', 'measured window in seconds', integerInRange(1, 86_400), 30)
+    .option('--warmup <s>', 'warm-up before the window', integerInRange(0, 3_600), 5)
     .option(
       '--keys <n>',
       'profile ids 1..n (at most the seeded users)',
-      intOption(1, 100_000_000),
+      integerInRange(1, 100_000_000),
       10_000,
     )
-    .option('--generator <name>', 'auto | k6 | node', 'auto')
+    .option('--generator <name>', GENERATORS.join(' | '), oneOf(GENERATORS), 'auto' as const)
     .action(loadAction);
 }

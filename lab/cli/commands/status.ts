@@ -1,8 +1,8 @@
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { loadLabConfig } from '../../config.ts';
 import { attach } from '../../run/driver/attach.ts';
 import type { LabStatus } from '../../run/driver/types.ts';
-import { formatTable } from '../output.ts';
+import { formatTable } from '../../text/table.ts';
 
 /** The `cachelab status` text for a probed topology. */
 export function statusText(status: LabStatus): string {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { Command } from 'commander';
+import type { Command } from '@commander-js/extra-typings';
 import { type DriverName, type LabConfig, loadLabConfig } from '../../config.ts';
 import { LabError } from '../../errors.ts';
 import { attach } from '../../run/driver/attach.ts';
@@ -9,7 +9,7 @@ import { removeState, writeState } from '../../run/driver/state-file.ts';
 import type { Driver, LabState, ObserveHook, RunningLab } from '../../run/driver/types.ts';
 import { createObserveHook } from '../../run/observe/observe-hook.ts';
 import { getTopology } from '../../topology/catalog.ts';
-import { driverOption, intOption } from '../options.ts';
+import { driverName, integerInRange, positiveInteger } from '../option-parsers.ts';
 import { createProgressPrinter } from '../progress.ts';
 
 interface UpFlags {
@@ -116,13 +116,13 @@ export function registerUpCommand(program: Command): void {
     .option(
       '--driver <name>',
       'native or compose (default: compose if Docker answers, else native)',
-      driverOption,
+      driverName,
     )
-    .option('--seed-users <n>', "users to seed (default: the topology's)", intOption(1, 10_000_000))
+    .option('--seed-users <n>', "users to seed (default: the topology's)", positiveInteger)
     .option(
       '--http-port <port>',
       'nginx port on 127.0.0.1 (default LAB_HTTP_PORT or 8080)',
-      intOption(1, 65_535),
+      integerInRange(1, 65_535),
     )
     .option('--observe', 'also start Prometheus and the Redis/Postgres/nginx exporters')
     .action(upAction);

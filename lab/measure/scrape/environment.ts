@@ -54,9 +54,13 @@ export async function nginxVersion(): Promise<string | null> {
 }
 
 /** redis_version of a running node. */
-export async function redisVersion(host: string, port: number): Promise<string | null> {
+export async function redisVersion(
+  host: string,
+  port: number,
+  password?: string,
+): Promise<string | null> {
   try {
-    return parseRedisInfo(await redisInfo(host, port, ['server'])).redis_version ?? null;
+    return parseRedisInfo(await redisInfo(host, port, ['server'], password)).redis_version ?? null;
   } catch (error) {
     throw new ScrapeError('version', `could not read the version of redis at port ${port}`, error);
   }

@@ -80,10 +80,11 @@ export function subtractRedisCounters(
   };
 }
 
-function connect(host: string, port: number): Redis {
+function connect(host: string, port: number, password?: string): Redis {
   return new Redis({
     host,
     port,
+    ...(password === undefined ? {} : { password }),
     lazyConnect: true,
     connectTimeout: 3_000,
     commandTimeout: 3_000,
@@ -93,8 +94,13 @@ function connect(host: string, port: number): Redis {
 }
 
 /** Runs INFO once on one node over its own short connection (never through a cluster client). */
-export async function redisInfo(host: string, port: number, sections: string[]): Promise<string> {
-  const client = connect(host, port);
+export async function redisInfo(
+  host: string,
+  port: number,
+  sections: string[],
+  password?: string,
+): Promise<string> {
+  const client = connect(host, port, password);
   try {
     await client.connect();
     return String(await client.call('INFO', ...sections));
@@ -116,8 +122,9 @@ export async function openRedisScraper(
   node: string,
   host: string,
   port: number,
+  password?: string,
 ): Promise<RedisScraper> {
-  const client = connect(host, port);
+  const client = connect(host, port, password);
   try {
     await client.connect();
   } catch (error) {

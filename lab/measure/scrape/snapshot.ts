@@ -1,3 +1,4 @@
+import type { LabEndpoints } from '../../run/driver/types.ts';
 import { type AppCounters, scrapeApp, subtractAppCounters } from './app-metrics.ts';
 import {
   openPostgresScraper,
@@ -12,14 +13,8 @@ import {
   subtractRedisCounters,
 } from './redis-info.ts';
 
-/** Where the server-side figures of a running topology are read. */
-export interface ScrapeTargets {
-  apps: { server: string; url: string }[];
-  /** Nodes labelled redis-1… in start order (never by address). */
-  redis: { node: string; host: string; port: number }[];
-  /** A superuser URL of the lab database (pg_stat_statements shows every user's statements). */
-  postgresUrl: string;
-}
+/** Where the server-side figures of a running topology are read: what its driver says. */
+export type ScrapeTargets = LabEndpoints;
 
 /** Every server-side counter at one moment (cumulative). */
 export interface ServerSnapshot {
@@ -49,7 +44,7 @@ export interface ScrapeSession {
 async function connectAll(targets: ScrapeTargets) {
   const [pgResult, ...redisResults] = await Promise.allSettled([
     openPostgresScraper(targets.postgresUrl),
-    ...targets.redis.map((r) => openRedisScraper(r.node, r.host, r.port)),
+    ...targets.redis.map((r) => openRedisScraper(r.node, r.host, r.port, r.password)),
   ]);
   const redis = redisResults.flatMap((r) =>
     r.status === 'fulfilled' ? [r.value as RedisScraper] : [],

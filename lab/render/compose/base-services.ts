@@ -69,9 +69,11 @@ export function postgresService(): ComposeService {
   };
 }
 
-// Runs in the app image, which ships the compiled setup module and the SQL files (services/app/Dockerfile).
-// No `${`: compose would substitute it.
-const SEED_SCRIPT = [
+/**
+ * Schema and seed, run with `node --input-type=module -e` in the app image, which ships the compiled
+ * setup module and the SQL files (services/app/Dockerfile). No `${`: compose would substitute it.
+ */
+export const SEED_SCRIPT = [
   "const { applySchema, seedUsers } = await import('/app/dist/services/app/src/db/setup.js');",
   'const url = process.env.DATABASE_URL;',
   'await applySchema(url);',
@@ -137,7 +139,7 @@ export function clusterInitService(): ComposeService {
     scale: 0,
     entrypoint: ['sh', CLUSTER_INIT_SCRIPT],
     environment: { ...REDIS_CLI_ENV },
-    volumes: [`./${COMPOSE_PATHS.clusterInit}:${CLUSTER_INIT_SCRIPT}:ro`],
+    volumes: [`${COMPOSE_PATHS.clusterInit}:${CLUSTER_INIT_SCRIPT}:ro`],
     healthcheck: ONE_SHOT,
     ...LIMITS['redis-cluster-init'],
   };

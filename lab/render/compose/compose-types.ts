@@ -115,16 +115,19 @@ export function containerDatabaseUrl(): string {
 /** Profiles of the base file. */
 export const PROFILES = { observability: 'observability', k6: 'k6' } as const;
 
-/** Paths of the generated files, relative to the compose folder. */
+/** Folder of the generated files inside compose/ (the hand-written .env, secrets and scripts stay out). */
+export const GENERATED_SUBDIR = 'generated';
+
+/** Paths of the generated files, relative to compose/generated (compose resolves mounts from there). */
 export const COMPOSE_PATHS = {
   base: 'compose.yaml',
   offline: 'compose.offline.yaml',
   overlay: (topology: string) => `topologies/${topology}.yaml`,
   nginx: (topology: string) => `nginx/${topology}.conf`,
   prometheus: (topology: string) => `prometheus/${topology}.yml`,
-  /** Hand-written (not generated): creates the Redis Cluster, then waits for cluster_state:ok. */
-  clusterInit: 'redis/cluster-init.sh',
+  /** Hand-written (not generated), in compose/redis: creates the Redis Cluster, then waits for cluster_state:ok. */
+  clusterInit: '../redis/cluster-init.sh',
 } as const;
 
-/** Where the repository's folders are seen from the compose folder (compose resolves paths there). */
-export const FROM_COMPOSE_DIR = '..';
+/** Where the repository's folders are seen from compose/generated (compose resolves paths there). */
+export const FROM_COMPOSE_DIR = '../..';

@@ -3,7 +3,7 @@ import {
   type ComposeObservability,
   composeObservability,
   PROMETHEUS_CONTAINER_PATHS,
-} from '../../run/observe/compose-observability.ts';
+} from './compose-observability.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { ExporterName } from '../../topology/services.ts';
 import { k6RemoteWriteEnv } from '../prometheus/k6-remote-write.ts';
@@ -96,7 +96,7 @@ function exporter(
 /**
  * The observability profile of the base file: Prometheus (config mounted by each overlay), the
  * exporters (the Redis one off until an overlay with Redis turns it on), Grafana with the repository's
- * provisioned datasource and dashboards. Commands come from lab/run/observe, as for the native run.
+ * provisioned datasource and dashboards. Commands come from lab/render/prometheus/observability-args.ts, as for the native run.
  */
 export function observabilityServices(sample: Topology): Record<string, ComposeService> {
   const profile = observabilityOf(sample);

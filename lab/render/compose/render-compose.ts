@@ -26,15 +26,12 @@ import {
   offlineImageVariable,
   ref,
 } from './compose-types.ts';
+import type { GeneratedFile } from '../generated-files.ts';
 import { usageHeader } from './headers.ts';
 import { k6Service, observabilityOf, observabilityServices } from './observability-services.ts';
 import { topologyOverlay } from './topology-overlay.ts';
 
-/** One generated file: its path relative to the compose folder and its full text. */
-export interface GeneratedFile {
-  path: string;
-  text: string;
-}
+export type { GeneratedFile };
 
 /** Private networks nginx lets read /nginx_status: the compose network, for the nginx exporter. */
 export const STATUS_ALLOW = ['127.0.0.1', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'];

@@ -25,6 +25,24 @@ export interface NginxRenderOptions {
   tempDir?: string;
   /** Log to /dev/stderr and /dev/stdout (containers) instead of `<prefix>/logs/`. */
   stdioLogs?: boolean;
+  /** Re-resolve the app servers' DNS name while running (swarm, Kubernetes), instead of `upstreams`. */
+  dynamic?: DynamicUpstream;
+}
+
+/**
+ * App servers found by one DNS name that nginx re-resolves every `valid`: `resolve` puts
+ * `server NAME resolve` in the shared zone (nginx >= 1.27.3; keeps the balancing, keepalive and passive
+ * health); `variable` proxies to a variable, resolved per request (older nginx such as Debian 12's
+ * 1.22: round-robin over the addresses, no upstream keepalive).
+ */
+export interface DynamicUpstream {
+  mode: 'resolve' | 'variable';
+  /** `host:port` of the app servers (a DNS name with one address per server). */
+  address: string;
+  /** DNS server nginx asks (e.g. Docker's 127.0.0.11). */
+  resolver: string;
+  /** How long an answer is used, e.g. `1s`. */
+  valid: string;
 }
 
 /** Passive health check: this many failures within FAIL_TIMEOUT take a server out for FAIL_TIMEOUT. */
@@ -103,18 +121,35 @@ function httpSettings(options: NginxRenderOptions, prefix: string): string[] {
   ];
 }
 
-function upstreamBlock(topology: Topology, options: NginxRenderOptions): string[] {
+function resolverLines(dynamic: DynamicUpstream | undefined): string[] {
+  if (!dynamic) return [];
+  return [
+    `resolver ${dynamic.resolver} valid=${dynamic.valid} ipv6=off;`,
+    'resolver_timeout 2s;',
+    '',
+  ];
+}
+
+function serverLines(options: NginxRenderOptions): string[] {
   const host = options.host ?? '127.0.0.1';
+  const health = `max_fails=${MAX_FAILS} fail_timeout=${FAIL_TIMEOUT}`;
+  if (options.dynamic) return [`server ${options.dynamic.address} resolve ${health};`];
+  return options.upstreams.map((upstream) => {
+    const address = typeof upstream === 'number' ? `${host}:${upstream}` : upstream;
+    return `server ${address} ${health};`;
+  });
+}
+
+function upstreamBlock(topology: Topology, options: NginxRenderOptions): string[] {
+  if (options.dynamic?.mode === 'variable') return resolverLines(options.dynamic);
   const balancing = balancingDirective(topology.loadBalancing);
   return [
+    ...resolverLines(options.dynamic),
     `upstream ${UPSTREAM_NAME} {`,
     // Shared memory: balancing state and passive health (max_fails) are shared by all workers.
     line(1, `zone ${UPSTREAM_NAME} 64k;`),
     ...(balancing ? [line(1, balancing)] : []),
-    ...options.upstreams.map((upstream) => {
-      const address = typeof upstream === 'number' ? `${host}:${upstream}` : upstream;
-      return line(1, `server ${address} max_fails=${MAX_FAILS} fail_timeout=${FAIL_TIMEOUT};`);
-    }),
+    ...serverLines(options).map((text) => line(1, text)),
     line(1, `keepalive ${UPSTREAM_KEEPALIVE};`),
     line(1, 'keepalive_requests 100000;'),
     // Below the app's keepAliveTimeout (65 s): nginx must close an idle connection before the app does,
@@ -125,11 +160,17 @@ function upstreamBlock(topology: Topology, options: NginxRenderOptions): string[
   ];
 }
 
-function proxyLocation(topology: Topology): string[] {
+// A variable target is resolved per request: every address of the name takes part in round-robin.
+function proxyTarget(options: NginxRenderOptions): string[] {
+  if (options.dynamic?.mode !== 'variable') return [`proxy_pass http://${UPSTREAM_NAME};`];
+  return [`set $app_servers "${options.dynamic.address}";`, 'proxy_pass http://$app_servers;'];
+}
+
+function proxyLocation(topology: Topology, options: NginxRenderOptions): string[] {
   const tries = Math.max(1, Math.min(topology.appServers, 3));
   return [
     'location / {',
-    line(1, `proxy_pass http://${UPSTREAM_NAME};`),
+    ...proxyTarget(options).map((text) => line(1, text)),
     line(1, 'proxy_http_version 1.1;'),
     line(1, 'proxy_set_header Connection "";'),
     line(1, 'proxy_set_header Host $host;'),
@@ -181,7 +222,7 @@ function serverBlock(topology: Topology, options: NginxRenderOptions): string[] 
     '',
     ...statusLocation(options.statusAllow ?? ['127.0.0.1']),
     '',
-    ...proxyLocation(topology),
+    ...proxyLocation(topology, options),
     '',
     ...jsonError('payload_too_large', 413, 'PAYLOAD_TOO_LARGE', 'request body over 16 KiB'),
     ...jsonError('upstream_unavailable', 502, 'UPSTREAM_UNAVAILABLE', 'no app server answered'),

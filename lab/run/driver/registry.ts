@@ -2,11 +2,13 @@ import type { DriverName } from '../../config.ts';
 import { LabError } from '../../errors.ts';
 import { composeDriver } from './compose/driver.ts';
 import { nativeDriver } from './native/driver.ts';
+import { swarmDriver } from './swarm/driver.ts';
 import type { Driver } from './types.ts';
 
 const drivers = new Map<DriverName, Driver>([
   ['native', nativeDriver],
   ['compose', composeDriver],
+  ['swarm', swarmDriver],
 ]);
 
 /** Makes a driver available (the compose driver registers itself here). */

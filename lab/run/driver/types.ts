@@ -1,6 +1,7 @@
 import type { DriverName } from '../../config.ts';
 import type { RedisEndpoints } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
+import type { LifecycleOperations } from './lifecycle-types.ts';
 
 /** What a running service is for; decides the stop order (nginx first, postgres last). */
 export type ServiceRole = 'nginx' | 'app' | 'redis' | 'postgres' | 'observer';
@@ -105,8 +106,8 @@ export interface LabStatus {
   serving: boolean;
 }
 
-/** A way of running topologies (native processes now, Docker Compose later). */
-export interface Driver {
+/** A way of running topologies (native processes, Docker Compose); changes them while they run. */
+export interface Driver extends LifecycleOperations {
   readonly name: DriverName;
   /** Brings `topology` up and waits until it serves through nginx. */
   up(topology: Topology, options: UpOptions): Promise<RunningLab>;
@@ -116,4 +117,18 @@ export interface Driver {
   status(state: LabState): Promise<LabStatus>;
   /** The last `lines` lines of one service's log, or of every service when `service` is omitted. */
   logs(state: LabState, service?: string, lines?: number): Promise<string>;
+  /** Changes the replicas of one service live (drivers that can, e.g. swarm); returns the new state. */
+  scale?(state: LabState, service: string, replicas: number): Promise<LabState>;
+  /** Where the harness reads the servers' own figures (drivers whose runs `cachelab compare` measures). */
+  endpoints?(state: LabState): Promise<LabEndpoints>;
+}
+
+/** Addresses (127.0.0.1) and credentials of a running topology's servers, for the harness's scrapes. */
+export interface LabEndpoints {
+  /** Every app server: its id (app-1…) and http://127.0.0.1:PORT. */
+  apps: { server: string; url: string }[];
+  /** Every Redis node, named redis-1… in start order (never by address). */
+  redis: { node: string; host: string; port: number; password?: string }[];
+  /** A superuser URL of the lab database (pg_stat_statements shows every user's statements). */
+  postgresUrl: string;
 }

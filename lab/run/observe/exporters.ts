@@ -1,3 +1,9 @@
+import {
+  exporterDsn,
+  nginxExporterArgs,
+  postgresExporterArgs,
+  redisExporterArgs,
+} from '../../render/prometheus/observability-args.ts';
 import type { ExporterName } from '../../topology/services.ts';
 import { nginxExporterBin, postgresExporterBin, redisExporterBin } from '../processes/binaries.ts';
 import { type ManagedProcess, spawnManaged, waitUntil } from '../processes/managed-process.ts';
@@ -22,33 +28,6 @@ interface ExporterSpec {
 }
 
 const READY_TIMEOUT_MS = 15_000;
-
-/** lib/pq (inside the exporter) defaults to sslmode=require; the lab's Postgres has no TLS. */
-export function exporterDsn(postgresUrl: string): string {
-  const url = new URL(postgresUrl);
-  if (!url.searchParams.has('sslmode')) url.searchParams.set('sslmode', 'disable');
-  return url.toString();
-}
-
-/** Flags of the Redis exporter: no -redis.addr (nodes come as /scrape?target=…), no Go runtime series. */
-export function redisExporterArgs(listen: string): string[] {
-  return ['-redis.addr=', '-redis-only-metrics', `-web.listen-address=${listen}`];
-}
-
-/** Flags of the Postgres exporter (DATA_SOURCE_NAME carries the connection); pg_settings is ~300 unread series. */
-export function postgresExporterArgs(listen: string): string[] {
-  return ['--disable-settings-metrics', `--web.listen-address=${listen}`];
-}
-
-/** Flags of the nginx exporter reading stub_status at `statusUrl` (retrying while nginx starts). */
-export function nginxExporterArgs(listen: string, statusUrl: string): string[] {
-  return [
-    `--nginx.scrape-uri=${statusUrl}`,
-    '-nginx.retries=5',
-    '-nginx.retry-interval=1s',
-    `--web.listen-address=${listen}`,
-  ];
-}
 
 function specs(targets: ExporterTargets): ExporterSpec[] {
   const redis: ExporterSpec = {

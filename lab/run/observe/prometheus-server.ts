@@ -1,5 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { prometheusArgs } from '../../render/prometheus/observability-args.ts';
 import { prometheusBin } from '../processes/binaries.ts';
 import { type ManagedProcess, spawnManaged, waitUntil } from '../processes/managed-process.ts';
 import { httpGet, httpStatus } from '../processes/net-checks.ts';
@@ -33,18 +34,6 @@ export interface TargetHealth {
   instance: string;
   health: string;
   lastError: string;
-}
-
-/** Flags of Prometheus: config, TSDB folder, listen address, remote-write receiver (for k6). */
-export function prometheusArgs(configPath: string, storageDir: string, listen: string): string[] {
-  return [
-    `--config.file=${configPath}`,
-    `--storage.tsdb.path=${storageDir}`,
-    `--web.listen-address=${listen}`,
-    // k6 pushes its metrics here: `k6 run -o experimental-prometheus-rw`.
-    '--web.enable-remote-write-receiver',
-    '--storage.tsdb.retention.time=30d',
-  ];
 }
 
 /** Writes prometheus.yml, starts Prometheus on a free port and waits for /-/ready. */

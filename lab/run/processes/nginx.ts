@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { containNginxConfig, nginxGlobalDirectives } from '../../render/nginx/native-paths.ts';
+import { containNginxConfig, nginxGlobalDirectives } from './nginx-prefix-paths.ts';
 import { nginxBin } from './binaries.ts';
 import { runCommand } from './command.ts';
 import { type ManagedProcess, spawnManaged, waitUntil } from './managed-process.ts';

@@ -1,12 +1,12 @@
 import express, { type Express } from 'express';
+import type { AppDeps } from './app-deps.ts';
 import { errorHandler, routeNotFound } from './http/error-handler.ts';
 import { requestTracking } from './http/request-timing.ts';
-import type { AppDeps } from './routes/deps.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { profileRoutes } from './routes/profiles.ts';
 
-export type { AppDeps } from './routes/deps.ts';
+export type { AppDeps } from './app-deps.ts';
 
 /**
  * Wires the Express app from already-built dependencies; opens no socket or connection.

@@ -13,6 +13,18 @@ export const CACHE_MODES = [
 ] as const;
 export type CacheMode = (typeof CACHE_MODES)[number];
 
+/** How writes reach the cache (CONSISTENCY): see services/app/src/consistency/. */
+export const CONSISTENCY_MODES = ['ttl', 'delete', 'lease', 'outbox', 'outbox+lease'] as const;
+export type ConsistencyName = (typeof CONSISTENCY_MODES)[number];
+
+/** Cache modes with a shared Redis tier, the only ones leases and tombstones can live in. */
+export const SHARED_CACHE_MODES: readonly CacheMode[] = [
+  'global',
+  'global-cluster',
+  'global-sharded',
+  'two-tier',
+];
+
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const csv = z.string().transform((s) =>
   s
@@ -58,6 +70,24 @@ const envSchema = z.object({
   L1_MAX_BYTES: int(1024, 16 * 1024 ** 3).default(256 * 1024 ** 2),
   DISK_CACHE_PATH: z.string().min(1).default('./.lab/disk-cache/app-1'),
   DISK_MAX_ENTRIES: int(1, 100_000_000).default(100_000),
+  /** ttl | delete | lease | outbox | outbox+lease; lease and outbox need a shared cache mode. */
+  CONSISTENCY: z.enum(CONSISTENCY_MODES).default('delete'),
+  /** Lifetime of a fill lease: a filler that dies frees the key after this long. */
+  LEASE_TTL_MS: int(10, 60_000).default(3_000),
+  /** How long a miss on a key another server is filling waits for that fill before reading through. */
+  LEASE_WAIT_MS: int(0, 10_000).default(300),
+  /** Poll period of that wait. */
+  LEASE_POLL_MS: int(1, 1_000).default(5),
+  /** Lifetime of an outbox tombstone; must outlast the longest load (DB connect + statement timeouts). */
+  TOMBSTONE_TTL_MS: int(100, 600_000).default(10_000),
+  /** Stale-if-error: serve the last known value up to TTL + this long when Postgres fails (0 = off). */
+  GRACE_MS: int(0, 86_400_000).default(0),
+  /** Bytes of last known values each server keeps in process for grace. */
+  GRACE_LOCAL_MAX_BYTES: int(0, 16 * 1024 ** 3).default(64 * 1024 ** 2),
+  /** Period of the sampled staleness audit (0 = off). */
+  AUDIT_INTERVAL_MS: int(0, 3_600_000).default(2_000),
+  /** Keys compared with Postgres per audit round. */
+  AUDIT_SAMPLE: int(1, 1_000).default(8),
   /** Two-tier invalidation channel. */
   INVALIDATION_CHANNEL: z.string().min(1).default('cachelab:invalidate'),
   /** Highest valid profile id; ids outside 1..MAX_PROFILE_ID are 400. */
@@ -95,6 +125,20 @@ function checkCrossFields(config: AppConfig): AppConfig {
     throw new AppError(
       'CONFIG_INVALID',
       `invalid configuration: REDIS_NODES: required for CACHE_MODE=${config.CACHE_MODE}`,
+    );
+  }
+  const sharedOnly = config.CONSISTENCY === 'lease' || config.CONSISTENCY.startsWith('outbox');
+  if (sharedOnly && !SHARED_CACHE_MODES.includes(config.CACHE_MODE)) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid configuration: CONSISTENCY: ${config.CONSISTENCY} needs a shared cache (CACHE_MODE=${SHARED_CACHE_MODES.join('|')}), got CACHE_MODE=${config.CACHE_MODE}`,
+    );
+  }
+  const longestLoad = config.DB_CONNECT_TIMEOUT_MS + config.DB_STATEMENT_TIMEOUT_MS + 1_000;
+  if (config.CONSISTENCY.startsWith('outbox') && config.TOMBSTONE_TTL_MS <= longestLoad) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid configuration: TOMBSTONE_TTL_MS: must exceed DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + 1000 (${longestLoad})`,
     );
   }
   return config;

@@ -1,8 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app.ts';
+import type { AppDeps } from './app-deps.ts';
 import { createCache } from './cache/create-cache.ts';
 import { createReadThrough } from './cache/read-through.ts';
 import { type AppConfig, loadConfig } from './config.ts';
+import { invalidatedSince } from './consistency/outbox-store.ts';
+import { buildConsistency } from './consistency/wire-consistency.ts';
 import { createPool } from './db/pool.ts';
 import { createProfileRepository } from './db/profile-repository.ts';
 import { handleClientErrors } from './http/client-error.ts';
@@ -10,7 +13,6 @@ import { profileFastPath } from './http/fast-path.ts';
 import { type Closer, installGracefulShutdown } from './http/graceful-shutdown.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetrics } from './metrics.ts';
-import type { AppDeps } from './routes/deps.ts';
 
 /**
  * Longer than nginx's upstream keepalive_timeout (60 s), so the proxy, not the app, closes idle
@@ -34,22 +36,40 @@ async function buildDeps(
   config: AppConfig,
   logger: Logger,
 ): Promise<{ deps: AppDeps; closers: Closer[] }> {
-  const metrics = createMetrics({ topology: config.TOPOLOGY, serverId: config.SERVER_ID });
+  const metrics = createMetrics({
+    topology: config.TOPOLOGY,
+    serverId: config.SERVER_ID,
+    consistency: config.CONSISTENCY,
+  });
   const pool = createPool(config, logger);
   const repository = createProfileRepository(pool, metrics.db);
-  const cache = await createCache(config, { observer: metrics.observer, logger });
+  const catchUp = config.CONSISTENCY.startsWith('outbox')
+    ? (sinceMs: number) => invalidatedSince(pool, sinceMs)
+    : undefined;
+  const cache = await createCache(config, { observer: metrics.observer, logger, catchUp });
+  const { consistency, grace, audit } = buildConsistency(config, {
+    cache,
+    repository,
+    metrics,
+    logger,
+  });
   const readThrough = createReadThrough({
     cache,
     ttlMs: config.CACHE_TTL_MS,
     jitter: config.CACHE_TTL_JITTER,
     observer: metrics.observer,
     logger,
+    consistency,
+    grace,
   });
+  audit?.start();
   const closers: Closer[] = [
+    { name: 'staleness audit', close: async () => audit?.stop() },
     { name: 'cache', close: () => cache.close() },
     { name: 'database pool', close: () => pool.end() },
   ];
-  return { deps: { config, repository, readThrough, cache, metrics, logger }, closers };
+  const deps = { config, repository, readThrough, cache, consistency, audit, metrics, logger };
+  return { deps, closers };
 }
 
 function listen(server: Server, host: string, port: number): Promise<number> {
@@ -76,7 +96,13 @@ async function start(config: AppConfig, logger: Logger): Promise<void> {
     exit: (code) => process.exit(code),
   });
   const port = await listen(server, config.HOST, config.PORT);
-  const context = { host: config.HOST, port, cacheMode: config.CACHE_MODE, pid: process.pid };
+  const context = {
+    host: config.HOST,
+    port,
+    cacheMode: config.CACHE_MODE,
+    consistency: config.CONSISTENCY,
+    pid: process.pid,
+  };
   logger.info({ ...context, topology: config.TOPOLOGY }, 'listening');
 }
 

@@ -7,6 +7,7 @@ import type {
   CacheTier,
   LocalTierStats,
 } from './cache/types.ts';
+import { type ConsistencyMetrics, createConsistencyMetrics } from './consistency-metrics.ts';
 
 /** The `route` label: one value per handler, never a raw path. */
 export type RouteLabel =
@@ -21,7 +22,7 @@ export type RouteLabel =
 export type CacheLabel = CacheResult | 'none';
 
 /** The `query` label of the database histogram. */
-export type DbQueryLabel = 'profile_aggregate' | 'profile_update' | 'ping';
+export type DbQueryLabel = 'profile_aggregate' | 'profile_update' | 'ping' | 'audit_versions';
 
 /** One finished HTTP request, as the request-timing middleware reports it. */
 export interface RequestSample {
@@ -44,6 +45,8 @@ export interface AppMetrics {
   readonly observer: CacheObserver;
   /** Passed to the profile repository. */
   readonly db: DbObserver;
+  /** Consistency mode events, grace reads and the staleness audit. */
+  readonly consistency: ConsistencyMetrics;
   observeRequest(sample: RequestSample): void;
   countProfileRead(result: CacheResult): void;
   /** Sets where the L1 gauges read their values at scrape time. */
@@ -69,7 +72,11 @@ const DB_BUCKETS = [
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'DELETE', 'OPTIONS']);
 
 /** Creates a registry with the contract metrics, default labels {topology, server} and process metrics. */
-export function createMetrics(options: { topology: string; serverId: string }): AppMetrics {
+export function createMetrics(options: {
+  topology: string;
+  serverId: string;
+  consistency?: string;
+}): AppMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ topology: options.topology, server: options.serverId });
   collectDefaultMetrics({ register: registry, prefix: 'cachelab_' });
@@ -80,6 +87,7 @@ export function createMetrics(options: { topology: string; serverId: string }): 
     registry,
     observer: createCacheObserver(registry),
     db: createDbObserver(registry),
+    consistency: createConsistencyMetrics(registry, options.consistency ?? 'delete'),
     observeRequest: http.observeRequest,
     countProfileRead: http.countProfileRead,
     trackLocalTier(source) {

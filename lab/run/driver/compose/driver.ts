@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { COMPOSE_DIR } from '../../../render/compose/write-compose-files.ts';
 import type { Topology } from '../../../topology/model.ts';
 import type { Driver, UpOptions } from '../types.ts';
+import { composeEndpoints } from './endpoints.ts';
 import { dockerImageProbes, type ImageProbes } from './images.ts';
+import { composeLifecycle } from './lifecycle.ts';
 import { composeLogs, composeStatus, downRecorded } from './status-logs-down.ts';
 import { type ComposeLab, type ComposeSettings, upCompose } from './up.ts';
 
@@ -59,6 +61,8 @@ export function createComposeDriver(options: ComposeDriverOptions = {}): Compose
     down: (state, onProgress) => downRecorded(state.runDir, onProgress),
     status: composeStatus,
     logs: composeLogs,
+    endpoints: composeEndpoints,
+    ...composeLifecycle,
   };
 }
 

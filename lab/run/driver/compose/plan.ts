@@ -2,7 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ComposeFlavor } from '../../../config.ts';
 import { LabError } from '../../../errors.ts';
-import { COMPOSE_PATHS, PROFILES } from '../../../render/compose/compose-types.ts';
+import {
+  COMPOSE_PATHS,
+  GENERATED_SUBDIR,
+  PROFILES,
+} from '../../../render/compose/compose-types.ts';
 import { readEnvFile } from '../../../render/compose/pins.ts';
 import { renderComposeFiles } from '../../../render/compose/render-compose.ts';
 import { CATALOG } from '../../../topology/catalog.ts';
@@ -32,7 +36,7 @@ export function projectNameOf(prefix: string, topology: string): string {
   return `${prefix}-${topology}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
-/** The files a run of `topology` uses, relative to the compose folder. */
+/** The files a run of `topology` uses, relative to compose/generated. */
 export function filesOf(topology: string, offline: boolean): string[] {
   const files = [COMPOSE_PATHS.base, COMPOSE_PATHS.overlay(topology)];
   return offline ? [...files, COMPOSE_PATHS.offline] : files;
@@ -56,11 +60,12 @@ export async function assertFilesMatchModel(topology: Topology, composeDir: stri
     COMPOSE_PATHS.prometheus(topology.name),
   ]);
   for (const file of renderComposeFiles(catalog).filter((f) => wanted.has(f.path))) {
-    const current = await readFile(join(composeDir, file.path), 'utf8').catch(() => undefined);
+    const path = join(composeDir, GENERATED_SUBDIR, file.path);
+    const current = await readFile(path, 'utf8').catch(() => undefined);
     if (current !== file.text) {
       throw new LabError(
         'TOPOLOGY_INVALID',
-        `compose/${file.path} does not match the model of '${topology.name}': run \`npx tsx lab/render/compose/write-compose-files.ts\` (compose runs the catalog's topologies as generated)`,
+        `compose/${GENERATED_SUBDIR}/${file.path} does not match the model of '${topology.name}': run \`make generate\` (compose runs the catalog's topologies as generated)`,
       );
     }
   }
@@ -90,7 +95,9 @@ export async function planRun(topology: Topology, s: ComposeRunSettings): Promis
   const project: ComposeProject = {
     name: projectNameOf(s.projectPrefix, topology.name),
     envFile,
-    files: filesOf(topology.name, images.offline).map((f) => join(s.composeDir, f)),
+    files: filesOf(topology.name, images.offline).map((f) =>
+      join(s.composeDir, GENERATED_SUBDIR, f),
+    ),
     profiles,
   };
   return { cli, images, project };

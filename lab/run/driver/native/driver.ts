@@ -10,6 +10,9 @@ import { releaseOnExit } from '../detach.ts';
 import { assertPortsFree, stopRecorded } from '../pid-control.ts';
 import { removeRunData } from '../service-record.ts';
 import type { Driver, LabState, RunningLab, UpOptions } from '../types.ts';
+import { rememberContext } from './lab-context.ts';
+import { nativeLifecycle } from './lifecycle.ts';
+import { nativeEndpoints } from './endpoints.ts';
 import { probeStatus, readLogs } from './status.ts';
 import { assertHttpPortFree, stateOf, type UpContext, upSteps } from './up.ts';
 
@@ -93,7 +96,7 @@ function createNativeLab(ctx: UpContext): NativeLab {
     stopping ??= stopInProcess(ctx, state);
     return stopping;
   };
-  return {
+  const lab: NativeLab = {
     topology: ctx.topology,
     state,
     url: state.httpUrl,
@@ -105,6 +108,8 @@ function createNativeLab(ctx: UpContext): NativeLab {
     },
     [Symbol.asyncDispose]: down,
   };
+  rememberContext(lab, ctx);
+  return lab;
 }
 
 async function stopInProcess(ctx: UpContext, state: LabState): Promise<void> {
@@ -128,4 +133,6 @@ export const nativeDriver: Driver = {
   },
   status: probeStatus,
   logs: readLogs,
+  endpoints: nativeEndpoints,
+  ...nativeLifecycle,
 };

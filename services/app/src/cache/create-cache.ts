@@ -9,13 +9,15 @@ import { createRedisClusterCache } from './redis-cluster.ts';
 import type { RedisTimeouts } from './redis-connection.ts';
 import { createShardedRedisCache } from './redis-sharded.ts';
 import { createRedisCache } from './redis-single.ts';
-import { createTwoTierCache } from './two-tier.ts';
+import { type CatchUp, createTwoTierCache } from './two-tier.ts';
 import type { CacheObserver, CacheStrategy, SharedTierStrategy } from './types.ts';
 
 /** What every strategy reports to. */
 export interface CacheDependencies {
   observer: CacheObserver;
   logger: Logger;
+  /** two-tier: where L1 catches up after a bus gap (the outbox); absent = clear L1. */
+  catchUp?: CatchUp | undefined;
 }
 
 /**
@@ -24,7 +26,7 @@ export interface CacheDependencies {
  */
 export async function createCache(
   config: AppConfig,
-  { observer, logger }: CacheDependencies,
+  { observer, logger, catchUp }: CacheDependencies,
 ): Promise<CacheStrategy> {
   const timeouts: RedisTimeouts = {
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
@@ -60,7 +62,7 @@ export async function createCache(
         logger: log,
       });
     case 'two-tier':
-      return twoTier(config, timeouts, { observer, logger: log });
+      return twoTier(config, timeouts, { observer, logger: log, catchUp });
   }
 }
 
@@ -76,7 +78,7 @@ function localLru(config: AppConfig, observer: CacheObserver) {
 async function twoTier(
   config: AppConfig,
   timeouts: RedisTimeouts,
-  { observer, logger }: CacheDependencies,
+  { observer, logger, catchUp }: CacheDependencies,
 ): Promise<CacheStrategy> {
   const shared = { ...timeouts, observer, logger };
   const l2: SharedTierStrategy & { client: Publisher } = config.L2_CLUSTER
@@ -92,5 +94,6 @@ async function twoTier(
   const guard = new FillGuard({
     ttlMs: config.DB_CONNECT_TIMEOUT_MS + config.DB_STATEMENT_TIMEOUT_MS + 1_000,
   });
-  return createTwoTierCache({ l1: localLru(config, observer), l2, bus, logger, guard });
+  const l1 = localLru(config, observer);
+  return createTwoTierCache({ l1, l2, bus, logger, guard, catchUp });
 }

@@ -49,6 +49,10 @@ export function createLocalLruCache(options: LocalLruCacheOptions): LocalLruCach
     async invalidate(key) {
       await observed(context, 'invalidate', async () => lru.delete(key));
     },
+    async peek(key) {
+      const value = lru.peek(key);
+      return value === undefined ? [] : [{ value, tier: 'l1' }];
+    },
     drop: (key) => lru.delete(key),
     clear: () => lru.clear(),
     async ping() {},

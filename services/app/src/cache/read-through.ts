@@ -1,4 +1,11 @@
-import { CacheError } from '../errors.ts';
+import type { Grace } from '../consistency/grace.ts';
+import { plainLookup } from '../consistency/plain-fill.ts';
+import {
+  type ConsistencyMode,
+  type Lookup,
+  silentConsistencyObserver,
+} from '../consistency/types.ts';
+import { CacheError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { CacheHit, CacheObserver, CacheResult, CacheStrategy, CacheTier } from './types.ts';
 
@@ -14,6 +21,10 @@ export interface ReadThroughOptions {
   logger?: Logger;
   /** Source of randomness for jitter, in [0, 1) (default Math.random). */
   random?: () => number;
+  /** How fills and invalidations work (default: plain cache-aside with DEL, the `delete` mode). */
+  consistency?: ConsistencyMode;
+  /** Stale-if-error store; without it a database failure fails the read. */
+  grace?: Grace | undefined;
 }
 
 /** One read's outcome: the bytes (undefined = not found), what the cache did, and where time went. */
@@ -22,6 +33,8 @@ export interface ReadResult {
   result: CacheResult;
   cacheMs: number;
   dbMs: number;
+  /** Age of a STALE (grace) body in ms. */
+  ageMs?: number;
 }
 
 /** Loads the authoritative bytes (undefined = not found). */
@@ -31,8 +44,11 @@ export type Loader = () => Promise<Buffer | undefined>;
 export interface ReadThrough {
   /** Reads a key: cache, else one load per key at a time (waiters share it), then fill. */
   read(key: string, load: Loader): Promise<ReadResult>;
-  /** Removes a key after a write; throws the strategy's CacheError if the cache could not do it. */
-  invalidate(key: string): Promise<void>;
+  /**
+   * Invalidates a key after a write committed `version` (unknown: every fill is vetoed until the
+   * tombstone expires); throws the strategy's CacheError if the cache could not take it.
+   */
+  invalidate(key: string, version?: number): Promise<void>;
 }
 
 interface Flight {
@@ -57,14 +73,16 @@ type Attempt<T> = { ok: true; value: T } | { ok: false };
 export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const { cache } = options;
   const flights = new Map<string, Flight>();
+  const mode = options.consistency ?? defaultMode(cache);
   const path: CachePath = {
-    cache,
+    mode,
+    grace: options.grace,
     attempt: cacheAttempt(options),
     ttl: () => jitteredTtl(options.ttlMs, options.jitter, options.random ?? Math.random),
   };
   return {
     async read(key, load) {
-      if (cache.passthrough === true) return bypass(load);
+      if (cache.passthrough === true) return bypass(load, options.grace, key);
       const current = flights.get(key)?.promise;
       if (current !== undefined) return current;
       const flight: Flight = { invalidated: false };
@@ -74,42 +92,87 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
       flights.set(key, flight);
       return flight.promise;
     },
-    async invalidate(key) {
+    async invalidate(key, version = Number.MAX_SAFE_INTEGER) {
+      if (!mode.invalidates) return;
       const flight = flights.get(key);
       if (flight !== undefined) {
         flight.invalidated = true;
         flights.delete(key);
       }
-      await cache.invalidate(key);
+      await mode.invalidate({ key, id: 0, version });
     },
   };
 }
 
-/** What one flight needs: the strategy, the failure-absorbing wrapper, and the TTL source. */
+function defaultMode(cache: CacheStrategy): ConsistencyMode {
+  return {
+    name: 'delete',
+    invalidates: true,
+    lookup: (key) => plainLookup(cache, silentConsistencyObserver, key),
+    async recordWrite() {},
+    invalidate: ({ key }) => cache.invalidate(key),
+  };
+}
+
+/** What one flight needs: the mode, grace, the failure-absorbing wrapper, and the TTL source. */
 interface CachePath {
-  cache: CacheStrategy;
+  mode: ConsistencyMode;
+  grace: Grace | undefined;
   attempt: <T>(run: () => Promise<T>) => Promise<Attempt<T>>;
   ttl: () => number;
 }
 
-/** One cache-aside read: get; on a miss load, then fill unless invalidated meanwhile. */
+/** One read: the mode's lookup; on a miss load, then fill (as the mode allows) unless invalidated. */
 async function fly(
   path: CachePath,
   key: string,
   load: Loader,
   flight: Flight,
 ): Promise<ReadResult> {
-  const { cache, attempt } = path;
+  const { mode, attempt } = path;
   const timing = { cacheMs: 0, dbMs: 0 };
-  const cached = await timed(timing, 'cacheMs', () => attempt(() => cache.get(key)));
-  if (cached.ok && cached.value !== undefined) {
-    return { body: cached.value.value, result: hitResult(cached.value), ...timing };
+  const cached = await timed(timing, 'cacheMs', () => attempt(() => mode.lookup(key)));
+  const hit = cached.ok ? cached.value.hit : undefined;
+  if (hit !== undefined) return { body: hit.value, result: hitResult(hit), ...timing };
+  const loadedAtMs = Date.now();
+  let body: Buffer | undefined;
+  try {
+    body = await timed(timing, 'dbMs', load);
+  } catch (error) {
+    return graceOrThrow(path.grace, key, error, timing);
   }
-  const body = await timed(timing, 'dbMs', load);
-  if (body !== undefined && cached.ok && !flight.invalidated) {
-    await timed(timing, 'cacheMs', () => attempt(() => cache.set(key, body, path.ttl())));
+  if (body !== undefined) {
+    const fill = cached.ok && !flight.invalidated ? cached.value.fill : undefined;
+    await timed(timing, 'cacheMs', () => storeLoaded(path, { key, body, loadedAtMs, fill }));
   }
   return { body, result: cached.ok ? 'MISS' : 'BYPASS', ...timing };
+}
+
+/** Fills (when allowed) and keeps the grace copy, side by side; cache failures are absorbed. */
+async function storeLoaded(
+  path: CachePath,
+  loaded: { key: string; body: Buffer; loadedAtMs: number; fill: Lookup['fill'] },
+): Promise<void> {
+  const { key, body, fill } = loaded;
+  await Promise.all([
+    fill === undefined ? undefined : path.attempt(() => fill(body, path.ttl())),
+    path.grace?.keep(key, body, loaded.loadedAtMs),
+  ]);
+}
+
+/** A database failure: the last known value within grace (STALE), else the failure itself. */
+async function graceOrThrow(
+  grace: Grace | undefined,
+  key: string,
+  error: unknown,
+  timing: { cacheMs: number; dbMs: number },
+): Promise<ReadResult> {
+  if (grace === undefined || !isAppError(error) || error.code !== 'DATABASE_UNAVAILABLE') {
+    throw error;
+  }
+  const stale = await timed(timing, 'cacheMs', () => grace.recall(key));
+  if (stale === undefined) throw error;
+  return { body: stale.value, result: 'STALE', ageMs: stale.ageMs, ...timing };
 }
 
 /** ttlMs × (1 ± jitter/2), rounded, at least 1 ms. */
@@ -133,10 +196,16 @@ function cacheAttempt(options: ReadThroughOptions) {
   };
 }
 
-async function bypass(load: Loader): Promise<ReadResult> {
+async function bypass(load: Loader, grace: Grace | undefined, key: string): Promise<ReadResult> {
   const timing = { cacheMs: 0, dbMs: 0 };
-  const body = await timed(timing, 'dbMs', load);
-  return { body, result: 'BYPASS', ...timing };
+  const loadedAtMs = Date.now();
+  try {
+    const body = await timed(timing, 'dbMs', load);
+    if (body !== undefined) await grace?.keep(key, body, loadedAtMs);
+    return { body, result: 'BYPASS', ...timing };
+  } catch (error) {
+    return graceOrThrow(grace, key, error, timing);
+  }
 }
 
 async function timed<T>(

@@ -9,8 +9,9 @@ import {
   type RedisTimeouts,
   watchErrors,
 } from './redis-connection.ts';
+import { GRACE_SUFFIX } from './redis-shared-ops.ts';
 import { type RedisBackedCache, redisStrategy } from './redis-strategy.ts';
-import type { CacheObserver, SharedTierStrategy } from './types.ts';
+import type { CacheObserver, SharedOps, SharedTierStrategy } from './types.ts';
 
 /** Options of the client-side sharded strategy. */
 export interface ShardedRedisCacheOptions extends RedisTimeouts {
@@ -54,6 +55,8 @@ export async function createShardedRedisCache(
     getWithTtl: (key) => shardFor(key).getWithTtl(key),
     set: (key, value, ttlMs) => shardFor(key).set(key, value, ttlMs),
     invalidate: (key) => shardFor(key).invalidate(key),
+    shared: shardedOps((key) => shardFor(key).shared),
+    peek: (key) => shardFor(key).peek(key),
     async ping() {
       await Promise.all([...shards.values()].map((shard) => shard.ping()));
     },
@@ -62,6 +65,19 @@ export async function createShardedRedisCache(
       closed ??= Promise.all([...shards.values()].map((shard) => shard.close())).then(() => {});
       return closed;
     },
+  };
+}
+
+/** Each shared operation goes to the node that owns its key (grace copies hash on their own key). */
+function shardedOps(opsFor: (key: string) => SharedOps): SharedOps {
+  return {
+    leaseGet: (key, token, leaseMs) => opsFor(key).leaseGet(key, token, leaseMs),
+    leaseSet: (key, token, value, ttlMs) => opsFor(key).leaseSet(key, token, value, ttlMs),
+    versionedSet: (key, value, version, ttlMs) =>
+      opsFor(key).versionedSet(key, value, version, ttlMs),
+    tombstone: (key, version, ttlMs) => opsFor(key).tombstone(key, version, ttlMs),
+    keepGrace: (key, copy, ttlMs) => opsFor(key + GRACE_SUFFIX).keepGrace(key, copy, ttlMs),
+    recallGrace: (key) => opsFor(key + GRACE_SUFFIX).recallGrace(key),
   };
 }
 

@@ -2,6 +2,7 @@ import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import { checked, hitOrMiss, type OperationContext, observed, withDeadline } from './observed.ts';
 import { closeClient } from './redis-connection.ts';
+import { defineSharedScripts, isMarker, redisSharedOps } from './redis-shared-ops.ts';
 import type {
   CacheOperation,
   CacheOperationResult as Outcome,
@@ -37,12 +38,13 @@ export function redisStrategy<C extends Redis | Cluster>(
   const run = <T>(op: CacheOperation, call: () => Promise<T>, outcome?: (v: T) => Outcome) =>
     observed(context, op, () => bound(call), outcome);
   let closed: Promise<void> | undefined;
+  defineSharedScripts(client);
   return {
     name: context.strategy,
     client,
     async get(key) {
-      const value = await run('get', () => client.getBuffer(key), hitOrMiss);
-      return value === null ? undefined : { value, tier: 'l2' };
+      const value = await run('get', () => readValue(client, key), hitOrMiss);
+      return value === undefined ? undefined : { value, tier: 'l2' };
     },
     getWithTtl: (key) => run('get', () => readWithTtl(client, key), hitOrMiss),
     async set(key, value, ttlMs) {
@@ -50,6 +52,14 @@ export function redisStrategy<C extends Redis | Cluster>(
     },
     async invalidate(key) {
       await run('invalidate', () => client.del(key));
+    },
+    shared: redisSharedOps(client, (op, call) => run(op, call)),
+    async peek(key) {
+      let value: Buffer | undefined;
+      await checked(context.strategy, async () => {
+        value = await bound(() => readValue(client, key));
+      });
+      return value === undefined ? [] : [{ value, tier: 'l2' }];
     },
     ping: () => checked(context.strategy, () => bound(() => client.ping())),
     localStats: () => undefined,
@@ -60,6 +70,12 @@ export function redisStrategy<C extends Redis | Cluster>(
   };
 }
 
+/** GET, with a lease or tombstone marker read as a miss. */
+async function readValue(client: Redis | Cluster, key: string): Promise<Buffer | undefined> {
+  const value = await client.getBuffer(key);
+  return value === null || isMarker(value) ? undefined : value;
+}
+
 /** GET and PTTL written back to back, so they share one round trip. */
 async function readWithTtl(
   client: Redis | Cluster,
@@ -67,6 +83,6 @@ async function readWithTtl(
 ): Promise<SharedTierHit | undefined> {
   const [value, ttlMs] = await Promise.all([client.getBuffer(key), client.pttl(key)]);
   // PTTL -2: the key expired between the two commands. We always set PX, so -1 means "unknown".
-  if (value === null || ttlMs === -2) return undefined;
+  if (value === null || ttlMs === -2 || isMarker(value)) return undefined;
   return { value, tier: 'l2', ttlMs: Math.max(ttlMs, 0) };
 }

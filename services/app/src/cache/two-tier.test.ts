@@ -3,7 +3,19 @@ import type { InvalidationBus } from './invalidation-bus.ts';
 import { createLocalLruCache } from './local-lru.ts';
 import { createRecordingObserver } from './recording-observer.ts';
 import { createTwoTierCache } from './two-tier.ts';
-import type { SharedTierHit, SharedTierStrategy } from './types.ts';
+import type { SharedOps, SharedTierHit, SharedTierStrategy } from './types.ts';
+
+const unused = async (): Promise<never> => {
+  throw new Error('not used by these tests');
+};
+const unusedSharedOps: SharedOps = {
+  leaseGet: unused,
+  leaseSet: unused,
+  versionedSet: unused,
+  tombstone: unused,
+  keepGrace: unused,
+  recallGrace: unused,
+};
 
 /** Pure-logic fakes: an in-memory L2 whose reads can be held, and a bus driven by the test. */
 function fakeL2() {
@@ -23,6 +35,8 @@ function fakeL2() {
     async invalidate(key) {
       store.delete(key);
     },
+    shared: unusedSharedOps,
+    peek: async () => [],
     async ping() {},
     localStats: () => undefined,
     async close() {},

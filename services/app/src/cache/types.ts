@@ -1,8 +1,8 @@
 /** The tier a value came from: L1 is in-process (RAM or disk), L2 is a shared network cache. */
 export type CacheTier = 'l1' | 'l2';
 
-/** What a profile response reports in X-Cache. */
-export type CacheResult = 'HIT-L1' | 'HIT-L2' | 'MISS' | 'BYPASS';
+/** What a profile response reports in X-Cache (STALE: a grace read while the database failed). */
+export type CacheResult = 'HIT-L1' | 'HIT-L2' | 'MISS' | 'BYPASS' | 'STALE';
 
 /** A cached value and the tier that answered. Values are the exact bytes sent on the wire. */
 export interface CacheHit {
@@ -34,8 +34,40 @@ export interface CacheStrategy {
   ping(): Promise<void>;
   /** Local tier size, when the strategy has one. */
   localStats(): LocalTierStats | undefined;
+  /** Guarded single-key operations, when the strategy has a shared Redis tier. */
+  readonly shared?: SharedOps;
+  /** Every tier's copy of a key, without side effects on recency or metrics (the staleness audit). */
+  peek?(key: string): Promise<CacheHit[]>;
   /** Releases connections and files. Safe to call twice. */
   close(): Promise<void>;
+}
+
+/** What a lease lookup found: a value, a lease granted to the caller, or another filler's lease. */
+export type LeaseReply = { kind: 'hit'; hit: CacheHit } | { kind: 'granted' } | { kind: 'busy' };
+
+/** A last known value kept for grace, with when it was loaded from the database. */
+export interface GraceCopy {
+  value: Buffer;
+  loadedAtMs: number;
+}
+
+/**
+ * Single-key operations run as Lua scripts in Redis (so they work on Cluster and on a client-side
+ * ring): memcache-style leases, version-guarded fills, tombstones, and grace copies.
+ */
+export interface SharedOps {
+  /** A value → hit; nothing or a tombstone → a lease under `token`; another's lease → busy. */
+  leaseGet(key: string, token: string, leaseMs: number): Promise<LeaseReply>;
+  /** Stores only while `token` is the key's current lease; false when refused. */
+  leaseSet(key: string, token: string, value: Buffer, ttlMs: number): Promise<boolean>;
+  /** Stores unless the key holds a tombstone or a value of a newer version; false when refused. */
+  versionedSet(key: string, value: Buffer, version: number, ttlMs: number): Promise<boolean>;
+  /** Replaces a value or lease with a tombstone of `version` (a value at least that new stays). */
+  tombstone(key: string, version: number, ttlMs: number): Promise<void>;
+  /** Keeps a grace copy of a loaded value for `ttlMs`. */
+  keepGrace(key: string, copy: GraceCopy, ttlMs: number): Promise<void>;
+  /** The grace copy of a key, if any. */
+  recallGrace(key: string): Promise<GraceCopy | undefined>;
 }
 
 /** A hit from a shared tier with its remaining lifetime, so an L1 copy never outlives it. */
@@ -47,6 +79,8 @@ export interface SharedTierHit extends CacheHit {
 export interface SharedTierStrategy extends CacheStrategy {
   /** Like get, plus the remaining TTL in ms (the value and TTL are read in one round trip). */
   getWithTtl(key: string): Promise<SharedTierHit | undefined>;
+  readonly shared: SharedOps;
+  peek(key: string): Promise<CacheHit[]>;
 }
 
 /** Operations a strategy reports, for the cache_operations_total metric. */

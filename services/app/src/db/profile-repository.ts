@@ -6,7 +6,16 @@ import { applyProfilePatch } from './profile-update.ts';
 import { withTransaction } from './transaction.ts';
 
 /** The repository's operations, as metric label values (bounded). */
-export type ProfileQueryName = 'profile_aggregate' | 'profile_update' | 'ping';
+export type ProfileQueryName = 'profile_aggregate' | 'profile_update' | 'ping' | 'audit_versions';
+
+/** Work run inside a profile update's transaction once the new version is known (the outbox). */
+export type InTransaction = (client: pg.ClientBase, version: number) => Promise<void>;
+
+/** A member's current version and when it was written, for the staleness audit. */
+export interface VersionRow {
+  version: number;
+  updatedAtMs: number;
+}
 
 /** Timing hook around each operation; the app's metrics module (DbObserver) implements it. */
 export interface ProfileRepositoryObserver {
@@ -19,8 +28,17 @@ const NO_OBSERVER: ProfileRepositoryObserver = { query() {} };
 export interface ProfileRepository {
   /** The profile as the exact JSON bytes Postgres built, or undefined when no such member exists. */
   loadProfileJson(id: number): Promise<Buffer | undefined>;
-  /** Applies the patch in one transaction, bumping `version`; undefined when no such member exists. */
-  updateProfile(id: number, patch: ProfilePatch): Promise<{ version: number } | undefined>;
+  /**
+   * Applies the patch in one transaction, bumping `version`, then runs `inTransaction` in the same
+   * transaction; undefined when no such member exists.
+   */
+  updateProfile(
+    id: number,
+    patch: ProfilePatch,
+    inTransaction?: InTransaction,
+  ): Promise<{ version: number } | undefined>;
+  /** Current versions of the given members (absent ids are left out). */
+  loadVersions(ids: number[]): Promise<Map<number, VersionRow>>;
   /** Throws when the database cannot answer SELECT 1. */
   ping(): Promise<void>;
 }
@@ -30,6 +48,8 @@ export interface ProfileRepository {
  * ::text so the driver hands over the document as Postgres rendered it: no JSON parse or re-serialise.
  */
 const AGGREGATE_SQL = 'SELECT cachelab_profile_json($1)::text AS doc';
+const VERSIONS_SQL = `SELECT id, version, (extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms
+FROM users WHERE id = ANY($1::bigint[])`;
 
 function assertId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) {
@@ -73,11 +93,29 @@ export function createProfileRepository(
         return doc == null ? undefined : Buffer.from(doc, 'utf8');
       });
     },
-    async updateProfile(id, patch) {
+    async updateProfile(id, patch, inTransaction) {
       assertId(id);
       return timed(observer, 'profile_update', () =>
-        withTransaction(pool, (client) => applyProfilePatch(client, id, patch)),
+        withTransaction(pool, async (client) => {
+          const updated = await applyProfilePatch(client, id, patch);
+          if (updated !== undefined) await inTransaction?.(client, updated.version);
+          return updated;
+        }),
       );
+    },
+    async loadVersions(ids) {
+      ids.forEach(assertId);
+      return timed(observer, 'audit_versions', async () => {
+        const result = await pool.query<{ id: string; version: string; updated_ms: number }>(
+          VERSIONS_SQL,
+          [ids],
+        );
+        const rows = result.rows.map((row): [number, VersionRow] => [
+          Number(row.id),
+          { version: Number(row.version), updatedAtMs: row.updated_ms },
+        ]);
+        return new Map(rows);
+      });
     },
     async ping() {
       await timed(observer, 'ping', () => pool.query('SELECT 1'));

@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app.ts';
+import type { AppDeps } from '../app-deps.ts';
 import { createNoCache } from '../cache/none.ts';
 import type { ReadThrough } from '../cache/read-through.ts';
 import { loadConfig } from '../config.ts';
+import { createTtlMode } from '../consistency/ttl.ts';
+import { silentConsistencyObserver } from '../consistency/types.ts';
 import { AppError } from '../errors.ts';
 import { createMetrics } from '../metrics.ts';
-import type { AppDeps } from '../routes/deps.ts';
 import { profileFastPath } from './fast-path.ts';
 import { trackRequests } from './graceful-shutdown.ts';
 
@@ -34,6 +36,7 @@ function fakeDeps() {
       return id === FOUND ? PROFILE : undefined;
     },
     updateProfile: async () => undefined,
+    loadVersions: async () => new Map(),
     ping: async () => {},
   };
   // Fixed timings, so Server-Timing is the same on both servers.
@@ -53,6 +56,7 @@ function fakeDeps() {
     repository,
     readThrough,
     cache: createNoCache(),
+    consistency: createTtlMode(createNoCache(), silentConsistencyObserver),
     metrics,
     logger,
   };

@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { AppDeps } from '../app-deps.ts';
 import type { CacheLabel } from '../metrics.ts';
-import type { AppDeps } from '../routes/deps.ts';
 import { reportRequestError } from './error-handler.ts';
 import { sendErrorResponse } from './error-mapping.ts';
 import { applyProfileRead, readProfile } from './profile-read.ts';

@@ -1,8 +1,8 @@
 import { type RequestHandler, Router } from 'express';
+import type { AppDeps } from '../app-deps.ts';
 import { label } from '../http/locals.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import type { Logger } from '../logger.ts';
-import type { AppDeps } from './deps.ts';
 
 /** Upper bound on one readiness check, so /readyz answers even when a backend hangs. */
 export const READY_CHECK_TIMEOUT_MS = 1_500;

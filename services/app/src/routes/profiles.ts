@@ -1,4 +1,5 @@
 import { type RequestHandler, Router } from 'express';
+import type { AppDeps } from '../app-deps.ts';
 import { profileKey } from '../cache/keys.ts';
 import { parseProfilePatch } from '../db/profile-patch.ts';
 import { AppError } from '../errors.ts';
@@ -8,7 +9,6 @@ import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { parseProfileId } from '../http/profile-id.ts';
 import { applyProfileRead, readProfile } from '../http/profile-read.ts';
 import { formatServerTiming } from '../http/server-timing.ts';
-import type { AppDeps } from './deps.ts';
 
 const PROFILE_PATH = '/profiles/:id';
 
@@ -43,7 +43,10 @@ function patchProfile(deps: AppDeps): RequestHandler {
     const id = profileIdOf(res);
     const patch = parseProfilePatch(req.body);
     const dbStarted = performance.now();
-    const updated = await deps.repository.updateProfile(id, patch);
+    const key = profileKey(id);
+    const updated = await deps.repository.updateProfile(id, patch, (tx, version) =>
+      deps.consistency.recordWrite(tx, { key, id, version }),
+    );
     const dbMs = performance.now() - dbStarted;
     if (!updated) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
     const cacheMs = await invalidateAfterWrite(deps, id, updated.version);
@@ -54,13 +57,14 @@ function patchProfile(deps: AppDeps): RequestHandler {
 }
 
 /**
- * Invalidates after the commit. A failure is logged and not turned into an error response: the write is
- * committed, and a 5xx would make clients retry it; the stale entry expires with its TTL.
+ * Invalidates after the commit, as the consistency mode says. A failure is logged and not turned into
+ * an error response: the write is committed, and a 5xx would make clients retry it. Under `delete`
+ * the stale entry then stays until its TTL; under `outbox` the invalidator applies the row later.
  */
 async function invalidateAfterWrite(deps: AppDeps, id: number, version: number): Promise<number> {
   const started = performance.now();
   try {
-    await deps.readThrough.invalidate(profileKey(id));
+    await deps.readThrough.invalidate(profileKey(id), version);
   } catch (error) {
     deps.logger.error(
       { err: error, profileId: id, version },

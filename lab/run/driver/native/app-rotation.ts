@@ -1,0 +1,56 @@
+import { LabError } from '../../../errors.ts';
+import type { LifecycleOutcome } from '../lifecycle-types.ts';
+import { recordOf } from '../service-record.ts';
+import type { RunningLab } from '../types.ts';
+import { contextOf, updateRecord } from './lab-context.ts';
+import { extrasOf, nginxConfigOf, startApp } from './service-handles.ts';
+import type { UpContext } from './up.ts';
+
+async function reloadNginx(ctx: UpContext): Promise<void> {
+  const nginx = ctx.nginx;
+  if (!nginx) throw new LabError('ACTION_FAILED', 'internal: nginx is not running');
+  // Resolves once the new workers run and the old ones only finish what they had: nothing is dropped.
+  await nginx.reload(nginxConfigOf(ctx));
+}
+
+/**
+ * Starts app server N+1 (or brings back one taken out of rotation), waits until it answers /healthz,
+ * then reloads nginx with it in the upstream list.
+ */
+export async function addNativeApp(lab: RunningLab): Promise<LifecycleOutcome> {
+  const ctx = contextOf(lab);
+  const { outOfRotation } = extrasOf(ctx);
+  const index = ctx.apps.findIndex((a) => outOfRotation.has(a.name));
+  const app =
+    index >= 0
+      ? await startApp(ctx, index, ctx.apps[index]?.port)
+      : await startApp(ctx, ctx.apps.length);
+  if (index >= 0) ctx.apps[index] = app;
+  else ctx.apps.push(app); // the app layer's stop() walks this array
+  outOfRotation.delete(app.name);
+  updateRecord(lab, recordOf(app.name, 'app', app, [app.port]));
+  await reloadNginx(ctx);
+  return { service: app.name, detail: `started ${app.name} on :${app.port}, nginx reloaded` };
+}
+
+/** Takes `name` (default: the last app server in rotation) out of nginx, then stops it gracefully. */
+export async function removeNativeApp(lab: RunningLab, name?: string): Promise<LifecycleOutcome> {
+  const ctx = contextOf(lab);
+  const { outOfRotation } = extrasOf(ctx);
+  const inRotation = ctx.apps.filter((a) => !outOfRotation.has(a.name));
+  const app = name ? inRotation.find((a) => a.name === name) : inRotation.at(-1);
+  if (!app) {
+    const names = inRotation.map((a) => a.name).join(', ');
+    throw new LabError(
+      'ACTION_FAILED',
+      `no app server '${name}' in rotation; in rotation: ${names}`,
+    );
+  }
+  if (inRotation.length === 1) {
+    throw new LabError('ACTION_FAILED', `${app.name} is the last app server in rotation`);
+  }
+  outOfRotation.add(app.name);
+  await reloadNginx(ctx);
+  await app.stop();
+  return { service: app.name, detail: `${app.name} out of nginx (reloaded), then stopped` };
+}

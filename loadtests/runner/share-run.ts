@@ -1,0 +1,38 @@
+import { Pool } from 'undici';
+import { OpenLoop, type ScheduleShare } from './open-loop.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { SeriesPart } from './second-series.ts';
+import { type StatsPart, statsPartOf } from './stats-part.ts';
+
+/** What one share of the schedule measured, ready to cross a thread boundary. */
+export interface ShareResult {
+  part: StatsPart;
+  startedAt: string;
+  measuredSpanSec: number;
+  eventLoopUtilization: number;
+  series?: SeriesPart;
+}
+
+/** Runs one share of the open-model schedule over its own keep-alive pool. */
+export async function runShare(o: ResolvedOptions, share: ScheduleShare): Promise<ShareResult> {
+  const pool = new Pool(o.baseUrl, {
+    connections: o.connections,
+    pipelining: 1,
+    headersTimeout: o.timeoutMs,
+    bodyTimeout: o.timeoutMs,
+    connectTimeout: o.timeoutMs,
+    keepAliveTimeout: 30_000,
+  });
+  try {
+    const outcome = await new OpenLoop(o, pool, share).run();
+    return {
+      part: statsPartOf(outcome.stats, outcome.staleness),
+      startedAt: outcome.startedAt.toISOString(),
+      measuredSpanSec: outcome.measuredSpanSec,
+      eventLoopUtilization: outcome.eventLoopUtilization,
+      ...(outcome.series ? { series: outcome.series } : {}),
+    };
+  } finally {
+    if (!pool.destroyed) await pool.destroy();
+  }
+}

@@ -1,0 +1,54 @@
+import { profileKey } from '../cache/keys.ts';
+import type { CacheStrategy } from '../cache/types.ts';
+import type { AppConfig } from '../config.ts';
+import type { ProfileRepository } from '../db/profile-repository.ts';
+import type { Logger } from '../logger.ts';
+import type { AppMetrics } from '../metrics.ts';
+import { createConsistency } from './create-consistency.ts';
+import { createGrace, type Grace } from './grace.ts';
+import { createStalenessAudit, type StalenessAudit } from './staleness-audit.ts';
+import type { ConsistencyMode } from './types.ts';
+
+/** The consistency parts of one app server. */
+export interface ConsistencyParts {
+  consistency: ConsistencyMode;
+  grace: Grace | undefined;
+  audit: StalenessAudit | undefined;
+}
+
+/** Builds the mode (CONSISTENCY), grace (GRACE_MS) and the staleness audit (AUDIT_INTERVAL_MS). */
+export function buildConsistency(
+  config: AppConfig,
+  parts: {
+    cache: CacheStrategy;
+    repository: ProfileRepository;
+    metrics: AppMetrics;
+    logger: Logger;
+  },
+): ConsistencyParts {
+  const { cache, metrics } = parts;
+  const consistency = createConsistency(config, cache, metrics.consistency.observer);
+  const grace =
+    config.GRACE_MS > 0
+      ? createGrace({
+          cache,
+          ttlMs: config.CACHE_TTL_MS,
+          graceMs: config.GRACE_MS,
+          localMaxBytes: config.GRACE_LOCAL_MAX_BYTES,
+          onEvent: metrics.consistency.grace,
+        })
+      : undefined;
+  const audited = config.AUDIT_INTERVAL_MS > 0 && cache.peek !== undefined;
+  const audit = audited
+    ? createStalenessAudit({
+        cache,
+        versions: (ids) => parts.repository.loadVersions(ids),
+        keyOf: profileKey,
+        sample: config.AUDIT_SAMPLE,
+        intervalMs: config.AUDIT_INTERVAL_MS,
+        observer: metrics.consistency.audit,
+        logger: parts.logger,
+      })
+    : undefined;
+  return { consistency, grace, audit };
+}
