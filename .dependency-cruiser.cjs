@@ -41,35 +41,40 @@ module.exports = {
     ...layerRules,
     {
       name: 'base-imports-a-layer',
-      comment: 'lab/errors.ts, config.ts, repo-root.ts and lab/text/ are importable from anywhere, so they import no layer',
+      comment:
+        'lab/errors.ts, config.ts, repo-root.ts and lab/text/ are importable from anywhere, so they import no layer',
       severity: 'error',
       from: { path: BASE },
       to: { path: '^lab/', pathNot: BASE },
     },
     {
       name: 'only-cli-imports-cli',
-      comment: 'lab/cli parses arguments and prints; command logic lives in the domain folders and never calls back into it',
+      comment:
+        'lab/cli parses arguments and prints; command logic lives in the domain folders and never calls back into it',
       severity: 'error',
       from: { pathNot: '^lab/(?:cli|bin)/' },
       to: { path: '^lab/cli/' },
     },
     {
       name: 'services-and-loadtests-import-no-lab',
-      comment: 'the app and the workload stand alone; the harness imports them, never the other way round',
+      comment:
+        'the app and the workload stand alone; the harness imports them, never the other way round',
       severity: 'error',
       from: { path: '^(?:services|loadtests)/' },
       to: { path: '^(?:lab|dashboards|tests)/' },
     },
     {
       name: 'dashboards-import-topology-and-render-only',
-      comment: 'dashboards are rendered from the model: they may import lab/topology, lab/render and the base modules',
+      comment:
+        'dashboards are rendered from the model: they may import lab/topology, lab/render and the base modules',
       severity: 'error',
       from: { path: DASHBOARDS },
       to: { path: '^lab/', pathNot: [BASE, '^lab/(?:topology|render)/'] },
     },
     {
       name: 'only-tests-import-tests',
-      comment: 'tests/ holds the integration suites and their helpers; product code never needs them',
+      comment:
+        'tests/ holds the integration suites and their helpers; product code never needs them',
       severity: 'error',
       from: { pathNot: '^tests/' },
       to: { path: '^tests/' },

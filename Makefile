@@ -59,8 +59,8 @@ logs: $(NODE_MODULES_STAMP) ## Show the logs of the running topology
 load: deps ## Load the running topology: make load TOPOLOGY=local WORKLOAD=read-heavy
 	$(CACHELAB) load --topology $(TOPOLOGY) --workload $(WORKLOAD)
 
-compare: deps ## Full-length comparison of the catalog (TOPOLOGIES=a,b to choose)
-	$(CACHELAB) compare --workload $(WORKLOAD) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),)
+compare: deps ## Full-length comparison of the catalog (TOPOLOGIES=a,b to choose; DRIVER=native|compose)
+	$(CACHELAB) compare --workload $(WORKLOAD) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),) $(DRIVER_FLAG)
 
 bench: deps ## Latency ladder and throughput ceilings; prints and saves figures
 	$(CACHELAB) bench

@@ -19,7 +19,7 @@ const FIXTURE: Record<string, string[]> = {
   // against the flow: topology reaches up into render
   'lab/topology/catalog.ts': ['lab/topology/model.ts', 'lab/render/nginx/render-nginx.ts'],
   'lab/render/nginx/render-nginx.ts': ['lab/topology/model.ts', 'lab/text/table.ts'],
-  // a folder someone adds later is still render, so it may not import a driver
+  // a new folder under lab/render is render too, so it may not import a driver
   'lab/render/k8s/manifests.ts': ['lab/run/driver/swarm/driver.ts'],
   'lab/run/driver/types.ts': ['lab/topology/model.ts'],
   'lab/run/driver/swarm/driver.ts': ['lab/run/driver/types.ts', 'lab/render/nginx/render-nginx.ts'],
@@ -70,7 +70,12 @@ beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'cachelab-layers-'));
   for (const [file, imports] of Object.entries(FIXTURE)) {
     const lines = imports.map((target, i) => {
-      const rel = join(...dirname(file).split('/').map(() => '..'), target);
+      const rel = join(
+        ...dirname(file)
+          .split('/')
+          .map(() => '..'),
+        target,
+      );
       return `import * as m${i} from '${rel}';\nconsole.log(m${i});`;
     });
     await mkdir(join(root, dirname(file)), { recursive: true });

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findLeftovers } from '../lab/run/driver/pid-control.ts';
@@ -66,6 +67,43 @@ describe('cachelab CLI', () => {
       expect(badPort.stderr).toMatch(/expected an integer/);
       expect((await cachelab(labDir, ['frobnicate'])).code).toBe(2);
       expect(existsSync(join(labDir, 'current.json'))).toBe(false);
+    });
+  });
+
+  it('answers --help for every command with its usage and options, exit code 0', async () => {
+    await withLabDir(async (labDir) => {
+      const top = await cachelab(labDir, ['--help']);
+      expect(top.code).toBe(0);
+      const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1] ?? '');
+      expect(names).toEqual(
+        expect.arrayContaining(['compare', 'demo', 'diff', 'bench', 'simulate']),
+      );
+      for (const name of names.filter((n) => n !== 'help')) {
+        const help = await cachelab(labDir, [name, '--help']);
+        expect(help.code, name).toBe(0);
+        expect(help.stdout, name).toContain(`Usage: cachelab ${name}`);
+      }
+      const compare = await cachelab(labDir, ['compare', '--help']);
+      expect(compare.stdout).toMatch(/--driver <name>\s+native \| compose/);
+      expect(compare.stdout).toContain('--topologies <a,b,…>');
+    });
+  });
+
+  it('refuses bad options of compare, diff, bench and simulate with exit code 2, running nothing', async () => {
+    await withLabDir(async (labDir) => {
+      const cases: [string[], RegExp][] = [
+        [['compare', '--driver', 'podman'], /'--driver <name>' argument 'podman' is invalid/],
+        [['compare', '--rate', '0'], /expected a positive number, got '0'/],
+        [['diff', 'only-one'], /missing required argument 'run-b'/],
+        [['bench', '--only', 'disk'], /expected one of ladder, ceilings, peer, got 'disk'/],
+        [['simulate', '--keys', 'ten'], /'--keys <n>' argument 'ten' is invalid/],
+      ];
+      for (const [args, message] of cases) {
+        const run = await cachelab(labDir, args);
+        expect(run.code, args.join(' ')).toBe(2);
+        expect(run.stderr, args.join(' ')).toMatch(message);
+      }
+      expect(await readdir(labDir)).toEqual([]);
     });
   });
 

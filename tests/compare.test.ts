@@ -1,7 +1,7 @@
 // A real quick comparison of five topologies (native Postgres, Redis, nginx, app servers), asserted on
 // what was measured. 1,000 users and 10 s + 10 s at 150 req/s keep every cache clearly warm enough for
 // the ratios below on a loaded 2-core machine (the simulator predicts local ≈ 0.32× no-cache's queries).
-import { chmod, mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { silentPrinter } from '../lab/compare/compare-printer.ts';
 import { resolveCompareSettings } from '../lab/compare/compare-settings.ts';
 import { readResults } from '../lab/compare/results-store.ts';
 import { type MeasuredTopology, measuredOf } from '../lab/report/results-types.ts';
-import type { NativeLab } from '../lab/run/driver/native/driver.ts';
+import type { RunningLab } from '../lab/run/driver/types.ts';
 
 const TOPOLOGIES = ['no-cache', 'local', 'local-hash', 'global', 'two-tier'];
 
@@ -29,9 +29,11 @@ async function readThrough(url: string, id: number) {
 }
 
 // A profile the load seldom reads (ids are Zipf-ranked after a scramble, so pick the least-read one).
-async function crossServerCheck(topology: string, lab: NativeLab): Promise<void> {
+async function crossServerCheck(topology: string, lab: RunningLab): Promise<void> {
   if (topology !== 'global') return;
-  const [a, b] = lab.services.apps;
+  const [a, b] = lab.state.services
+    .filter((s) => s.role === 'app')
+    .map((s) => ({ url: `http://127.0.0.1:${s.ports[0]}` }));
   if (!a || !b) throw new Error('global should run 3 app servers');
   const first = await readThrough(a.url, 997);
   const second = await readThrough(b.url, 997);
@@ -89,6 +91,8 @@ describe('cachelab compare (quick, 5 topologies, measured)', () => {
     expect(out.results.versions.postgres).toMatch(/^\d+/);
     expect(out.results.versions.redis).toMatch(/^\d+\.\d+/);
     expect(out.results.versions.nginx).toMatch(/^\d+\.\d+/);
+    expect(out.results.parameters.driver).toBe('native');
+    expect(await readFile(out.report.markdownPath, 'utf8')).toContain('- **driver**: native');
   });
 
   it('removed every run folder after the clean runs', async () => {

@@ -1,6 +1,11 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { catalogRegex } from './comparison-common.ts';
-import { buildDashboard, type PanelSpec, type RowSpec, type VariableSpec } from './kit.ts';
+import {
+  buildDashboard,
+  type PanelSpec,
+  type RowSpec,
+  type VariableSpec,
+} from './dashboard-builder.ts';
 import { quantile, ratio, sel, sumGauge, sumRate, zeroFill } from './promql.ts';
 import { infrastructureRows } from './tier-infrastructure.ts';
 

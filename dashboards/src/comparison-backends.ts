@@ -1,5 +1,5 @@
 import { BY, HTTP, LEGEND, PROFILE_ROUTES, S } from './comparison-common.ts';
-import type { RowSpec } from './kit.ts';
+import type { RowSpec } from './dashboard-builder.ts';
 import { ratio, sel, sumGauge, sumRate, zeroFill } from './promql.ts';
 
 const DB_QUERIES = sumRate(BY, 'cachelab_db_query_duration_seconds_count', sel('query!="ping"', S));

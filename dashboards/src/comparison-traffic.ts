@@ -1,5 +1,5 @@
 import { BY, CACHE_GETS, HTTP, LEGEND, PROFILE_ROUTES, S } from './comparison-common.ts';
-import type { PanelSpec, RowSpec } from './kit.ts';
+import type { PanelSpec, RowSpec } from './dashboard-builder.ts';
 import { quantile, ratio, sel, sumRate, zeroFill } from './promql.ts';
 
 function readLatency(q: number): PanelSpec {

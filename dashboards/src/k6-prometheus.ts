@@ -6,7 +6,12 @@ import {
 } from '../../lab/render/prometheus/k6-remote-write.ts';
 import { K6_METRICS } from '../../loadtests/k6/summary.ts';
 import { CACHE_RESULT_LABELS, ERROR_CLASSES } from '../../loadtests/result-types.ts';
-import { buildDashboard, type PanelSpec, type RowSpec, type TargetSpec } from './kit.ts';
+import {
+  buildDashboard,
+  type PanelSpec,
+  type RowSpec,
+  type TargetSpec,
+} from './dashboard-builder.ts';
 import { aggregate, ratio, sel, sumRate } from './promql.ts';
 
 // Every k6 series carries the run tags profile-load.ts sets: testid and topology.

@@ -1,4 +1,4 @@
-import type { PanelSpec, RowSpec } from './kit.ts';
+import type { PanelSpec, RowSpec } from './dashboard-builder.ts';
 import { ratio, sel, sumGauge, sumRate } from './promql.ts';
 
 const RUN = 'topology="$topology", run_id="$run_id"';

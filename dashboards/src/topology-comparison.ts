@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { backendRows } from './comparison-backends.ts';
 import { catalogRegex } from './comparison-common.ts';
 import { trafficRows } from './comparison-traffic.ts';
-import { buildDashboard, type VariableSpec } from './kit.ts';
+import { buildDashboard, type VariableSpec } from './dashboard-builder.ts';
 
 const variables: VariableSpec[] = [
   {

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, type OutputConfiguration } from '@commander-js/extra-typings';
 import { registerBenchCommand } from './commands/bench.ts';
+import { registerBenchAggregateCommand } from './commands/bench-aggregate.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDiffCommand } from './commands/diff.ts';
@@ -26,6 +27,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerDemoCommand,
   registerDiffCommand,
   registerBenchCommand,
+  registerBenchAggregateCommand,
   registerSimulateCommand,
 ];
 

@@ -31,12 +31,17 @@ export function nonNegativeNumber(value: string): number {
   return finite(value, 'a number of zero or more', (n) => n >= 0);
 }
 
+function integerRange(min: number, max: number): string {
+  if (max < Number.MAX_SAFE_INTEGER) return `an integer from ${min} to ${max}`;
+  return min === 1 ? 'a positive integer' : `an integer of at least ${min}`;
+}
+
 /** An integer in [min, max]; the default range is every positive safe integer. */
 export function integerInRange(min = 1, max = Number.MAX_SAFE_INTEGER): OptionParser<number> {
   return (value) => {
     const n = Number(value);
     if (!WHOLE.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected an integer from ${min} to ${max}, got '${value}'`);
+      throw new InvalidArgumentError(`expected ${integerRange(min, max)}, got '${value}'`);
     }
     return n;
   };

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ProgressEvent, ProgressListener } from '../run/driver/types.ts';
+import { seconds } from '../text/format.ts';
 
 /** A progress listener that can be finished (restoring the terminal) once the work ends. */
 export interface ProgressPrinter {
@@ -8,15 +9,15 @@ export interface ProgressPrinter {
   finish(): void;
 }
 
-function seconds(ms: number | undefined): string {
-  return ms === undefined ? '' : ` (${(ms / 1000).toFixed(1)} s)`;
+function took(ms: number | undefined): string {
+  return ms === undefined ? '' : ` (${seconds(ms / 1000)})`;
 }
 
 /** Plain lines, one per finished step: for logs, CI and any stream that is not a terminal. */
 function linePrinter(stream: NodeJS.WriteStream): ProgressPrinter {
   const listener = (event: ProgressEvent): void => {
     if (event.phase === 'done') {
-      stream.write(`[${event.step}/${event.total}] ${event.label}${seconds(event.ms)}\n`);
+      stream.write(`[${event.step}/${event.total}] ${event.label}${took(event.ms)}\n`);
     }
   };
   return { listener, finish: () => {} };
@@ -35,7 +36,7 @@ function barPrinter(stream: NodeJS.WriteStream): ProgressPrinter {
       started = true;
     }
     const value = event.phase === 'done' ? event.step : event.step - 1;
-    const label = event.phase === 'done' ? `${event.label}${seconds(event.ms)}` : `${event.label}…`;
+    const label = event.phase === 'done' ? `${event.label}${took(event.ms)}` : `${event.label}…`;
     bar.update(value, { step: label });
   };
   const finish = (): void => {

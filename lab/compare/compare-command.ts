@@ -1,3 +1,4 @@
+import { seconds } from '../text/format.ts';
 import { type CompareOutput, runCompare } from './compare.ts';
 import { CompareError } from './compare-error.ts';
 import { type CompareFlags, resolveCompareSettings } from './compare-settings.ts';
@@ -51,7 +52,7 @@ export async function demoCommand(
   const started = performance.now();
   const given = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const out = await compareCommand({ quick: true, workload: 'read-heavy', ...given }, print);
-  const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  print(`demo finished in ${seconds} s; open the report:\n${out.report.htmlPath}\n`);
+  const took = seconds((performance.now() - started) / 1000, 0);
+  print(`demo finished in ${took}; open the report:\n${out.report.htmlPath}\n`);
   return out;
 }

@@ -22,6 +22,10 @@ export interface CompareSettings {
   maxLagP99Ms: number;
   /** Folder of results/<run-id>/ and results/latest. */
   resultsDir: string;
+  /** Runs per topology; above 1 each figure becomes a median with a 95 % interval. */
+  repeat: number;
+  /** How each topology is warmed until its hit ratio settles. */
+  warmupPolicy: WarmupPolicy;
   /** How each topology is brought up: native processes or Docker Compose. */
   driver: DriverName;
 }
@@ -39,11 +43,35 @@ export interface CompareFlags {
   maxLagP99Ms?: number;
   resultsDir?: string;
   driver?: DriverName;
+  repeat?: number;
+}
+
+/**
+ * Warming until stable: chunks of `warmupSec` at `rps` until a chunk's two halves agree on the hit
+ * ratio or `maxSec` is spent; then the measured window, whose halves must agree too, else one more
+ * chunk and window, at most `maxExtraWindows` times; a run that ends there is flagged. The cache
+ * state depends on the requests served, not on their pace, so a faster warm-up is a shorter one.
+ */
+export interface WarmupPolicy {
+  /** Arrival rate of the warm-up chunks (not measured). */
+  rps: number;
+  /** Most warm-up seconds before the first measured window. */
+  maxSec: number;
+  maxExtraWindows: number;
+  /** Largest |second half − first half| of the hit ratio taken as stable (absolute). */
+  stableWithin: number;
 }
 
 type Preset = Pick<
   CompareSettings,
-  'rate' | 'warmupSec' | 'durationSec' | 'seedUsers' | 'timeoutMs' | 'maxInFlight' | 'maxLagP99Ms'
+  | 'rate'
+  | 'warmupSec'
+  | 'durationSec'
+  | 'seedUsers'
+  | 'timeoutMs'
+  | 'maxInFlight'
+  | 'maxLagP99Ms'
+  | 'warmupPolicy'
 >;
 
 /**
@@ -58,6 +86,8 @@ export const QUICK_PRESET: Readonly<Preset> = {
   timeoutMs: 2_000,
   maxInFlight: 256,
   maxLagP99Ms: 20,
+  // 600 req/s is 4× the measured rate: what three L1-less app servers and Postgres still carry.
+  warmupPolicy: { rps: 600, maxSec: 12, maxExtraWindows: 1, stableWithin: 0.02 },
 };
 
 /** Full length: a minute measured after a 20 s warm-up, over 50,000 users. */
@@ -69,6 +99,7 @@ export const FULL_PRESET: Readonly<Preset> = {
   timeoutMs: 2_000,
   maxInFlight: 256,
   maxLagP99Ms: 20,
+  warmupPolicy: { rps: 600, maxSec: 60, maxExtraWindows: 2, stableWithin: 0.02 },
 };
 
 function checkTopologies(names: string[]): string[] {
@@ -89,6 +120,14 @@ function checkWorkload(name: string): WorkloadName {
   return name;
 }
 
+/** Most runs per topology --repeat accepts (each is a full up, load and down). */
+export const MAX_REPEAT = 20;
+
+function checkRepeat(n: number): number {
+  if (Number.isInteger(n) && n >= 1 && n <= MAX_REPEAT) return n;
+  throw new CompareError('USAGE', `--repeat expects an integer from 1 to ${MAX_REPEAT}, got ${n}`);
+}
+
 /** Resolves flags over the quick or full preset; USAGE CompareError on an unknown name. */
 export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
   const preset = flags.quick ? QUICK_PRESET : FULL_PRESET;
@@ -106,6 +145,7 @@ export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
     seed: flags.seed ?? 1,
     maxLagP99Ms: flags.maxLagP99Ms ?? preset.maxLagP99Ms,
     resultsDir: flags.resultsDir ?? 'results',
+    repeat: checkRepeat(flags.repeat ?? 1),
     driver: flags.driver ?? 'native',
   };
 }

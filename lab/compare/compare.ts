@@ -8,12 +8,13 @@ import {
   type TopologyOutcome,
 } from '../report/results-types.ts';
 import { type WrittenReport, writeReport } from '../report/write-report.ts';
-import { getDriver } from '../run/driver/registry.ts';
+import { getDriver } from '../run/driver/select-driver.ts';
 import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { CompareError } from './compare-error.ts';
 import { type ComparePrinter, createComparePrinter } from './compare-printer.ts';
 import type { CompareSettings } from './compare-settings.ts';
+import { mergeRepeats } from './repeat-outcomes.ts';
 import { makeRunFolder, newRunId, pointLatest, writeResults } from './results-store.ts';
 import { defaultRunRoot, runTopology } from './run-topology.ts';
 import { calibrationFor, simulationFor } from './simulation.ts';
@@ -51,26 +52,31 @@ async function runAll(
 ) {
   const s = o.settings;
   const runRoot = o.runRoot ?? defaultRunRoot(loadLabConfig().labDir);
-  const outcomes: TopologyOutcome[] = [];
+  const runs = new Map<string, TopologyOutcome[]>(s.topologies.map((name) => [name, []]));
   const hook = o.afterMeasure;
-  for (const [index, name] of s.topologies.entries()) {
-    if (o.signal?.aborted)
-      throw new CompareError('INTERRUPTED', 'interrupted; stopped between topologies');
-    printer.topologyStart(index, s.topologies.length, name);
-    const outcome = await runTopology(getTopology(name), s, {
-      runRoot,
-      driver,
-      signal: o.signal,
-      onPhase: (phase) => printer.phase(phase),
-      onUpProgress: (e) => printer.upStep(e),
-      onLoadProgress: (p) => printer.load(p, s.warmupSec + s.durationSec),
-      onUp: (_lab, endpoints) => versions.collect(endpoints),
-      afterMeasure: hook ? (lab) => hook(name, lab) : undefined,
-    });
-    printer.topologyDone(outcome);
-    outcomes.push(outcome);
+  const total = s.topologies.length * s.repeat;
+  // Rounds over the whole list, so a drift in the machine's load spreads over every topology.
+  for (let round = 0; round < s.repeat; round++) {
+    for (const [index, name] of s.topologies.entries()) {
+      if (o.signal?.aborted)
+        throw new CompareError('INTERRUPTED', 'interrupted; stopped between topologies');
+      const label = s.repeat > 1 ? `${name} (run ${round + 1}/${s.repeat})` : name;
+      printer.topologyStart(round * s.topologies.length + index, total, label);
+      const outcome = await runTopology(getTopology(name), s, {
+        runRoot,
+        driver,
+        signal: o.signal,
+        onPhase: (phase) => printer.phase(phase),
+        onUpProgress: (e) => printer.upStep(e),
+        onLoadProgress: (p) => printer.load(p, s.warmupSec + s.durationSec),
+        onUp: (_lab, endpoints) => versions.collect(endpoints),
+        afterMeasure: hook ? (lab) => hook(name, lab) : undefined,
+      });
+      printer.topologyDone(outcome);
+      runs.get(name)?.push(outcome);
+    }
   }
-  return outcomes;
+  return s.topologies.map((name) => mergeRepeats(runs.get(name) ?? []));
 }
 
 function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['parameters'] {
@@ -86,6 +92,7 @@ function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['pa
     timeoutMs: s.timeoutMs,
     maxInFlight: s.maxInFlight,
     maxLagP99Ms: s.maxLagP99Ms,
+    repeat: s.repeat,
     topologies: s.topologies,
     driver: driver.name,
   };

@@ -70,6 +70,7 @@ describe('measuredFigures', () => {
     invalidationsReceived: 2,
     cacheErrors: 0,
     l1Entries: 7,
+    l1Bytes: 7000,
   });
   const delta: ServerDelta = {
     seconds: 10,
@@ -83,6 +84,7 @@ describe('measuredFigures', () => {
         keyspaceHits: 20,
         keyspaceMisses: 30,
         keys: 9,
+        usedMemoryBytes: 2_000_000,
       },
     ],
     postgres: {
@@ -98,7 +100,7 @@ describe('measuredFigures', () => {
   it('derives every recorded figure and satisfies the schema', () => {
     const timings = { upSec: 1, loadSec: 2, downSec: 0.1, totalSec: 3.1 };
     const f = measuredFigures(getTopology('two-tier'), {
-      window: { run, delta, scrapeLagSec: 0, warnings: ['w'] },
+      window: { run, halves: [{}, {}], delta, scrapeLagSec: 0, warnings: ['w'] },
       timings,
       warnings: [],
     });

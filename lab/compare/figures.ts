@@ -5,6 +5,7 @@ import type { ServerDelta } from '../measure/scrape/snapshot.ts';
 import { describeRedis } from '../render/redis/redis-config.ts';
 import type { MeasuredTopology, TierHitRatioFigures } from '../report/results-types.ts';
 import type { Topology } from '../topology/model.ts';
+import type { WarmupRecord } from './warm-until-stable.ts';
 
 /** Which cache tiers a topology has. */
 export interface Tiers {
@@ -107,9 +108,22 @@ function appServersOf(run: RunResult, delta: ServerDelta): MeasuredTopology['app
   }));
 }
 
+/** A warning when the warm-up's bound was reached with the hit ratio still moving. */
+function warmupWarnings(window: FiguresInput['window']): string[] {
+  const w = window.warmup;
+  if (!w?.boundReached) return [];
+  const pts = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+  return [
+    `hit ratio still moving after ${w.seconds.toFixed(0)} s of warm-up (the bound): ` +
+      `${pts(w.halves.first)} then ${pts(w.halves.second)} in the two halves of the measured ` +
+      `window (stable means within ${(w.threshold * 100).toFixed(1)} points)`,
+  ];
+}
+
 /** Inputs of measuredFigures besides the topology. */
 export interface FiguresInput {
-  window: MeasuredWindow;
+  /** The measured window, with how its warm-up ended when it was checked for stability. */
+  window: MeasuredWindow & { warmup?: WarmupRecord };
   timings: MeasuredTopology['timings'];
   warnings: string[];
 }
@@ -165,7 +179,8 @@ export function measuredFigures(t: Topology, input: FiguresInput): MeasuredTopol
     redisOpsPerNode: redisNodesOf(delta),
     appServers: appServersOf(run, delta),
     serverWindowSec: delta.seconds,
-    warnings: [...input.window.warnings, ...input.warnings],
+    warnings: [...input.window.warnings, ...warmupWarnings(input.window), ...input.warnings],
     timings: input.timings,
+    ...(input.window.warmup ? { warmup: input.window.warmup } : {}),
   };
 }

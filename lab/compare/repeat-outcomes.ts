@@ -18,23 +18,29 @@ function medianRun(runs: readonly MeasuredTopology[]): MeasuredTopology {
 /**
  * Folds the N runs of one topology into one outcome: the run with the median p50 as the record,
  * plus `repeat` with the median and 95 % order-statistic interval of every compared figure. It is
- * valid only when every measured run was; a failed repeat is left out and noted. When no run was
- * measured, the first failure is returned.
+ * valid only when every measured run was; a failed repeat is left out and noted. A single outcome
+ * is returned as it is; when no run was measured, the first failure.
  */
 export function mergeRepeats(outcomes: readonly TopologyOutcome[]): TopologyOutcome {
   const first = outcomes[0];
   if (!first) throw new RangeError('mergeRepeats needs at least one outcome');
+  if (outcomes.length === 1) return first;
   const measured = outcomes.filter((o): o is MeasuredTopology => o.status === 'ok');
   if (measured.length === 0) return first;
   const record = medianRun(measured);
   const failures = outcomes.filter((o) => o.status === 'failed');
   const warnings = failures.map((f) => `a repeat failed (${f.phase}): ${f.error}`);
   const invalid = measured.filter((m) => !m.valid);
-  return {
+  const merged = {
     ...record,
     valid: invalid.length === 0,
     invalidReasons: unique(invalid.flatMap((m) => m.invalidReasons)),
     warnings: unique([...record.warnings, ...warnings]),
+  };
+  // One measured run has no spread: diff then falls back to the noise model.
+  if (measured.length === 1) return merged;
+  return {
+    ...merged,
     repeat: {
       runs: outcomes.length,
       measured: measured.length,

@@ -1,22 +1,14 @@
 import { join } from 'node:path';
-import {
-  type LoadProgressListener,
-  type MeasuredWindow,
-  measureWindow,
-} from '../measure/measure-window.ts';
+import type { LoadProgressListener } from '../measure/measure-window.ts';
 import { ScrapeError } from '../measure/scrape/scrape-error.ts';
 import type { FailedTopology, TopologyOutcome } from '../report/results-types.ts';
-import type {
-  Driver,
-  LabEndpoints,
-  ProgressListener,
-  RunningLab,
-} from '../run/driver/types.ts';
+import type { Driver, LabEndpoints, ProgressListener, RunningLab } from '../run/driver/types.ts';
 import { freePort } from '../run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';
 import type { CompareSettings } from './compare-settings.ts';
 import { measuredFigures, topologyInfo } from './figures.ts';
+import { measureSettled, type SettledWindow } from './warm-until-stable.ts';
 
 /** Hooks around one topology's run (progress, and a look at the running lab for tests). */
 export interface TopologyRunHooks {
@@ -104,7 +96,7 @@ async function load(stage: Stage, t: Topology, s: CompareSettings, hooks: Topolo
   hooks.onPhase?.('load');
   const endpoints = await endpointsOf(stage);
   await hooks.onUp?.(stage.lab, endpoints);
-  return measureWindow(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress);
+  return measureSettled(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress);
 }
 
 async function takeDown(stage: Stage, hooks: TopologyRunHooks): Promise<Attempt<void>> {
@@ -113,7 +105,7 @@ async function takeDown(stage: Stage, hooks: TopologyRunHooks): Promise<Attempt<
 }
 
 interface Ran {
-  measured: Attempt<MeasuredWindow>;
+  measured: Attempt<SettledWindow>;
   hook: Attempt<void>;
   down: Attempt<void>;
   loadSec: number;

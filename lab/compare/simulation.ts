@@ -17,6 +17,7 @@ import {
 } from '../simulate/scale.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { CompareSettings } from './compare-settings.ts';
+import { SETTLE_SEC } from './warm-until-stable.ts';
 
 /**
  * Catalog topologies and the simulated layout each corresponds to (local-single runs 1 server).
@@ -49,12 +50,18 @@ function ttlRequestsOf(topology: string, rate: number): number {
   return Math.round((getTopology(topology).cache.ttlMs / 1000) * rate);
 }
 
-/** The simulation settings that replay one measured topology's run, warm-up included. */
+/**
+ * The simulation settings that replay one measured topology's run, warm-up included. The lab's
+ * stale-read check knows the writes of the measured load run only (its settle second and window).
+ */
 function replaySettings(s: CompareSettings, m: MeasuredTopology) {
+  const warmupRequests = m.warmup?.requests ?? Math.round(s.warmupSec * s.rate);
+  const checkedBefore = m.warmup ? Math.round(SETTLE_SEC * s.rate) : warmupRequests;
   return {
     workload: s.workload,
     keyCount: s.keyCount,
-    warmupRequests: Math.round((m.warmup?.seconds ?? s.warmupSec) * s.rate),
+    warmupRequests,
+    staleCheckFrom: Math.max(0, warmupRequests - checkedBefore),
     measuredRequests: Math.round(s.durationSec * s.rate),
     cacheEntries: cacheEntriesOf(m.topology),
     // Redis holds every seeded profile within its memory cap at these sizes.

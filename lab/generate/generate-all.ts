@@ -4,6 +4,7 @@ import { renderArtifacts } from '../../dashboards/src/dashboard-files.ts';
 import { REPO_PATHS } from '../../dashboards/src/provisioning.ts';
 import { RESULT_SCHEMA_PATH, resultSchemaText } from '../../loadtests/write-result-schema.ts';
 import { renderComposeFiles } from '../render/compose/render-compose.ts';
+import { k8sExampleSet } from '../render/k8s/k8s-examples.ts';
 import { GENERATED_COMPOSE_DIR } from '../render/compose/write-compose-files.ts';
 import {
   type Drift,
@@ -43,6 +44,10 @@ export const GENERATORS: readonly Generator[] = [
       files: [...renderArtifacts()].map(([path, text]): GeneratedFile => ({ path, text })),
       ownedDirs: [REPO_PATHS.generated, REPO_PATHS.provisioning],
     }),
+  },
+  {
+    name: 'Kubernetes example folders (deploy/k8s, from the topology model)',
+    render: k8sExampleSet,
   },
   {
     name: 'JSON Schema of results.json',

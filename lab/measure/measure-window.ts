@@ -1,6 +1,12 @@
-import type { RunResult } from '../../loadtests/result-types.ts';
-import { type RunProgress, runLoad } from '../../loadtests/runner/run-load.ts';
+import type { CacheResultLabel, RunResult } from '../../loadtests/result-types.ts';
+import {
+  type RunProgress,
+  runLoadWithSeries,
+  type SecondPoint,
+} from '../../loadtests/runner/run-load.ts';
 import type { WorkloadName } from '../../loadtests/workload.ts';
+import type { CostProbe, WindowCost } from './cost/component-cost.ts';
+import { recordCost } from './cost/cost-recorder.ts';
 import { ScrapeError } from './scrape/scrape-error.ts';
 import {
   clampNegatives,
@@ -28,14 +34,21 @@ export interface WindowSettings {
   maxLagP99Ms: number;
 }
 
+/** Reads per X-Cache value. */
+export type CacheCounts = Partial<Record<CacheResultLabel, number>>;
+
 /** The load run and what the servers did during its measured window. */
 export interface MeasuredWindow {
   run: RunResult;
+  /** Reads per X-Cache value in the first and the second half of the measured window. */
+  halves: [CacheCounts, CacheCounts];
   delta: ServerDelta;
   /** How late the first scrape started after the measured window began, in seconds. */
   scrapeLagSec: number;
   /** Anything that makes the server-side figures less exact than usual. */
   warnings: string[];
+  /** CPU and memory per component over the window, when a cost probe was given. */
+  cost?: WindowCost;
 }
 
 /** A first scrape later than this after the window began is reported. */
@@ -85,7 +98,8 @@ async function loadAndScrape(
 ): Promise<MeasuredWindow> {
   let before = s.warmupSec === 0 ? settle(session.scrape()) : undefined;
   let scrapeLagSec = 0;
-  const run = await runLoad({
+  const { result: run, series } = await runLoadWithSeries({
+    series: true,
     baseUrl,
     topology,
     workload: s.workload,
@@ -108,7 +122,33 @@ async function loadAndScrape(
   });
   const first = await unwrap(before);
   const { delta, paths } = clampNegatives(subtractSnapshots(await session.scrape(), first));
-  return { run, delta, scrapeLagSec, warnings: warningsOf(paths, scrapeLagSec) };
+  const halves = halvesOf(series, s.warmupSec, s.durationSec);
+  return { run, halves, delta, scrapeLagSec, warnings: warningsOf(paths, scrapeLagSec) };
+}
+
+function addCounts(into: CacheCounts, from: CacheCounts): void {
+  for (const [label, n] of Object.entries(from) as [CacheResultLabel, number][]) {
+    into[label] = (into[label] ?? 0) + n;
+  }
+}
+
+/**
+ * Reads per X-Cache value in each half of the measured window [from, from + duration) (seconds of
+ * the schedule, by due time); an odd second goes to the second half.
+ */
+export function halvesOf(
+  series: readonly SecondPoint[],
+  fromSec: number,
+  durationSec: number,
+): [CacheCounts, CacheCounts] {
+  const first: CacheCounts = {};
+  const second: CacheCounts = {};
+  const middle = fromSec + Math.floor(durationSec / 2);
+  for (const point of series) {
+    if (point.t < fromSec || point.t >= fromSec + durationSec) continue;
+    addCounts(point.t < middle ? first : second, point.cache);
+  }
+  return [first, second];
 }
 
 /**
@@ -122,10 +162,20 @@ export async function measureWindow(
   s: WindowSettings,
   topology: string,
   onProgress?: LoadProgressListener,
+  costProbe?: CostProbe,
 ): Promise<MeasuredWindow> {
   const session = await openScrapeSession(targets);
+  const recorder = costProbe ? recordCost(session, costProbe) : undefined;
   try {
-    return await loadAndScrape(baseUrl, session, s, topology, onProgress);
+    const window = await loadAndScrape(
+      baseUrl,
+      recorder?.session ?? session,
+      s,
+      topology,
+      onProgress,
+    );
+    const cost = recorder?.cost(window);
+    return cost ? { ...window, cost } : window;
   } finally {
     await session.close();
   }

@@ -4,6 +4,8 @@ import type { MeasuredTopology } from './results-types.ts';
 export interface ChartDataset {
   label: string;
   data: (number | null)[];
+  /** Per point, the 95 % interval drawn as an error bar (null: none, e.g. a single run). */
+  intervals?: ([number, number] | null)[];
 }
 
 /** A chart as plain data: rendered by Chart.js in report.html and as a table in report.md. */
@@ -21,6 +23,26 @@ export interface ChartSpec {
   stacked: boolean;
   /** A sentence or two computed from the data shown. */
   verdict: string;
+}
+
+/** Per topology, the interval of a figure measured with repeats (null for a single run). */
+export function intervalsOf(
+  ts: readonly MeasuredTopology[],
+  key: string,
+): ([number, number] | null)[] {
+  return ts.map((t) => {
+    const r = t.repeat?.figures[key];
+    return r ? [r.low, r.high] : null;
+  });
+}
+
+/** The medians of a repeated figure where there are repeats, the single value otherwise. */
+export function mediansOf(
+  ts: readonly MeasuredTopology[],
+  key: string,
+  single: (t: MeasuredTopology) => number | null,
+): (number | null)[] {
+  return ts.map((t) => t.repeat?.figures[key]?.median ?? single(t));
 }
 
 /** Marks a topology whose run was invalid (the load generator could not keep up). */

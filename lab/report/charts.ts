@@ -1,5 +1,5 @@
 import { ladderVerdict, resizeVerdict, scaleVerdict } from './bench-verdicts.ts';
-import { type ChartSpec, labelOf } from './chart-spec.ts';
+import { type ChartSpec, intervalsOf, labelOf, mediansOf } from './chart-spec.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import { type ComparisonResults, type MeasuredTopology, measuredOf } from './results-types.ts';
 import {
@@ -23,10 +23,16 @@ const bars = (ts: readonly MeasuredTopology[], more: Partial<Base> = {}): Base =
 });
 
 function latencyChart(ts: MeasuredTopology[]): ChartSpec {
-  const series = (label: string, key: 'p50' | 'p90' | 'p99' | 'p999') => ({
-    label,
-    data: ts.map((t) => (t.latencyMs.count > 0 ? Math.max(t.latencyMs[key], 0.001) : null)),
-  });
+  const series = (label: string, key: 'p50' | 'p90' | 'p99' | 'p999') => {
+    const single = (t: MeasuredTopology) =>
+      t.latencyMs.count > 0 ? Math.max(t.latencyMs[key], 0.001) : null;
+    return {
+      label,
+      data: mediansOf(ts, `latency.${key}`, single),
+      intervals: intervalsOf(ts, `latency.${key}`),
+    };
+  };
+  const repeated = ts.some((t) => t.repeat);
   return {
     id: 'latency',
     title: 'Latency percentiles per topology',
@@ -37,7 +43,7 @@ function latencyChart(ts: MeasuredTopology[]): ChartSpec {
       series('p99', 'p99'),
       series('p99.9', 'p999'),
     ],
-    yTitle: 'ms (log scale), from the scheduled start',
+    yTitle: `ms (log scale), from the scheduled start${repeated ? '; median of the repeats, error bars = 95 % interval' : ''}`,
     verdict: latencyVerdict(ts),
   };
 }
@@ -49,8 +55,16 @@ function throughputChart(ts: MeasuredTopology[]): ChartSpec {
     ...bars(ts),
     datasets: [
       { label: 'offered', data: ts.map((t) => t.offeredRps) },
-      { label: 'started (achieved)', data: ts.map((t) => t.achievedRps) },
-      { label: 'answered', data: ts.map((t) => t.throughputRps) },
+      {
+        label: 'started (achieved)',
+        data: mediansOf(ts, 'achievedRps', (t) => t.achievedRps),
+        intervals: intervalsOf(ts, 'achievedRps'),
+      },
+      {
+        label: 'answered',
+        data: mediansOf(ts, 'throughputRps', (t) => t.throughputRps),
+        intervals: intervalsOf(ts, 'throughputRps'),
+      },
     ],
     yTitle: 'requests per second',
     verdict: throughputVerdict(ts),
@@ -89,7 +103,8 @@ function dbChart(ts: MeasuredTopology[]): ChartSpec {
     datasets: [
       {
         label: 'profile aggregate queries per request',
-        data: ts.map((t) => t.dbQueriesPerRequest),
+        data: mediansOf(ts, 'dbQueriesPerRequest', (t) => t.dbQueriesPerRequest),
+        intervals: intervalsOf(ts, 'dbQueriesPerRequest'),
       },
     ],
     yTitle: 'queries per request (server side)',
@@ -121,7 +136,13 @@ function staleChart(ts: MeasuredTopology[]): ChartSpec {
     id: 'stale-reads',
     title: 'Stale-read rate',
     ...bars(ts, { format: 'percent' }),
-    datasets: [{ label: 'stale reads / checked reads', data: ts.map((t) => t.staleReadRate) }],
+    datasets: [
+      {
+        label: 'stale reads / checked reads',
+        data: mediansOf(ts, 'staleReadRate', (t) => t.staleReadRate),
+        intervals: intervalsOf(ts, 'staleReadRate'),
+      },
+    ],
     yTitle: 'share of reads that returned an older version than an acknowledged write',
     verdict: staleVerdict(ts),
   };

@@ -49,9 +49,37 @@ export const CHART_BOOT_SCRIPT = `
     return spec.datasets.map(function (d, i) {
       var color = COLORS[i % COLORS.length];
       return { label: d.label, data: d.data, backgroundColor: color, borderColor: color,
-        borderWidth: spec.kind === 'line' ? 2 : 0, pointRadius: 3, spanGaps: true };
+        borderWidth: spec.kind === 'line' ? 2 : 0, pointRadius: 3, spanGaps: true,
+        intervals: d.intervals || null };
     });
   }
+  // Draws each point's 95 % interval (dataset.intervals[i] = [low, high]) as an error bar.
+  var errorBars = {
+    id: 'errorBars',
+    afterDatasetsDraw: function (chart) {
+      var ctx = chart.ctx;
+      var y = chart.scales.y;
+      chart.data.datasets.forEach(function (d, i) {
+        var meta = chart.getDatasetMeta(i);
+        if (!d.intervals || meta.hidden) return;
+        meta.data.forEach(function (el, j) {
+          var e = d.intervals[j];
+          if (!e) return;
+          var top = y.getPixelForValue(e[1]);
+          var bottom = y.getPixelForValue(e[0]);
+          ctx.save();
+          ctx.strokeStyle = '#24292f';
+          ctx.lineWidth = 1.5;
+          ctx.beginPath();
+          ctx.moveTo(el.x, top); ctx.lineTo(el.x, bottom);
+          ctx.moveTo(el.x - 4, top); ctx.lineTo(el.x + 4, top);
+          ctx.moveTo(el.x - 4, bottom); ctx.lineTo(el.x + 4, bottom);
+          ctx.stroke();
+          ctx.restore();
+        });
+      });
+    }
+  };
   // A log axis starts at the power of ten strictly below the smallest value, so every bar shows.
   function logMin(spec) {
     var values = [];
@@ -64,6 +92,7 @@ export const CHART_BOOT_SCRIPT = `
     return {
       type: spec.kind,
       data: { labels: spec.labels, datasets: datasets(spec) },
+      plugins: [errorBars],
       options: {
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: {

@@ -1,5 +1,5 @@
-import type { ChartSpec } from './chart-spec.ts';
 import { formatAs } from '../text/format.ts';
+import type { ChartSpec } from './chart-spec.ts';
 import type { ReportModel } from './report-model.ts';
 import type { Table } from './report-tables.ts';
 
@@ -19,7 +19,12 @@ export function chartTable(chart: ChartSpec): Table {
     header: [chart.xTitle ?? '', ...chart.datasets.map((d) => d.label)],
     rows: chart.labels.map((label, i) => [
       label,
-      ...chart.datasets.map((d) => formatAs(chart.format, d.data[i] ?? null)),
+      ...chart.datasets.map((d) => {
+        const value = formatAs(chart.format, d.data[i] ?? null);
+        const interval = d.intervals?.[i];
+        if (!interval) return value;
+        return `${value} [${formatAs(chart.format, interval[0])}–${formatAs(chart.format, interval[1])}]`;
+      }),
     ]),
   };
 }

@@ -55,4 +55,14 @@ describe('renderers', () => {
     for (const chart of model.charts) expect(html).toContain(`id="chart-${chart.id}"`);
     expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/);
   });
+
+  it('says which driver ran the topologies, in both reports', () => {
+    const native = buildReportModel(results, {});
+    expect(renderMarkdown(native)).toContain('- **driver**: native (processes on this machine');
+    const compose = resultsFixture(results.topologies, {
+      parameters: { ...results.parameters, driver: 'compose' },
+    });
+    const html = renderHtml(buildReportModel(compose, {}), '/* chart.js */');
+    expect(html).toContain('<dt>driver</dt><dd>compose (Docker Compose containers');
+  });
 });

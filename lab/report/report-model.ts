@@ -40,6 +40,13 @@ export interface ReportInputs {
   ladderNote?: string;
 }
 
+/** What each driver means for where the servers ran. */
+const DRIVER_MEANS: Record<ComparisonResults['parameters']['driver'], string> = {
+  native: 'processes on this machine, 127.0.0.1',
+  compose: 'Docker Compose containers, ports published on 127.0.0.1',
+  swarm: 'Docker Swarm services',
+};
+
 function factsOf(r: ComparisonResults): [string, string][] {
   const p = r.parameters;
   const v = r.versions;
@@ -51,6 +58,7 @@ function factsOf(r: ComparisonResults): [string, string][] {
     ],
     ['data', `${number(p.seedUsers)} users seeded; keys 1..${number(p.keyCount)}; seed ${p.seed}`],
     ['mode', p.quick ? 'quick' : 'full length'],
+    ['driver', `${p.driver} (${DRIVER_MEANS[p.driver]})`],
     [
       'validity',
       `a run is invalid when the generator drops >1%, starts <95% of the offered rate, or its scheduling lag p99 exceeds ${millis(p.maxLagP99Ms)}`,

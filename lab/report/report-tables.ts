@@ -15,17 +15,28 @@ export interface Table {
 // Reasons are listed in the report's notes and under the terminal table, not in the cell.
 const runState = (t: MeasuredTopology): string => (t.valid ? 'valid' : 'INVALID');
 
+/** A figure as `median [low–high]` when the topology ran with repeats, else the single value. */
+function withInterval(
+  t: MeasuredTopology,
+  key: string,
+  value: number | null,
+  show: (v: number | null) => string,
+): string {
+  const r = t.repeat?.figures[key];
+  return r ? `${show(r.median)} [${show(r.low)}–${show(r.high)}]` : show(value);
+}
+
 function measuredRow(t: MeasuredTopology): string[] {
   const h = t.hitRatio;
   return [
     t.topology,
     runState(t),
-    `${number(t.offeredRps, 0)} → ${number(t.achievedRps, 1)}`,
-    millis(t.latencyMs.p50),
-    millis(t.latencyMs.p99),
-    `${percent(h.overall)} / ${percent(h.l1)} / ${percent(h.l2)}`,
+    `${number(t.offeredRps, 0)} → ${withInterval(t, 'achievedRps', t.achievedRps, (v) => number(v, 1))}`,
+    withInterval(t, 'latency.p50', t.latencyMs.p50, millis),
+    withInterval(t, 'latency.p99', t.latencyMs.p99, millis),
+    `${withInterval(t, 'hitRatio.overall', h.overall, percent)} / ${percent(h.l1)} / ${percent(h.l2)}`,
     number(t.dbQueriesPerRequest, 3),
-    percent(t.staleReadRate, 2),
+    withInterval(t, 'staleReadRate', t.staleReadRate, (v) => percent(v, 2)),
     percent(t.errorRate, 2),
   ];
 }

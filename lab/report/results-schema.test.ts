@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { RESULTS_SCHEMA_PATH } from './results-schema-file.ts';
 import { parseComparisonResults, ResultsInvalidError, resultsJsonSchema } from './results-types.ts';
 import { measuredFixture, resultsFixture } from './test-fixtures.ts';
-import { RESULTS_SCHEMA_PATH } from './results-schema-file.ts';
 
 describe('results.json schema', () => {
   it('is in sync with the committed results.schema.json', () => {

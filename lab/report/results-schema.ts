@@ -5,6 +5,7 @@ import {
   latencySummarySchema as latencySchema,
   requestCountsSchema,
 } from '../../loadtests/result-format.ts';
+import { DRIVER_NAMES } from '../config.ts';
 import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
 
 const count = z.number().int().nonnegative();
@@ -82,6 +83,8 @@ const topologyInfo = {
 export const warmupSchema = z.strictObject({
   /** Seconds of load before the measured window: the initial warm-up plus any discarded windows. */
   seconds: nonNegative,
+  /** Requests offered in those seconds (warm-up chunks run faster than the measured rate). */
+  requests: count,
   /** Windows measured, found unsettled, and counted as warm-up. */
   extraWindows: count,
   /** The most extra windows allowed (the stated bound). */
@@ -195,7 +198,8 @@ export const comparisonResultsSchema = z.strictObject({
     /** Runs per topology (--repeat); absent in older runs, which ran each once. */
     repeat: z.number().int().positive().optional(),
     topologies: z.array(z.string().min(1)).min(1),
-    driver: z.literal('native'),
+    /** The driver that brought each topology up (native processes, compose containers). */
+    driver: z.enum(DRIVER_NAMES),
   }),
   machine: z.strictObject({
     cpuModel: z.string(),

@@ -17,6 +17,8 @@ export const simulationSettingsSchema = z.strictObject({
   globalEntries: z.number().int().positive(),
   /** L1 lifetime in requests of the local-only invalidation layout (absent in older files). */
   l1TtlRequests: z.number().int().nonnegative().optional(),
+  /** First request whose writes the stale-read check knows (absent in older files: 0). */
+  staleCheckFrom: z.number().int().nonnegative().optional(),
   seed: z.number().int(),
 });
 

@@ -1,5 +1,5 @@
-import { invalidCaveat } from './chart-spec.ts';
 import { listProse, millis, number, percent, rps, times } from '../text/format.ts';
+import { invalidCaveat } from './chart-spec.ts';
 import type { MeasuredTopology } from './results-types.ts';
 
 type Figure = (t: MeasuredTopology) => number | null;

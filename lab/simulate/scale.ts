@@ -64,6 +64,8 @@ export interface ScaleSettings {
    * the odd refill of a hot key.
    */
   l1TtlRequests: number;
+  /** First request whose writes the stale-read check knows (0 = all; see LocalModelOptions). */
+  staleCheckFrom: number;
   seed: number;
 }
 
@@ -90,6 +92,7 @@ export const DEFAULT_SCALE_SETTINGS: Readonly<ScaleSettings> = {
   // Same memory as three default L1s, so N=3 compares layouts at equal total size.
   globalEntries: 30_000,
   l1TtlRequests: 45_000,
+  staleCheckFrom: 0,
   seed: 42,
 };
 
@@ -102,6 +105,7 @@ export function resolveScaleSettings(options: ScaleOptions = {}): ScaleSettings 
   checkInteger('cacheEntries', s.cacheEntries, 1, 100_000_000);
   checkInteger('globalEntries', s.globalEntries, 1, 100_000_000);
   checkInteger('l1TtlRequests', s.l1TtlRequests, 0, 1_000_000_000);
+  checkInteger('staleCheckFrom', s.staleCheckFrom, 0, 1_000_000_000);
   checkInteger('seed', s.seed, 0, 2 ** 32 - 1);
   for (const n of s.servers) checkInteger('servers', n, 1, 1024);
   return { ...s, servers: [...s.servers] };
@@ -162,6 +166,7 @@ function simulateRow(
     localModel(servers, l1, roundRobin(servers), {
       invalidation: 'local-only',
       ttlRequests: s.l1TtlRequests,
+      staleCheckFrom: s.staleCheckFrom,
     }),
     s,
     stream,

@@ -37,6 +37,16 @@ describe('localModel', () => {
     expect(model.read(7, 7)).toBe('l1');
   });
 
+  it('a copy made stale only by writes before staleCheckFrom is an unnoticed hit', () => {
+    const options = { invalidation: 'local-only' as const, staleCheckFrom: 10 };
+    const model = localModel(2, 10, roundRobin(2), options);
+    expect(model.read(1, 7)).toBe('db');
+    model.write(2, 7);
+    expect(model.read(11, 7)).toBe('l1');
+    model.write(12, 7);
+    expect(model.read(13, 7)).toBe('stale-l1');
+  });
+
   it('everywhere: every copy is dropped, so the reads after the write miss and none is stale', () => {
     const c = replay(localModel(3, 10, roundRobin(3)), stream, 0, 6);
     expect(c).toEqual({ reads: 5, writes: 1, l1Hits: 0, l2Hits: 0, dbReads: 5, staleReads: 0 });

@@ -70,6 +70,11 @@ export interface LocalModelOptions {
   invalidation?: Invalidation;
   /** Entry lifetime in requests (the app's L1 TTL × the request rate); 0 = entries never expire. */
   ttlRequests?: number;
+  /**
+   * The first request whose writes the stale-read check knows (the lab's checker sees only the
+   * writes of its own load run); a copy made stale by earlier writes only is an unnoticed hit.
+   */
+  staleCheckFrom?: number;
 }
 
 /**
@@ -84,10 +89,11 @@ export function localModel(
   servers: number,
   entries: number,
   route: Router,
-  { invalidation = 'everywhere', ttlRequests = 0 }: LocalModelOptions = {},
+  { invalidation = 'everywhere', ttlRequests = 0, staleCheckFrom = 0 }: LocalModelOptions = {},
 ): CacheModel {
   const caches = Array.from({ length: servers }, () => createLru<LocalEntry>(entries));
   const versions = new Map<number, number>();
+  const lastWrite = new Map<number, number>();
   const lifetime = ttlRequests > 0 ? ttlRequests : Number.POSITIVE_INFINITY;
   return {
     read: (seq, id) => {
@@ -98,10 +104,12 @@ export function localModel(
         cache.set(id, { version, expiresAt: seq + lifetime });
         return 'db';
       }
-      return held.version < version ? 'stale-l1' : 'l1';
+      const noticed = (lastWrite.get(id) ?? -1) >= staleCheckFrom;
+      return held.version < version && noticed ? 'stale-l1' : 'l1';
     },
     write: (seq, id) => {
       versions.set(id, (versions.get(id) ?? 0) + 1);
+      lastWrite.set(id, seq);
       if (invalidation === 'local-only') pick(caches, route(seq, id)).delete(id);
       else for (const cache of caches) cache.delete(id);
     },

@@ -3,7 +3,6 @@ import { loadConfig } from '../../services/app/src/config.ts';
 import { isLabError } from '../errors.ts';
 import { type AppEnvContext, appServerEnv } from './app-env.ts';
 import { CATALOG, getTopology, topologyNames } from './catalog.ts';
-import type { Topology } from './model.ts';
 import { validateTopology } from './schema.ts';
 
 const ctx = (index: number): AppEnvContext => ({

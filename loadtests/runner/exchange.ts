@@ -23,6 +23,7 @@ const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
   'UND_ERR_ABORTED',
+  'ERR_REQUEST_TIMEOUT',
 ]);
 const CONNECTION_CODES = new Set([
   'ECONNREFUSED',
@@ -35,6 +36,7 @@ const CONNECTION_CODES = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_DESTROYED',
   'UND_ERR_CONNECT_TIMEOUT',
+  'ERR_CONNECTION_CLOSED',
 ]);
 
 /** Sorts an error thrown by undici into one of the error classes. */
@@ -71,11 +73,13 @@ function ackedVersion(status: number, body: string): number | undefined {
   return typeof parsed?.version === 'number' ? parsed.version : undefined;
 }
 
-function failure(error: unknown): ExchangeOutcome {
+/** The outcome of a request that ended without a response. */
+export function failure(error: unknown): ExchangeOutcome {
   return { kind: 'failure', errorClass: classifyError(error), error };
 }
 
-function toOutcome(
+/** The outcome of a response: its cache label, server and (read header or write body) version. */
+export function toOutcome(
   operation: Operation,
   status: number,
   headers: IncomingHttpHeaders,

@@ -1,7 +1,7 @@
 import { type EventLoopUtilization, performance } from 'node:perf_hooks';
-import type { Dispatcher } from 'undici';
 import type { Operation } from '../workload.ts';
-import { type ExchangeOutcome, errorMessage, exchange } from './exchange.ts';
+import { type ExchangeOutcome, errorMessage } from './exchange.ts';
+import type { LoadClient } from './load-client.ts';
 import type { ResolvedOptions, RunProgress } from './options.ts';
 import { createPhasedStream } from './phased-stream.ts';
 import { SecondSeries, type SeriesPart } from './second-series.ts';
@@ -58,7 +58,7 @@ export class OpenLoop {
 
   constructor(
     private readonly o: ResolvedOptions,
-    private readonly dispatcher: Dispatcher,
+    private readonly client: LoadClient,
     private readonly share: ScheduleShare = { index: 0, count: 1 },
   ) {
     this.nextOperation = createPhasedStream(o);
@@ -139,7 +139,7 @@ export class OpenLoop {
     this.inFlight++;
     this.totals.sent++;
     const seq = operation.op === 'write' ? ++this.writeSeq : 0;
-    exchange(this.dispatcher, operation, seq, (outcome) => {
+    this.client.exchange(operation, seq, (outcome) => {
       this.inFlight--;
       this.settle(operation, outcome, { due, startedAt: now, measured });
       if (this.inFlight === 0) this.onIdle?.();
@@ -195,8 +195,8 @@ export class OpenLoop {
     clearTimeout(timer);
     if (first !== 'late') return;
     this.abandoned = true;
-    // Destroying the dispatcher fails every pending request at once; settle() counts them as timeouts.
-    await this.dispatcher.destroy();
+    // Destroying the client fails every pending request at once; settle() counts them as timeouts.
+    await this.client.destroy();
     await Promise.race([idle, new Promise((resolve) => setTimeout(resolve, DRAIN_GRACE_MS))]);
   }
 

@@ -44,6 +44,8 @@ export interface RunLoadOptions {
    * (default: 1 up to AUTO_SPREAD_RPS, otherwise one per available core).
    */
   workers?: number;
+  /** HTTP client: 'raw' (lean, on sockets; default) or 'undici' (a full client, the reference). */
+  client?: LoadClientKind;
   /** Workload changes mid-run, each from `atSec` into the schedule (warm-up included), in order. */
   phases?: WorkloadPhase[];
   /** Also count every second of the schedule (RunResult stays the same; see runLoadWithSeries). */
@@ -57,6 +59,9 @@ export interface WorkloadPhase {
   atSec: number;
   workload: WorkloadName | WorkloadSpec;
 }
+
+/** The HTTP clients the runner can send with. */
+export type LoadClientKind = 'raw' | 'undici';
 
 /** Options with every default filled in and the workload resolved. */
 export interface ResolvedOptions
@@ -129,6 +134,7 @@ export function resolveOptions(o: RunLoadOptions): ResolvedOptions {
     onStart: o.onStart,
     connections,
     workers,
+    client: o.client ?? 'raw',
     maxLagP99Ms: o.maxLagP99Ms ?? DEFAULT_MAX_LAG_P99_MS,
     progressIntervalMs: o.progressIntervalMs ?? 1000,
     onProgress: o.onProgress,

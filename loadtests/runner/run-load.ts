@@ -88,7 +88,8 @@ export async function runLoadWithSeries(options: RunLoadOptions): Promise<Series
   return { result, series: mergeSeriesParts(parts), startAtEpochMs };
 }
 
-function settingsOf(o: ResolvedOptions, startedAt: string): RunSettings {
+/** The settings half of a RunResult, from the resolved options. */
+export function settingsOf(o: ResolvedOptions, startedAt: string): RunSettings {
   return {
     generator: 'node',
     topology: o.topology,
@@ -104,7 +105,8 @@ function settingsOf(o: ResolvedOptions, startedAt: string): RunSettings {
   };
 }
 
-function measurementsOf(o: ResolvedOptions, shares: ShareResult[]): RunMeasurements {
+/** The measured half of a RunResult: the shares merged exactly (histograms and counts added). */
+export function measurementsOf(o: ResolvedOptions, shares: ShareResult[]): RunMeasurements {
   const { stats, staleness } = mergeStatsParts(shares.map((s) => s.part));
   const measuredSpanSec = Math.max(0, ...shares.map((s) => s.measuredSpanSec));
   const lag = summarizeMicros(stats.lag);

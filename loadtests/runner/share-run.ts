@@ -1,6 +1,7 @@
-import { Pool } from 'undici';
+import { type LoadClient, undiciLoadClient } from './load-client.ts';
 import { OpenLoop, type ScheduleShare } from './open-loop.ts';
 import type { ResolvedOptions } from './options.ts';
+import { RawHttpClient } from './raw-http-client.ts';
 import type { SeriesPart } from './second-series.ts';
 import { type StatsPart, statsPartOf } from './stats-part.ts';
 
@@ -15,16 +16,11 @@ export interface ShareResult {
 
 /** Runs one share of the open-model schedule over its own keep-alive pool. */
 export async function runShare(o: ResolvedOptions, share: ScheduleShare): Promise<ShareResult> {
-  const pool = new Pool(o.baseUrl, {
-    connections: o.connections,
-    pipelining: 1,
-    headersTimeout: o.timeoutMs,
-    bodyTimeout: o.timeoutMs,
-    connectTimeout: o.timeoutMs,
-    keepAliveTimeout: 30_000,
-  });
+  const settings = { baseUrl: o.baseUrl, connections: o.connections, timeoutMs: o.timeoutMs };
+  const client: LoadClient =
+    o.client === 'undici' ? undiciLoadClient(settings) : new RawHttpClient(settings);
   try {
-    const outcome = await new OpenLoop(o, pool, share).run();
+    const outcome = await new OpenLoop(o, client, share).run();
     return {
       part: statsPartOf(outcome.stats, outcome.staleness),
       startedAt: outcome.startedAt.toISOString(),
@@ -33,6 +29,6 @@ export async function runShare(o: ResolvedOptions, share: ScheduleShare): Promis
       ...(outcome.series ? { series: outcome.series } : {}),
     };
   } finally {
-    if (!pool.destroyed) await pool.destroy();
+    await client.destroy();
   }
 }

@@ -3,11 +3,11 @@ import { renderSection, renderTable } from '../../text/table.ts';
 import type { BenchEnv } from '../bench-env.ts';
 import { saveBenchResult } from '../bench-results.ts';
 import { atLeast, atMost, type GoalVerdict, ratio } from '../bench-stats.ts';
-import { printProfiles } from '../cpu-profile/cpu-profile-report.ts';
-import { type ProfiledRun, profileL1Path } from '../cpu-profile/l1-hit-cpu-profile.ts';
 import { machineInfo } from '../machine.ts';
 import { type CeilingRow, type LoadPlan, loadPlan, measureTargets } from './ceiling-run.ts';
 import { fillTarget, startCeilingTargets } from './ceiling-targets.ts';
+import { type ProfiledRun, profileL1Path } from './l1-hit-cpu-profile.ts';
+import { printProfiles } from './l1-hit-cpu-profile-report.ts';
 
 /** The ratios the goals and the closing note are about. */
 export interface CeilingRatios {
@@ -32,7 +32,7 @@ export interface CeilingsResult {
   path: string;
 }
 
-/** Goal thresholds of issue 7. */
+/** Goal thresholds of the throughput ceilings: the L1-hit path's share of bare Express. */
 export const L1_SHARE_OF_EXPRESS = 0.8;
 /** See L1_SHARE_OF_EXPRESS. */
 export const MAX_NGINX_COST = 0.15;
@@ -151,5 +151,5 @@ function printCeilings(
     `CPU µs/req = user+system time of the target's server processes (app; nginx master+workers+app; +Redis for L2; +Postgres for misses) per request. By CPU cost: app L1 = ${percent(ratios.l1OverExpressByCpu)} of bare Express; nginx = ${percent(ratios.nginxCpuShare)} of the nginx path's server CPU.`,
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];
-  return renderSection('Throughput ceilings (issue 7)', table, notes);
+  return renderSection('Throughput ceilings', table, notes);
 }

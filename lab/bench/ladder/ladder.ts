@@ -150,5 +150,5 @@ function printLadder(
     ...Object.values(QUOTES).map((q) => `quoted ${duration(q.ms)}: ${q.source}`),
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];
-  return renderSection('Latency ladder (issue 2)', renderTable(LADDER_COLUMNS, cells), notes);
+  return renderSection('Latency ladder', renderTable(LADDER_COLUMNS, cells), notes);
 }

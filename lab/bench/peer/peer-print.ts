@@ -59,10 +59,7 @@ export function printPeer(
     'ours "write" = invalidate then set (what the app does after a commit); bentocache "write" = set (it publishes the key; B marks its L1 copy stale).',
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];
-  const hitsSection = renderSection(
-    'Peer: two-tier vs bentocache, L1 hits (issue 7)',
-    hitTable(hits),
-  );
-  const title = 'Peer: invalidation propagation (issue 7)';
+  const hitsSection = renderSection('Peer: two-tier vs bentocache, L1 hits', hitTable(hits));
+  const title = 'Peer: invalidation propagation';
   return `${hitsSection}${renderSection(title, propagationTable(propagation), notes)}`;
 }

@@ -1,8 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
 import * as hdr from 'hdr-histogram-js';
 import pg from 'pg';
 import {
@@ -118,30 +117,20 @@ export async function measureProfileAggregate(
   }
 }
 
-function cliOptions(): { users: number; samples: number; warmup: number; out: string } {
-  const { values } = parseArgs({
-    options: {
-      users: { type: 'string', default: '100000' },
-      samples: { type: 'string', default: '5000' },
-      warmup: { type: 'string', default: '500' },
-      out: { type: 'string', default: PROFILE_AGGREGATE_RESULT },
-    },
-  });
-  const int = (name: string, text: string): number => {
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name}: positive integer`);
-    return value;
-  };
-  return {
-    users: int('users', values.users),
-    samples: int('samples', values.samples),
-    warmup: int('warmup', values.warmup),
-    out: resolve(values.out),
-  };
+/** What `cachelab bench-aggregate` was asked for. */
+export interface AggregateRunOptions {
+  /** Users seeded into the throwaway Postgres. */
+  users: number;
+  /** Timed aggregate runs. */
+  samples: number;
+  /** Untimed runs first. */
+  warmup: number;
+  /** Where the figures are saved (a .json file). */
+  out: string;
 }
 
 /** Seeds (timed) and measures a running Postgres; returns the report that is printed and saved. */
-async function benchAgainst(url: string, options: ReturnType<typeof cliOptions>) {
+async function benchAgainst(url: string, options: AggregateRunOptions) {
   await applySchema(url);
   const seed = await seedUsers(url, options.users);
   process.stdout.write(`seeded ${seed.added} users in ${seed.seconds.toFixed(1)} s\n`);
@@ -158,9 +147,12 @@ async function benchAgainst(url: string, options: ReturnType<typeof cliOptions>)
   };
 }
 
-/** Stand-alone run: throwaway Postgres, seed, measure, print, save, clean up. */
-async function main(): Promise<void> {
-  const options = cliOptions();
+/**
+ * `cachelab bench-aggregate`: a throwaway Postgres, seeded (timed), the aggregate measured, the
+ * figures printed and saved to `out`; everything started is stopped, also on failure.
+ */
+export async function runProfileAggregateBench(input: AggregateRunOptions): Promise<void> {
+  const options = { ...input, out: resolve(input.out) };
   const runDir = await makeRunDir('profile-aggregate-bench');
   try {
     const postgres = await startPostgres({ runDir });
@@ -175,12 +167,4 @@ async function main(): Promise<void> {
   } finally {
     await removeRunDir(runDir);
   }
-}
-
-const invokedPath = process.argv[1];
-if (invokedPath !== undefined && import.meta.url === pathToFileURL(resolve(invokedPath)).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`profile-aggregate-bench: ${String(error)}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -1,11 +1,12 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { WORKLOAD_NAMES } from '../../../loadtests/workload.ts';
 import { compareCommand } from '../../compare/compare-command.ts';
-import type { CompareFlags } from '../../compare/compare-settings.ts';
+import { type CompareFlags, MAX_REPEAT } from '../../compare/compare-settings.ts';
 import {
   driverName,
   durationOrZeroSeconds,
   durationSeconds,
+  integerInRange,
   positiveInteger,
   positiveNumber,
   topologyList,
@@ -46,6 +47,11 @@ export function withCompareOptions<Args extends unknown[], Opts extends OptionVa
     .option(
       '--results-dir <dir>',
       'where results/<run-id>/ and results/latest go (default results)',
+    )
+    .option(
+      '--repeat <n>',
+      `runs per topology; figures become medians with 95 % intervals (1..${MAX_REPEAT}, default 1)`,
+      integerInRange(1, MAX_REPEAT),
     );
 }
 
@@ -62,6 +68,7 @@ export function compareFlagsOf(o: {
   seed?: number;
   maxLagMs?: number;
   resultsDir?: string;
+  repeat?: number;
 }): CompareFlags {
   return {
     topologies: o.topologies,
@@ -75,6 +82,7 @@ export function compareFlagsOf(o: {
     seed: o.seed,
     maxLagP99Ms: o.maxLagMs,
     resultsDir: o.resultsDir,
+    repeat: o.repeat,
   };
 }
 

@@ -35,6 +35,11 @@ export function registerSimulateCommand(
       'node counts N to resize to N±1 (default 2,3,4,8)',
       integerList(),
     )
+    .option(
+      '--l1-ttl-requests <n>',
+      'L1 lifetime in requests where a write invalidates only its server (default 45000 = 300 s × 150 req/s; 0 = never)',
+      integerInRange(0),
+    )
     .option('--window <n>', 'requests per resize measuring window (default 10000)', positiveInteger)
     .option('--seed <n>', 'stream seed (default 42)', integerInRange(0))
     .option('--out <path>', 'output folder (default results/simulate), or a .json file')

@@ -3,8 +3,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { type DriverName, type LabConfig, loadLabConfig } from '../../config.ts';
 import { LabError } from '../../errors.ts';
 import { attach } from '../../run/driver/attach.ts';
-import { getDriver, hasDriver } from '../../run/driver/registry.ts';
-import { chooseDriver, dockerAnswers } from '../../run/driver/select-driver.ts';
+import { chooseDriver, dockerAnswers, getDriver } from '../../run/driver/select-driver.ts';
 import { removeState, writeState } from '../../run/driver/state-file.ts';
 import type { Driver, LabState, ObserveHook, RunningLab } from '../../run/driver/types.ts';
 import { createObserveHook } from '../../run/observe/observe-hook.ts';
@@ -68,7 +67,6 @@ async function pickDriver(flag: DriverName | undefined, config: LabConfig): Prom
   const choice = await chooseDriver({
     flag,
     env: config.driver,
-    composeRegistered: hasDriver('compose'),
     dockerAnswers,
   });
   const driver = getDriver(choice.name);

@@ -14,6 +14,7 @@ cachelab_db_query_duration_seconds_sum{${labels},query="profile_aggregate",resul
 cachelab_invalidations_total{${labels},direction="sent"} 2
 cachelab_invalidations_total{${labels},direction="received"} 4
 cachelab_l1_entries{${labels}} ${reads * 2}
+cachelab_l1_bytes{${labels}} ${reads * 1000}
 `;
 
 describe('app counters', () => {
@@ -29,6 +30,7 @@ describe('app counters', () => {
       invalidationsReceived: 4,
       evictions: 0,
       l1Entries: 20,
+      l1Bytes: 10_000,
     });
   });
 
@@ -41,6 +43,7 @@ describe('app counters', () => {
       dbQueries: { profile_aggregate: 4 },
       invalidationsSent: 0,
       l1Entries: 50,
+      l1Bytes: 25_000,
     });
   });
 });

@@ -21,6 +21,8 @@ export interface AppCounters {
   cacheErrors: number;
   /** Gauge: entries in the local tier when scraped. */
   l1Entries: number;
+  /** Gauge: bytes the local tier holds when scraped. */
+  l1Bytes: number;
 }
 
 const HTTP = 'cachelab_http_request_duration_seconds';
@@ -55,6 +57,7 @@ export function appCountersOf(server: string, samples: readonly Sample[]): AppCo
     invalidationsReceived: invalidations.received ?? 0,
     cacheErrors: sumSamples(samples, 'cachelab_cache_errors_total'),
     l1Entries: sumSamples(samples, 'cachelab_l1_entries'),
+    l1Bytes: sumSamples(samples, 'cachelab_l1_bytes'),
   };
 }
 
@@ -80,6 +83,7 @@ export function subtractAppCounters(after: AppCounters, before: AppCounters): Ap
     invalidationsReceived: after.invalidationsReceived - before.invalidationsReceived,
     cacheErrors: after.cacheErrors - before.cacheErrors,
     l1Entries: after.l1Entries,
+    l1Bytes: after.l1Bytes,
   };
 }
 

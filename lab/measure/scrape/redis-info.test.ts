@@ -13,6 +13,10 @@ const INFO = [
   'cmdstat_info:calls=5,usec=500,usec_per_call=100.00,rejected_calls=0,failed_calls=0',
   'cmdstat_client|setname:calls=1,usec=1,usec_per_call=1.00,rejected_calls=0,failed_calls=0',
   '',
+  '# Memory',
+  'used_memory:1048576',
+  'used_memory_human:1.00M',
+  '',
   '# Replication',
   'role:slave',
   '',
@@ -38,6 +42,7 @@ describe('redis INFO', () => {
       keyspaceHits: 30,
       keyspaceMisses: 10,
       keys: 10,
+      usedMemoryBytes: 1048576,
     });
   });
 

@@ -14,6 +14,8 @@ export interface RedisNodeCounters {
   keyspaceMisses: number;
   /** Gauge: keys in every database when scraped. */
   keys: number;
+  /** Gauge: INFO used_memory (bytes) when scraped. */
+  usedMemoryBytes: number;
 }
 
 /** Commands the scrape itself issues, left out of `ops`. */
@@ -59,6 +61,7 @@ export function redisCountersOf(node: string, fields: Record<string, string>): R
     keyspaceHits: Number(fields.keyspace_hits ?? 0),
     keyspaceMisses: Number(fields.keyspace_misses ?? 0),
     keys,
+    usedMemoryBytes: Number(fields.used_memory ?? 0),
   };
 }
 
@@ -115,7 +118,7 @@ export interface RedisScraper {
   close(): void;
 }
 
-const SECTIONS = ['stats', 'commandstats', 'keyspace', 'replication'];
+const SECTIONS = ['stats', 'commandstats', 'keyspace', 'replication', 'memory'];
 
 /** Connects to node `node` at host:port; ScrapeError when it cannot. */
 export async function openRedisScraper(

@@ -14,6 +14,7 @@ const app = (server: string, requests: number): AppCounters => ({
   invalidationsReceived: 0,
   cacheErrors: 0,
   l1Entries: 0,
+  l1Bytes: 0,
 });
 
 const pg = (calls: number) => ({

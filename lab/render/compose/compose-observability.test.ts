@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { type PrometheusConfig, scrapeTargets } from '../prometheus/prometheus-config.ts';
 import { getTopology } from '../../topology/catalog.ts';
+import { type PrometheusConfig, scrapeTargets } from '../prometheus/prometheus-config.ts';
 import { composeObservability } from './compose-observability.ts';
 
 describe('composeObservability', () => {

@@ -3,7 +3,6 @@ import {
   GRAFANA_CONTAINER_PATHS,
   REPO_PATHS,
 } from '../../../dashboards/src/provisioning.ts';
-import { renderPrometheusYaml } from '../prometheus/prometheus-config.ts';
 import type { Topology } from '../../topology/model.ts';
 import {
   COMPOSE_PORTS,
@@ -18,6 +17,7 @@ import {
   prometheusArgs,
   redisExporterArgs,
 } from '../prometheus/observability-args.ts';
+import { renderPrometheusYaml } from '../prometheus/prometheus-config.ts';
 
 /** Where prometheus.yml and the TSDB live in the Prometheus container. */
 export const PROMETHEUS_CONTAINER_PATHS = {

@@ -1,13 +1,13 @@
 import { COMPOSE_PROMETHEUS_URL } from '../../../dashboards/src/provisioning.ts';
+import type { Topology } from '../../topology/model.ts';
+import type { ExporterName } from '../../topology/services.ts';
+import { k6RemoteWriteEnv } from '../prometheus/k6-remote-write.ts';
+import { appNames, localPort } from './base-services.ts';
 import {
   type ComposeObservability,
   composeObservability,
   PROMETHEUS_CONTAINER_PATHS,
 } from './compose-observability.ts';
-import type { Topology } from '../../topology/model.ts';
-import type { ExporterName } from '../../topology/services.ts';
-import { k6RemoteWriteEnv } from '../prometheus/k6-remote-write.ts';
-import { appNames, localPort } from './base-services.ts';
 import {
   COMPOSE_PATHS,
   CONTAINER_PORTS,

@@ -2,6 +2,7 @@ import { stringify } from 'yaml';
 import { CATALOG } from '../../topology/catalog.ts';
 import type { Topology } from '../../topology/model.ts';
 import { redisNodeCount } from '../../topology/services.ts';
+import type { GeneratedFile } from '../generated-files.ts';
 import { renderNginxConfig } from '../nginx/render-nginx.ts';
 import {
   appNames,
@@ -26,7 +27,6 @@ import {
   offlineImageVariable,
   ref,
 } from './compose-types.ts';
-import type { GeneratedFile } from '../generated-files.ts';
 import { usageHeader } from './headers.ts';
 import { k6Service, observabilityOf, observabilityServices } from './observability-services.ts';
 import { topologyOverlay } from './topology-overlay.ts';

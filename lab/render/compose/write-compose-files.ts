@@ -12,7 +12,9 @@ export const GENERATED_COMPOSE_DIR = fileURLToPath(
 );
 
 /** The compose files of the catalog (or of `files`), as a set owning compose/generated whole. */
-export function composeFileSet(files: readonly GeneratedFile[] = renderComposeFiles()): GeneratedSet {
+export function composeFileSet(
+  files: readonly GeneratedFile[] = renderComposeFiles(),
+): GeneratedSet {
   return { files, ownedDirs: ['.'] };
 }
 

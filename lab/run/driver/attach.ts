@@ -1,5 +1,5 @@
 import { LabError } from '../../errors.ts';
-import { getDriver } from './registry.ts';
+import { getDriver } from './select-driver.ts';
 import { readState, removeState } from './state-file.ts';
 import type { LabState, LabStatus, ProgressListener } from './types.ts';
 

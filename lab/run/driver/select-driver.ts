@@ -1,5 +1,20 @@
 import { execFile } from 'node:child_process';
 import type { DriverName } from '../../config.ts';
+import { composeDriver } from './compose/driver.ts';
+import { nativeDriver } from './native/driver.ts';
+import { swarmDriver } from './swarm/driver.ts';
+import type { Driver } from './types.ts';
+
+const DRIVERS: Readonly<Record<DriverName, Driver>> = {
+  native: nativeDriver,
+  compose: composeDriver,
+  swarm: swarmDriver,
+};
+
+/** The driver called `name`. */
+export function getDriver(name: DriverName): Driver {
+  return DRIVERS[name];
+}
 
 /** The driver chosen and why, to tell the user. */
 export interface DriverChoice {
@@ -13,17 +28,13 @@ export interface DriverChoiceInput {
   flag?: DriverName;
   /** DRIVER from the environment (lab/config.ts). */
   env?: DriverName;
-  composeRegistered: boolean;
   dockerAnswers: () => Promise<boolean>;
 }
 
-/** --driver wins, then DRIVER; otherwise compose when Docker answers and a compose driver exists, else native. */
+/** --driver wins, then DRIVER; otherwise compose when a Docker engine answers, else native. */
 export async function chooseDriver(input: DriverChoiceInput): Promise<DriverChoice> {
   if (input.flag) return { name: input.flag, reason: 'chosen with --driver' };
   if (input.env) return { name: input.env, reason: 'chosen with DRIVER' };
-  if (!input.composeRegistered) {
-    return { name: 'native', reason: 'no compose driver is available in this version' };
-  }
   if (await input.dockerAnswers()) {
     return { name: 'compose', reason: 'a Docker engine answers `docker info`' };
   }

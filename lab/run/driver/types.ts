@@ -50,7 +50,7 @@ export interface ProgressEvent {
 export type ProgressListener = (event: ProgressEvent) => void;
 
 /**
- * Hook for `--observe` (a later issue starts Prometheus and exporters here): called once the topology
+ * Hook for `--observe` (starts Prometheus and the exporters): called once the topology
  * serves; returns the extra services it started so they are recorded and stopped with the rest.
  */
 export interface ObserveHook {

@@ -34,7 +34,7 @@ afterEach(() => {
 describe('link', () => {
   it('with no toxic forwards synchronously', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, []);
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, []);
     link.receive(Buffer.from('a'));
     link.end();
     expect(events).toEqual(['a', '<end>']);
@@ -42,7 +42,7 @@ describe('link', () => {
 
   it('chains toxics in order: two latencies add up', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, [
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, [
       delay('one', 2),
       delay('two', 3),
     ]);
@@ -55,14 +55,18 @@ describe('link', () => {
 
   it('a toxic with toxicity 0 passes everything through', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, [delay('never', 50, 0)]);
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, [
+      delay('never', 50, 0),
+    ]);
     link.receive(Buffer.from('a'));
     expect(events).toEqual(['a']);
   });
 
   it('removing a toxic releases what it held, in order, and later data flows freely', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, [delay('slow', 1_000)]);
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, [
+      delay('slow', 1_000),
+    ]);
     link.receive(Buffer.from('a'));
     link.receive(Buffer.from('b'));
     link.remove('slow');
@@ -72,7 +76,7 @@ describe('link', () => {
 
   it('adding and updating a toxic on a live link applies to data from then on, in place', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, []);
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, []);
     link.add(delay('slow', 10));
     link.add({ name: 'cap', kind: limitData, attributes: { bytes: 100 }, toxicity: 1 });
     link.receive(Buffer.from('a'));
@@ -89,7 +93,9 @@ describe('link', () => {
 
   it('dispose drops held data', () => {
     const { sink, events } = recordingSink();
-    const link = new Link(sink, { scheduler: createScheduler() }, [delay('slow', 10)]);
+    const link = new Link(sink, { scheduler: createScheduler({ wakeThread: false }) }, [
+      delay('slow', 10),
+    ]);
     link.receive(Buffer.from('a'));
     link.dispose();
     vi.advanceTimersByTime(100);

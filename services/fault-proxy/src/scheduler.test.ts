@@ -1,5 +1,16 @@
-import { describe, expect, it } from 'vitest';
-import { createScheduler } from './scheduler.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createScheduler, type Scheduler } from './scheduler.ts';
+
+const made: Scheduler[] = [];
+afterEach(async () => {
+  await Promise.all(made.splice(0).map((scheduler) => scheduler.close()));
+});
+
+function schedulerWith(wakeThread: boolean): Scheduler {
+  const created = createScheduler({ wakeThread });
+  made.push(created);
+  return created;
+}
 
 function settle(scheduler: { pending: number }, timeoutMs = 5_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
@@ -13,44 +24,47 @@ function settle(scheduler: { pending: number }, timeoutMs = 5_000): Promise<void
   });
 }
 
-describe('scheduler', () => {
+describe.each([
+  ['wake thread', true],
+  ['setTimeout only', false],
+])('scheduler (%s)', (_, wakeThread) => {
   it('never runs a callback before its due time, sub-millisecond ones included', async () => {
-    const scheduler = createScheduler();
+    const s = schedulerWith(wakeThread);
     const lateness: number[] = [];
     const base = performance.now();
     for (const offset of [0.05, 0.2, 0.7, 1.3, 3, 7.5]) {
       const due = base + offset;
-      scheduler.at(due, () => lateness.push(performance.now() - due));
+      s.at(due, () => lateness.push(performance.now() - due));
     }
-    await settle(scheduler);
+    await settle(s);
     expect(lateness).toHaveLength(6);
     expect(Math.min(...lateness)).toBeGreaterThanOrEqual(0);
   });
 
   it('runs callbacks in due order, and equal due times in insertion order', async () => {
-    const scheduler = createScheduler();
+    const s = schedulerWith(wakeThread);
     const order: string[] = [];
     const base = performance.now() + 2;
-    scheduler.at(base + 1, () => order.push('c'));
-    scheduler.at(base, () => order.push('a'));
-    scheduler.at(base, () => order.push('b'));
-    scheduler.at(base - 5, () => order.push('overdue'));
-    await settle(scheduler);
+    s.at(base + 1, () => order.push('c'));
+    s.at(base, () => order.push('a'));
+    s.at(base, () => order.push('b'));
+    s.at(base - 5, () => order.push('overdue'));
+    await settle(s);
     expect(order).toEqual(['overdue', 'a', 'b', 'c']);
   });
 
   it('does not run a cancelled callback, and counts only live ones', async () => {
-    const scheduler = createScheduler();
+    const s = schedulerWith(wakeThread);
     const ran: string[] = [];
-    const keep = scheduler.at(performance.now() + 1, () => ran.push('kept'));
-    const drop = scheduler.at(performance.now() + 0.5, () => ran.push('dropped'));
-    expect(scheduler.pending).toBe(2);
+    const keep = s.at(performance.now() + 1, () => ran.push('kept'));
+    const drop = s.at(performance.now() + 0.5, () => ran.push('dropped'));
+    expect(s.pending).toBe(2);
     drop.cancel();
     drop.cancel();
-    expect(scheduler.pending).toBe(1);
-    await settle(scheduler);
+    expect(s.pending).toBe(1);
+    await settle(s);
     keep.cancel();
-    expect(scheduler.pending).toBe(0);
+    expect(s.pending).toBe(0);
     expect(ran).toEqual(['kept']);
   });
 });

@@ -1,3 +1,6 @@
+import { EntryHeap, type HeapEntry } from './entry-heap.ts';
+import { startWakeThread, type WakeThread } from './wake-thread.ts';
+
 /** A cancellable callback due at a point in time (performance.now() ms). */
 export interface Timer {
   cancel(): void;
@@ -9,78 +12,55 @@ export interface Scheduler {
   at(dueAt: number, fn: () => void): Timer;
   /** Callbacks still waiting. */
   readonly pending: number;
-}
-
-interface Entry {
-  dueAt: number;
-  seq: number;
-  fn: () => void;
-  cancelled: boolean;
+  /** Stops the wake thread (if any). */
+  close(): Promise<void>;
 }
 
 /**
- * libuv timers have millisecond resolution, so a 0.1 ms delay cannot be a setTimeout. Waits longer
- * than SPIN_WINDOW_MS sleep on one setTimeout until SPIN_WINDOW_MS before the due time; the rest is
- * polled with setImmediate, which still runs every I/O callback in between.
+ * libuv timers have millisecond resolution, so a 0.1 ms delay cannot be a setTimeout. A wake thread
+ * sleeping on a futex wakes the loop a little before the due time (the lead); the rest is polled with
+ * setImmediate, which still runs every I/O callback in between. Without the thread (tests with fake
+ * timers), setTimeout sleeps until the lead.
  */
-const SPIN_WINDOW_MS = 1.5;
+const MIN_LEAD_MS = 0.05;
+const MAX_LEAD_MS = 1;
 
-function earlier(a: Entry, b: Entry): boolean {
-  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+/**
+ * How late wake-ups arrive (thread, message and scheduling delays, which grow when the machine is
+ * busy), as a moving average; the lead is twice that plus a margin, so waits rarely overshoot.
+ */
+function wakeLateness() {
+  let average = 0.05;
+  return {
+    observe(lateMs: number): void {
+      if (Number.isFinite(lateMs) && lateMs >= 0) average += 0.05 * (Math.min(lateMs, 5) - average);
+    },
+    lead(): number {
+      return Math.min(MAX_LEAD_MS, Math.max(MIN_LEAD_MS, 2 * average + 0.03));
+    },
+  };
 }
 
-/** A binary min-heap of entries by due time, then insertion order. */
-class EntryHeap {
-  private readonly items: Entry[] = [];
-  get size(): number {
-    return this.items.length;
-  }
-  peek(): Entry | undefined {
-    return this.items[0];
-  }
-  push(entry: Entry): void {
-    const items = this.items;
-    items.push(entry);
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!earlier(entry, items[parent] as Entry)) break;
-      items[i] = items[parent] as Entry;
-      i = parent;
-    }
-    items[i] = entry;
-  }
-  pop(): Entry | undefined {
-    const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length === 0 || last === undefined) return top;
-    let i = 0;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= items.length) break;
-      const right = left + 1;
-      const child =
-        right < items.length && earlier(items[right] as Entry, items[left] as Entry) ? right : left;
-      if (!earlier(items[child] as Entry, last)) break;
-      items[i] = items[child] as Entry;
-      i = child;
-    }
-    items[i] = last;
-    return top;
-  }
+/** Options of createScheduler. */
+export interface SchedulerOptions {
+  /** Use a wake thread for sub-millisecond sleeps (default true); false uses setTimeout alone. */
+  wakeThread?: boolean;
 }
 
-/** A scheduler with one heap, one setTimeout and at most one setImmediate poll for the whole process. */
-export function createScheduler(now: () => number = () => performance.now()): Scheduler {
+/** A scheduler with one heap and one wake source for the whole process. */
+export function createScheduler(options: SchedulerOptions = {}): Scheduler {
   const heap = new EntryHeap();
   let seq = 0;
   let live = 0;
   let sleeping: NodeJS.Timeout | undefined;
   let polling = false;
+  let thread: WakeThread | undefined;
+  let sleepingUntil = 0;
+  const lateness = wakeLateness();
+  const useThread = options.wakeThread ?? true;
 
   function runDue(): void {
-    const time = now();
+    const time = performance.now();
     for (let top = heap.peek(); top !== undefined && top.dueAt <= time; top = heap.peek()) {
       heap.pop();
       if (top.cancelled) continue;
@@ -90,14 +70,28 @@ export function createScheduler(now: () => number = () => performance.now()): Sc
     }
   }
 
+  function sleepUntil(at: number): void {
+    if (useThread) {
+      thread ??= startWakeThread(wake);
+      thread.wakeAt(at);
+      return;
+    }
+    if (sleeping) clearTimeout(sleeping);
+    sleeping = setTimeout(wake, Math.max(0, Math.floor(at - performance.now())));
+  }
+
   function arm(): void {
     while (heap.peek()?.cancelled) heap.pop();
     const top = heap.peek();
-    if (top === undefined || polling) return;
-    const wait = top.dueAt - now();
-    if (wait > SPIN_WINDOW_MS) {
-      if (sleeping) clearTimeout(sleeping);
-      sleeping = setTimeout(wake, Math.floor(wait - SPIN_WINDOW_MS));
+    if (top === undefined) {
+      thread?.wakeAt(Number.NaN);
+      return;
+    }
+    if (polling) return;
+    const lead = lateness.lead();
+    if (top.dueAt - performance.now() > lead) {
+      sleepingUntil = top.dueAt - lead;
+      sleepUntil(sleepingUntil);
       return;
     }
     polling = true;
@@ -106,6 +100,7 @@ export function createScheduler(now: () => number = () => performance.now()): Sc
 
   function wake(): void {
     sleeping = undefined;
+    lateness.observe(performance.now() - sleepingUntil);
     runDue();
     arm();
   }
@@ -118,14 +113,10 @@ export function createScheduler(now: () => number = () => performance.now()): Sc
 
   return {
     at(dueAt, fn) {
-      const entry: Entry = { dueAt, seq: seq++, fn, cancelled: false };
+      const entry: HeapEntry = { dueAt, seq: seq++, fn, cancelled: false };
       heap.push(entry);
       live++;
-      if (heap.peek() === entry && !polling) {
-        if (sleeping) clearTimeout(sleeping);
-        sleeping = undefined;
-        arm();
-      }
+      if (heap.peek() === entry) arm();
       return {
         cancel() {
           if (entry.cancelled) return;
@@ -136,6 +127,11 @@ export function createScheduler(now: () => number = () => performance.now()): Sc
     },
     get pending() {
       return live;
+    },
+    async close() {
+      if (sleeping) clearTimeout(sleeping);
+      await thread?.close();
+      thread = undefined;
     },
   };
 }

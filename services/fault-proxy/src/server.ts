@@ -24,7 +24,8 @@ export async function startFaultProxy(options: {
   defaultMetrics?: boolean;
 }): Promise<FaultProxyServer> {
   const metrics = createMetrics({ defaults: options.defaultMetrics ?? false });
-  const proxies = new ProxyCollection(createScheduler(), metrics);
+  const scheduler = createScheduler();
+  const proxies = new ProxyCollection(scheduler, metrics);
   const log: ApiLogger =
     options.log ?? ((message, error) => process.stderr.write(`${message}: ${String(error)}\n`));
   const server = createApiServer({ proxies, metrics, log });
@@ -39,6 +40,7 @@ export async function startFaultProxy(options: {
       await proxies.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await scheduler.close();
     },
   };
 }

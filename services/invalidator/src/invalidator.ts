@@ -23,6 +23,8 @@ export interface InvalidatorOptions {
   retentionMs: number;
   metrics: InvalidatorMetrics;
   logger: Logger;
+  /** Called after a failed batch, before the retry (e.g. to re-read a Cluster's slot map). */
+  onFailure?: () => void;
 }
 
 /** The drain loop: woken by NOTIFY, polls and retries; one drain at a time. */
@@ -64,6 +66,7 @@ export function createInvalidator(options: InvalidatorOptions): Invalidator {
         retry.attempt = 0;
       } catch (error) {
         options.logger.warn({ err: error }, 'outbox batch failed; retrying');
+        options.onFailure?.();
         clearTimeout(retry.timer);
         const delay = Math.min(reconnectDelay(retry.attempt++), options.retryMaxMs);
         retry.timer = setTimeout(() => invalidator.wake('retry'), delay);

@@ -1,6 +1,10 @@
 import { createServer, type Server } from 'node:http';
+import { Cluster } from 'ioredis';
 import pg from 'pg';
 import { createCache } from '../../app/src/cache/create-cache.ts';
+import type { RedisBackedCache } from '../../app/src/cache/redis-strategy.ts';
+import type { TwoTierCache } from '../../app/src/cache/two-tier.ts';
+import type { CacheStrategy } from '../../app/src/cache/types.ts';
 import { createLogger, type Logger } from '../../app/src/logger.ts';
 import { type InvalidatorConfig, loadInvalidatorConfig } from './config.ts';
 import { createInvalidator } from './invalidator.ts';
@@ -39,6 +43,13 @@ function metricsServer(render: () => Promise<{ type: string; body: string }>): S
   });
 }
 
+/** Re-reads the slot map of a Cluster-backed cache (global-cluster, or two-tier over a Cluster). */
+function refreshClusterSlots(cache: CacheStrategy): void {
+  const holder = (cache as Partial<TwoTierCache>).l2 ?? cache;
+  const client = (holder as Partial<RedisBackedCache>).client;
+  if (client instanceof Cluster) client.refreshSlotsCache();
+}
+
 async function start(config: InvalidatorConfig, logger: Logger): Promise<void> {
   const metrics = createInvalidatorMetrics({ topology: config.TOPOLOGY, server: config.SERVER_ID });
   let onCacheError = () => {};
@@ -64,6 +75,8 @@ async function start(config: InvalidatorConfig, logger: Logger): Promise<void> {
     retentionMs: config.INVALIDATOR_RETENTION_MS,
     metrics,
     logger,
+    // A promoted replica is found at once instead of at the next periodic slot refresh.
+    onFailure: () => refreshClusterSlots(cache),
   });
   onCacheError = () => invalidator.needReplay();
   const listener = listenForInvalidations({

@@ -10,9 +10,9 @@ import { releaseOnExit } from '../detach.ts';
 import { assertPortsFree, stopRecorded } from '../pid-control.ts';
 import { removeRunData } from '../service-record.ts';
 import type { Driver, LabState, RunningLab, UpOptions } from '../types.ts';
+import { nativeEndpoints } from './endpoints.ts';
 import { rememberContext } from './lab-context.ts';
 import { nativeLifecycle } from './lifecycle.ts';
-import { nativeEndpoints } from './endpoints.ts';
 import { probeStatus, readLogs } from './status.ts';
 import { assertHttpPortFree, stateOf, type UpContext, upSteps } from './up.ts';
 

@@ -2,7 +2,6 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadLabConfig } from '../../../config.ts';
 import { LabError } from '../../../errors.ts';
-import { COMPOSE_PATHS } from '../../../render/compose/compose-types.ts';
 import { readEnvFile } from '../../../render/compose/pins.ts';
 import {
   type NginxResolveMode,
@@ -104,7 +103,7 @@ async function plan(s: SwarmSettings, t: Topology, o: UpOptions, runDir: string)
       nginxConf,
       redisConf: join(REPO_ROOT, 'services/redis/redis.conf'),
       redisClusterConf: join(REPO_ROOT, 'services/redis/redis-cluster.conf'),
-      clusterInit: join(s.composeDir, COMPOSE_PATHS.clusterInit),
+      clusterInit: join(s.composeDir, 'redis', 'cluster-init.sh'),
       ...(await writeSecretFiles(s, join(runDir, 'secrets'))),
     },
   });

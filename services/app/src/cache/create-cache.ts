@@ -18,6 +18,8 @@ export interface CacheDependencies {
   logger: Logger;
   /** two-tier: where L1 catches up after a bus gap (the outbox); absent = clear L1. */
   catchUp?: CatchUp | undefined;
+  /** two-tier: delay before bus reconnect attempt n (default: capped exponential backoff). */
+  busReconnectDelayMs?: ((attempt: number) => number) | undefined;
 }
 
 /**
@@ -26,7 +28,7 @@ export interface CacheDependencies {
  */
 export async function createCache(
   config: AppConfig,
-  { observer, logger, catchUp }: CacheDependencies,
+  { observer, logger, catchUp, busReconnectDelayMs }: CacheDependencies,
 ): Promise<CacheStrategy> {
   const timeouts: RedisTimeouts = {
     commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
@@ -62,7 +64,7 @@ export async function createCache(
         logger: log,
       });
     case 'two-tier':
-      return twoTier(config, timeouts, { observer, logger: log, catchUp });
+      return twoTier(config, timeouts, { observer, logger: log, catchUp, busReconnectDelayMs });
   }
 }
 
@@ -78,7 +80,7 @@ function localLru(config: AppConfig, observer: CacheObserver) {
 async function twoTier(
   config: AppConfig,
   timeouts: RedisTimeouts,
-  { observer, logger, catchUp }: CacheDependencies,
+  { observer, logger, catchUp, busReconnectDelayMs }: CacheDependencies,
 ): Promise<CacheStrategy> {
   const shared = { ...timeouts, observer, logger };
   const l2: SharedTierStrategy & { client: Publisher } = config.L2_CLUSTER
@@ -89,6 +91,7 @@ async function twoTier(
     publisher: l2.client,
     subscribeTo: config.L2_CLUSTER ? config.REDIS_NODES : [config.REDIS_URL],
     channel: config.INVALIDATION_CHANNEL,
+    ...(busReconnectDelayMs === undefined ? {} : { reconnectDelayMs: busReconnectDelayMs }),
   });
   // A load that outlives the database timeouts fails, so no fill can come later than this.
   const guard = new FillGuard({

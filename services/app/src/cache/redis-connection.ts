@@ -97,3 +97,12 @@ export async function closeClient(client: Redis | Cluster, logger?: Logger): Pro
     client.disconnect();
   }
 }
+
+/**
+ * Drops the connection after a command timed out and reconnects. ioredis keeps a timed-out command
+ * in its reply queue, so a reply that comes late (or never, when the network dropped the command)
+ * would be matched to the next command: another key's value. A fresh connection has an empty queue.
+ */
+export function dropAfterTimeout(client: Redis | Cluster): void {
+  if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+}

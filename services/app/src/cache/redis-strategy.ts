@@ -1,7 +1,14 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import { checked, hitOrMiss, type OperationContext, observed, withDeadline } from './observed.ts';
-import { closeClient } from './redis-connection.ts';
+import {
+  checked,
+  hitOrMiss,
+  isTimeout,
+  type OperationContext,
+  observed,
+  withDeadline,
+} from './observed.ts';
+import { closeClient, dropAfterTimeout } from './redis-connection.ts';
 import { defineSharedScripts, isMarker, redisSharedOps } from './redis-shared-ops.ts';
 import type {
   CacheOperation,
@@ -34,7 +41,10 @@ export function redisStrategy<C extends Redis | Cluster>(
 ): RedisBackedCache<C> {
   const { context, deadlineMs } = options;
   const bound = <T>(call: () => Promise<T>): Promise<T> =>
-    deadlineMs === undefined ? call() : withDeadline(call(), deadlineMs);
+    (deadlineMs === undefined ? call() : withDeadline(call(), deadlineMs)).catch((error) => {
+      if (isTimeout(error)) dropAfterTimeout(client);
+      throw error;
+    });
   const run = <T>(op: CacheOperation, call: () => Promise<T>, outcome?: (v: T) => Outcome) =>
     observed(context, op, () => bound(call), outcome);
   let closed: Promise<void> | undefined;

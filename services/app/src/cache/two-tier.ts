@@ -31,6 +31,8 @@ export interface TwoTierCacheOptions {
 
 /** A two-tier cache; `l1`, `l2` and `bus` are exposed for tests and the lab. */
 export interface TwoTierCache extends CacheStrategy {
+  /** True while L1 is read and filled (subscribed, and caught up after a bus gap). */
+  readonly live: boolean;
   readonly l1: LocalLruCache;
   readonly l2: SharedTierStrategy;
   readonly bus: InvalidationBus;
@@ -55,6 +57,9 @@ export function createTwoTierCache(options: TwoTierCacheOptions): TwoTierCache {
   let closed: Promise<void> | undefined;
   return {
     name: 'two-tier',
+    get live() {
+      return state.live();
+    },
     l1,
     l2,
     bus,

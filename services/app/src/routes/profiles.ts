@@ -1,6 +1,5 @@
 import { type RequestHandler, Router } from 'express';
 import type { AppDeps } from '../app-deps.ts';
-import { profileKey } from '../cache/keys.ts';
 import { parseProfilePatch } from '../db/profile-patch.ts';
 import { AppError } from '../errors.ts';
 import { jsonBody } from '../http/json-body.ts';
@@ -8,6 +7,7 @@ import { label, profileIdOf, setCacheLabel, setProfileId } from '../http/locals.
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { parseProfileId } from '../http/profile-id.ts';
 import { applyProfileRead, readProfile } from '../http/profile-read.ts';
+import { writeProfile } from '../http/profile-write.ts';
 import { formatServerTiming } from '../http/server-timing.ts';
 
 const PROFILE_PATH = '/profiles/:id';
@@ -42,34 +42,10 @@ function patchProfile(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const id = profileIdOf(res);
     const patch = parseProfilePatch(req.body);
-    const dbStarted = performance.now();
-    const key = profileKey(id);
-    const updated = await deps.repository.updateProfile(id, patch, (tx, version) =>
-      deps.consistency.recordWrite(tx, { key, id, version }),
-    );
-    const dbMs = performance.now() - dbStarted;
-    if (!updated) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
-    const cacheMs = await invalidateAfterWrite(deps, id, updated.version);
-    res.setHeader('X-Profile-Version', String(updated.version));
-    res.setHeader('Server-Timing', formatServerTiming({ cacheMs, dbMs }));
-    res.status(200).json({ id, version: updated.version });
+    const written = await writeProfile(deps, id, patch);
+    if (!written) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
+    res.setHeader('X-Profile-Version', String(written.version));
+    res.setHeader('Server-Timing', formatServerTiming(written));
+    res.status(200).json({ id, version: written.version });
   };
-}
-
-/**
- * Invalidates after the commit, as the consistency mode says. A failure is logged and not turned into
- * an error response: the write is committed, and a 5xx would make clients retry it. Under `delete`
- * the stale entry then stays until its TTL; under `outbox` the invalidator applies the row later.
- */
-async function invalidateAfterWrite(deps: AppDeps, id: number, version: number): Promise<number> {
-  const started = performance.now();
-  try {
-    await deps.readThrough.invalidate(profileKey(id), version);
-  } catch (error) {
-    deps.logger.error(
-      { err: error, profileId: id, version },
-      'cache invalidation after write failed',
-    );
-  }
-  return performance.now() - started;
 }

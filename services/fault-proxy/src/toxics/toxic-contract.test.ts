@@ -52,7 +52,7 @@ describe.each([...TOXIC_KINDS.values()].map((kind) => [kind.type, kind] as const
     ])(
       'with %s attributes, emits a prefix of its input, in order, then one terminal event',
       (_, attrs) => {
-        const h = harness(kind, attrs, createScheduler());
+        const h = harness(kind, attrs, createScheduler({ wakeThread: false }));
         for (const part of INPUT) {
           h.write(part);
           vi.advanceTimersByTime(1);
@@ -69,7 +69,7 @@ describe.each([...TOXIC_KINDS.values()].map((kind) => [kind.type, kind] as const
     );
 
     it('flush hands over everything held at once, and nothing happens afterwards', () => {
-      const scheduler = createScheduler();
+      const scheduler = createScheduler({ wakeThread: false });
       const h = harness(kind, acting, scheduler);
       for (const part of INPUT) h.write(part);
       h.stage.flush();
@@ -81,7 +81,7 @@ describe.each([...TOXIC_KINDS.values()].map((kind) => [kind.type, kind] as const
     });
 
     it('dispose drops everything and stops its timers', () => {
-      const scheduler = createScheduler();
+      const scheduler = createScheduler({ wakeThread: false });
       const h = harness(kind, acting, scheduler);
       for (const part of INPUT) h.write(part);
       const count = h.events.length;

@@ -24,7 +24,7 @@ const pushTimes = (events: { kind: string; at: number }[]): number[] =>
 describe('latency', () => {
   it('releases each chunk at its own arrival + latency: back-to-back chunks do not pile up', () => {
     const start = performance.now();
-    const h = harness(latency, { latency: 5 }, createScheduler());
+    const h = harness(latency, { latency: 5 }, createScheduler({ wakeThread: false }));
     h.write('a');
     vi.advanceTimersByTime(1);
     h.write('b');
@@ -37,7 +37,7 @@ describe('latency', () => {
 
   it('keeps every delay within latency ± jitter and never reorders', () => {
     const start = performance.now();
-    const h = harness(latency, { latency: 10, jitter: 4 }, createScheduler());
+    const h = harness(latency, { latency: 10, jitter: 4 }, createScheduler({ wakeThread: false }));
     for (let i = 0; i < 50; i++) h.write(String.fromCharCode(65 + (i % 26)));
     vi.advanceTimersByTime(20);
     expect(h.output()).toHaveLength(50);
@@ -48,7 +48,7 @@ describe('latency', () => {
   });
 
   it('delays the end until the last chunk is out', () => {
-    const h = harness(latency, { latency: 5 }, createScheduler());
+    const h = harness(latency, { latency: 5 }, createScheduler({ wakeThread: false }));
     h.write('x');
     h.stage.end();
     expect(h.events).toHaveLength(0);
@@ -60,7 +60,7 @@ describe('latency', () => {
 describe('bandwidth', () => {
   it('sends 1 KB in about 1 s at 1 KB/s, in slices of 100 ms', () => {
     const start = performance.now();
-    const h = harness(bandwidth, { rate: 1 }, createScheduler());
+    const h = harness(bandwidth, { rate: 1 }, createScheduler({ wakeThread: false }));
     h.write('x'.repeat(1000));
     vi.advanceTimersByTime(2_000);
     const times = pushTimes(h.events);
@@ -72,7 +72,7 @@ describe('bandwidth', () => {
 
 describe('timeout', () => {
   it('with 0 holds the connection open and drops data forever', () => {
-    const h = harness(timeout, { timeout: 0 }, createScheduler());
+    const h = harness(timeout, { timeout: 0 }, createScheduler({ wakeThread: false }));
     h.write('lost');
     vi.advanceTimersByTime(600_000);
     expect(h.events).toEqual([]);
@@ -80,7 +80,7 @@ describe('timeout', () => {
 
   it('closes the connection after the timeout', () => {
     const start = performance.now();
-    const h = harness(timeout, { timeout: 100 }, createScheduler());
+    const h = harness(timeout, { timeout: 100 }, createScheduler({ wakeThread: false }));
     h.write('lost');
     vi.advanceTimersByTime(200);
     expect(h.events.map((event) => [event.kind, event.at - start])).toEqual([['close', 100]]);
@@ -89,14 +89,14 @@ describe('timeout', () => {
 
 describe('reset_peer', () => {
   it('resets on the first data with timeout 0 and drops it', () => {
-    const h = harness(resetPeer, {}, createScheduler());
+    const h = harness(resetPeer, {}, createScheduler({ wakeThread: false }));
     h.write('x');
     expect(h.events.map((event) => event.kind)).toEqual(['reset']);
   });
 
   it('resets `timeout` ms after data arrives', () => {
     const start = performance.now();
-    const h = harness(resetPeer, { timeout: 30 }, createScheduler());
+    const h = harness(resetPeer, { timeout: 30 }, createScheduler({ wakeThread: false }));
     vi.advanceTimersByTime(100);
     expect(h.events).toEqual([]);
     h.write('x');
@@ -108,7 +108,7 @@ describe('reset_peer', () => {
 describe('slow_close', () => {
   it('passes data at once and delays the end', () => {
     const start = performance.now();
-    const h = harness(slowClose, { delay: 40 }, createScheduler());
+    const h = harness(slowClose, { delay: 40 }, createScheduler({ wakeThread: false }));
     h.write('now');
     h.stage.end();
     vi.advanceTimersByTime(100);
@@ -121,7 +121,7 @@ describe('slow_close', () => {
 
 describe('limit_data', () => {
   it('passes exactly `bytes` bytes then closes the connection', () => {
-    const h = harness(limitData, { bytes: 7 }, createScheduler());
+    const h = harness(limitData, { bytes: 7 }, createScheduler({ wakeThread: false }));
     h.write('abcd');
     h.write('efghij');
     h.write('more');
@@ -136,7 +136,7 @@ describe('slicer', () => {
     const h = harness(
       slicer,
       { average_size: 4, size_variation: 0, delay: 2000 },
-      createScheduler(),
+      createScheduler({ wakeThread: false }),
     );
     h.write('abcdefghijkl');
     vi.advanceTimersByTime(10);

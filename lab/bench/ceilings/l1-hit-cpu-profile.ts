@@ -5,10 +5,14 @@ import { startAppServer } from '../../run/processes/app-server.ts';
 import { waitUntil } from '../../run/processes/managed-process.ts';
 import type { BenchEnv } from '../bench-env.ts';
 import { BENCH_RESULTS_DIR } from '../bench-results.ts';
-import type { LoadPlan } from '../ceilings/ceiling-run.ts';
-import { fillTarget, HOT_KEYS, startBare, writeBodyFile } from '../ceilings/ceiling-targets.ts';
-import { runLoadGenerator } from '../ceilings/load-generator.ts';
-import { type CpuProfile, type ProfileSummary, summarizeProfile } from './cpu-profile.ts';
+import {
+  type CpuProfile,
+  type ProfileSummary,
+  summarizeProfile,
+} from '../cpu-profile/cpu-profile.ts';
+import type { LoadPlan } from './ceiling-run.ts';
+import { fillTarget, HOT_KEYS, startBare, writeBodyFile } from './ceiling-targets.ts';
+import { runLoadGenerator } from './load-generator.ts';
 
 /** One profiled server under the L1-hit load. */
 export interface ProfiledRun {
@@ -22,8 +26,10 @@ export interface ProfiledRun {
   file: string;
 }
 
-const TOGGLE = fileURLToPath(new URL('./profiler-toggle.ts', import.meta.url));
-const PROFILED_APP = fileURLToPath(new URL('./profiled-app-server.ts', import.meta.url));
+const TOGGLE = fileURLToPath(new URL('../cpu-profile/profiler-toggle.ts', import.meta.url));
+const PROFILED_APP = fileURLToPath(
+  new URL('../cpu-profile/profiled-app-server.ts', import.meta.url),
+);
 
 const exists = (path: string) => async () =>
   access(path).then(

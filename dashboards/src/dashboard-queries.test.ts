@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isK6Only, metricNames, substituteVariables } from './inspect.ts';
+import { isK6Only, metricNames, substituteVariables } from './dashboard-queries.ts';
 
 describe('dashboard inspection helpers', () => {
   it('substitutes $name and the braced form, and refuses unknown variables', () => {

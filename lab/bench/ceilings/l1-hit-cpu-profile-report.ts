@@ -1,6 +1,6 @@
 import { number, percent } from '../../text/format.ts';
 import { renderSection, renderTable } from '../../text/table.ts';
-import type { Share } from './cpu-profile.ts';
+import type { Share } from '../cpu-profile/cpu-profile.ts';
 import type { ProfiledRun } from './l1-hit-cpu-profile.ts';
 
 const shareOf = (list: readonly Share[], name: string): number =>

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+
+const num = z.number();
+const nullableNum = z.number().nullable();
+
+/** One second of a scenario run: what the generator saw and what the servers did. */
+export const scenarioSecondSchema = z.strictObject({
+  t: num,
+  offered: num,
+  sent: num,
+  ok: num,
+  errors: z.strictObject({
+    timeout: num,
+    connection: num,
+    http4xx: num,
+    http5xx: num,
+    other: num,
+  }),
+  p50Ms: num,
+  p99Ms: num,
+  /** Hit ratio of this second's reads (null without a cache or without reads). */
+  hitRatio: nullableNum,
+  /** Reads answered by an L1 / an L2 / missed / bypassed the cache. */
+  reads: z.strictObject({ l1: num, l2: num, miss: num, bypass: num }),
+  dbQps: nullableNum,
+  redisOps: z.record(z.string(), nullableNum),
+  staleReads: num,
+  /** Inside the steady-state hypothesis. */
+  holds: z.boolean(),
+});
+
+/** An action (or a rollback) as it happened. */
+export const scenarioEventSchema = z.strictObject({
+  phase: z.enum(['action', 'rollback']),
+  kind: z.string(),
+  description: z.string(),
+  /** Planned offset from the start of the load (actions only). */
+  atSec: nullableNum,
+  startedSec: num,
+  endedSec: num,
+  ok: z.boolean(),
+  detail: z.string(),
+});
+
+const verdictSchema = z.strictObject({ seconds: num, broken: num, holds: z.boolean() });
+
+/** Derived figures of one scenario run. */
+export const scenarioFiguresSchema = z.strictObject({
+  requests: num,
+  requestsFailed: num,
+  /** Share answered without a 5xx or a transport error. */
+  availability: num,
+  timeToDetectSec: nullableNum,
+  timeToRecoverSec: nullableNum,
+  baselineDbQps: nullableNum,
+  peakDbQps: nullableNum,
+  peakDbFactor: nullableNum,
+  staleReads: num,
+  maxStaleWindowMs: num,
+  hitRatioDip: nullableNum,
+  dipSeconds: num,
+  timeTo90PctSec: nullableNum,
+  keyMovement: z
+    .strictObject({ measured: num, predicted: num, scheme: z.string(), from: num, to: num })
+    .nullable(),
+  failover: z.strictObject({ unavailableSec: num, predictedSec: num }).nullable(),
+  hotNode: z.strictObject({ node: z.string(), share: num }).nullable(),
+  l1Share: nullableNum,
+});
+
+/** One scenario against one topology. */
+export const scenarioRunSchema = z.strictObject({
+  scenario: z.string(),
+  question: z.string(),
+  topology: z.string(),
+  driver: z.string(),
+  status: z.enum(['completed', 'failed']),
+  error: z.string().nullable(),
+  load: z.strictObject({
+    workload: z.string(),
+    rate: num,
+    keyCount: num,
+    warmupSec: num,
+    durationSec: num,
+  }),
+  tolerances: z.strictObject({ maxErrorRate: num, maxP99Factor: num, minHitRatioFactor: num }),
+  baseline: z.strictObject({
+    errorRate: num,
+    p99Ms: num,
+    hitRatio: nullableNum,
+    dbQps: nullableNum,
+  }),
+  events: z.array(scenarioEventSchema),
+  series: z.array(scenarioSecondSchema),
+  figures: scenarioFiguresSchema.nullable(),
+  verdicts: z
+    .strictObject({ before: verdictSchema, during: verdictSchema, after: verdictSchema })
+    .nullable(),
+  /** One sentence computed from the figures. */
+  verdict: z.string(),
+  wallSec: num,
+});
+
+/** The results.json of `cachelab scenario run` / `make scenarios`. */
+export const scenarioResultsSchema = z.strictObject({
+  schemaVersion: z.literal(1),
+  kind: z.literal('scenarios'),
+  startedAt: z.string(),
+  wallSec: num,
+  machine: z.strictObject({
+    cpuModel: z.string(),
+    cores: num,
+    memoryBytes: num,
+    platform: z.string(),
+    osRelease: z.string(),
+    arch: z.string(),
+  }),
+  runs: z.array(scenarioRunSchema),
+  notRun: z.array(
+    z.strictObject({ scenario: z.string(), topology: z.string().nullable(), reason: z.string() }),
+  ),
+});
+
+/** One scenario run, as results.json records it. */
+export type ScenarioRunRecord = z.infer<typeof scenarioRunSchema>;
+/** One second of a run. */
+export type ScenarioSecond = z.infer<typeof scenarioSecondSchema>;
+/** An action or rollback as it happened. */
+export type ScenarioEvent = z.infer<typeof scenarioEventSchema>;
+/** Derived figures of a run. */
+export type ScenarioFigures = z.infer<typeof scenarioFiguresSchema>;
+/** The scenario results document. */
+export type ScenarioResults = z.infer<typeof scenarioResultsSchema>;

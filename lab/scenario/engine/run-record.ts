@@ -1,0 +1,95 @@
+import type { SeriesRun } from '../../../loadtests/runner/run-load.ts';
+import type { ScenarioFigures, ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { Topology } from '../../topology/model.ts';
+import { deriveFigures } from '../figures/derive-figures.ts';
+import { phaseVerdicts, verdictSentence } from '../figures/scenario-verdict.ts';
+import { joinSeconds } from '../figures/seconds.ts';
+import { baselineOf, breachesOf, smoothedP99, tolerancesOf } from '../hypothesis.ts';
+import type { Scenario } from '../model.ts';
+import { movedShare, predictedMovedShare } from './key-owners.ts';
+import type { ServerSample } from './server-sampler.ts';
+import type { Timeline } from './timeline.ts';
+
+/** What the method left behind, to be turned into figures. */
+export interface Measured {
+  run: SeriesRun | undefined;
+  samples: ServerSample[];
+  timeline: Timeline;
+  loadError: unknown;
+  before: Map<number, string> | undefined;
+  after: Map<number, string> | undefined;
+}
+
+const messageOf = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error);
+
+function keyMovementOf(s: Scenario, t: Topology, m: Measured): ScenarioFigures['keyMovement'] {
+  if (!m.before || !m.after || t.loadBalancing !== 'consistent-hash') return null;
+  const kinds = s.timeline.map((step) => step.action.kind);
+  const delta = kinds.includes('add-app-server') ? 1 : kinds.includes('remove-app-server') ? -1 : 0;
+  if (delta === 0) return null;
+  const from = t.appServers;
+  return {
+    measured: movedShare(m.before, m.after),
+    predicted: predictedMovedShare(from, from + delta, s.load.keyCount),
+    scheme: 'ketama',
+    from,
+    to: from + delta,
+  };
+}
+
+/** The results.json record of one run, with every figure and verdict computed from the data. */
+export function buildRunRecord(
+  o: { scenario: Scenario; topology: Topology; driver: { name: string } },
+  m: Measured,
+  wallSec: number,
+): ScenarioRunRecord {
+  const { scenario: s, topology: t } = o;
+  const tol = tolerancesOf(s);
+  const series = joinSeconds(m.run?.series ?? [], m.samples, t.cache.mode !== 'none');
+  const firstAction = s.timeline[0]?.atSec;
+  const lastAction = s.timeline.at(-1)?.atSec;
+  const end = Math.floor(s.load.durationSec);
+  const baseline =
+    firstAction === undefined
+      ? baselineOf(series, end - 5, end)
+      : baselineOf(series, s.load.warmupSec, firstAction);
+  const p99 = smoothedP99(series);
+  for (const [i, second] of series.entries()) {
+    second.holds = breachesOf(second, p99[i] ?? second.p99Ms, baseline, tol).length === 0;
+  }
+  const failure = m.timeline.failure ?? m.loadError;
+  const failoverStep = s.timeline.find((step) => step.action.kind === 'cluster-failover');
+  const figures = deriveFigures({
+    series,
+    baseline,
+    firstActionSec: firstAction,
+    lastActionSec: lastAction,
+    maxStaleWindowMs: m.run?.result.maxStaleWindowMs ?? 0,
+    keyMovement: keyMovementOf(s, t, m),
+    failoverNodeTimeoutMs:
+      failoverStep?.action.kind === 'cluster-failover'
+        ? failoverStep.action.nodeTimeoutMs
+        : undefined,
+    coldStart: s.probes?.includes('cold-start') ?? false,
+  });
+  const verdicts = phaseVerdicts(series, s.load.warmupSec, firstAction);
+  const sentence = verdictSentence(figures, baseline, verdicts);
+  return {
+    scenario: s.name,
+    question: s.question,
+    topology: t.name,
+    driver: o.driver.name,
+    status: failure === undefined ? 'completed' : 'failed',
+    error: failure === undefined ? null : messageOf(failure),
+    load: { ...s.load },
+    tolerances: tol,
+    baseline,
+    events: m.timeline.events,
+    series,
+    figures: m.run ? figures : null,
+    verdicts: m.run ? verdicts : null,
+    verdict: failure === undefined ? sentence : `FAILED: ${messageOf(failure)}. ${sentence}`,
+    wallSec,
+  };
+}

@@ -1,0 +1,159 @@
+import { join } from 'node:path';
+import { runLoadWithSeries, type SeriesRun } from '../../../loadtests/runner/run-load.ts';
+import { loadLabConfig } from '../../config.ts';
+import { LabError } from '../../errors.ts';
+import type { ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { Driver, ObserveHook, RunningLab } from '../../run/driver/types.ts';
+import { createObserveHook, runIdOf } from '../../run/observe/observe-hook.ts';
+import { freePort } from '../../run/processes/ports.ts';
+import type { Topology } from '../../topology/model.ts';
+import { AnnotationSink } from '../annotations/annotation-sink.ts';
+import { notApplicable } from '../catalog.ts';
+import type { Scenario } from '../model.ts';
+import { keyOwners } from './key-owners.ts';
+import { buildRunRecord, type Measured } from './run-record.ts';
+import { samplerTargetsOf } from './sampler-targets.ts';
+import { type ServerSample, ServerSampler } from './server-sampler.ts';
+import { type EventListener, Timeline } from './timeline.ts';
+
+/** Options of runScenario. */
+export interface ScenarioRunOptions {
+  driver: Driver;
+  topology: Topology;
+  scenario: Scenario;
+  /** Aborting (Ctrl-C) ends the method, runs the rollbacks, takes the topology down, then throws INTERRUPTED. */
+  signal?: AbortSignal;
+  /** Start Prometheus and write every action as an annotation series (native driver). */
+  observe?: boolean;
+  /** Told about every action and rollback as it ends. */
+  onEvent?: EventListener;
+  /** Told about each stage (up, load, rollback, down). */
+  onStage?: (stage: string) => void;
+  /** nginx port; default a free one. */
+  httpPort?: number;
+}
+
+interface ObserveSetup {
+  hook: ObserveHook | undefined;
+  sink: () => AnnotationSink | undefined;
+}
+
+function observeSetup(enabled: boolean): ObserveSetup {
+  if (!enabled) return { hook: undefined, sink: () => undefined };
+  let sink: AnnotationSink | undefined;
+  const storageDir = join(loadLabConfig().labDir, 'scenario-tsdb');
+  const hook = createObserveHook({
+    storageDir,
+    onStarted: (handle) => {
+      sink = new AnnotationSink(handle.remoteWriteUrl);
+    },
+  });
+  return { hook, sink: () => sink };
+}
+
+async function bringUp(o: ScenarioRunOptions, hook: ObserveHook | undefined): Promise<RunningLab> {
+  o.onStage?.(`up ${o.topology.name} (${o.driver.name})`);
+  return o.driver.up(o.topology, {
+    httpPort: o.httpPort ?? (await freePort()),
+    seedUsers: o.scenario.load.keyCount,
+    appLogLevel: 'warn',
+    signal: o.signal,
+    ...(hook ? { observe: hook } : {}),
+  });
+}
+
+function phasesOf(scenario: Scenario) {
+  return scenario.timeline.flatMap((step) =>
+    step.action.kind === 'change-workload'
+      ? [{ atSec: step.atSec, workload: step.action.workload }]
+      : [],
+  );
+}
+
+async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSetup) {
+  const { scenario, topology } = o;
+  const probeOwners = scenario.probes?.includes('key-owners') ?? false;
+  let before: Map<number, string> | undefined;
+  const onEvent: EventListener = (event, atEpochMs) => {
+    o.onEvent?.(event, atEpochMs);
+    const runId = runIdOf(lab.state.runDir);
+    const text = `${event.description}${event.ok ? '' : ' (failed)'}`;
+    const base = { runId, scenario: scenario.name, topology: topology.name, text, atEpochMs };
+    observe
+      .sink()
+      ?.write({ ...base, action: event.phase === 'rollback' ? 'rollback' : event.kind });
+  };
+  const timeline = new Timeline({ driver: o.driver, lab }, scenario.timeline, {
+    beforeFirstAction: probeOwners
+      ? async () => {
+          before = await keyOwners(lab.url);
+        }
+      : undefined,
+    onEvent,
+    signal: o.signal,
+  });
+  const sampler = new ServerSampler(await samplerTargetsOf(lab.state));
+  const { load } = scenario;
+  let run: SeriesRun | undefined;
+  let samples: ServerSample[] = [];
+  let loadError: unknown;
+  let after: Map<number, string> | undefined;
+  try {
+    o.onStage?.(`load ${load.rate} req/s for ${load.durationSec} s`);
+    run = await runLoadWithSeries({
+      baseUrl: lab.url,
+      topology: topology.name,
+      workload: load.workload,
+      keyCount: load.keyCount,
+      rate: load.rate,
+      durationSec: load.durationSec,
+      warmupSec: 0,
+      seed: 1,
+      timeoutMs: 2_000,
+      maxInFlight: 512,
+      workers: 1,
+      series: true,
+      phases: phasesOf(scenario),
+      onStart: (startAt) => {
+        sampler.start(startAt, Math.ceil(load.durationSec));
+        timeline.start(startAt);
+      },
+    });
+    await timeline.finished();
+    if (probeOwners && before && !timeline.failure) after = await keyOwners(lab.url);
+  } catch (error) {
+    loadError = error;
+  } finally {
+    await timeline.finished();
+    samples = await sampler.stop();
+    o.onStage?.('rollbacks');
+    await timeline.rollBack();
+    await observe.sink()?.flush();
+  }
+  return { run, samples, timeline, loadError, before, after } satisfies Measured;
+}
+
+/**
+ * Runs one scenario against one topology: brings it up, puts the scenario's load on it, runs the
+ * actions at their offsets while the servers are sampled every second, runs every rollback (also
+ * after a failure or an abort), takes the topology down, and returns the run's record.
+ */
+export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRecord> {
+  const started = performance.now();
+  const why = notApplicable(o.scenario, o.topology);
+  if (why)
+    throw new LabError('USAGE', `${o.scenario.name} does not apply to ${o.topology.name}: ${why}`);
+  const observe = observeSetup(o.observe ?? false);
+  const lab = await bringUp(o, observe.hook);
+  let measured: Measured | undefined;
+  try {
+    measured = await method(o, lab, observe);
+  } finally {
+    o.onStage?.(`down ${o.topology.name}`);
+    await lab.down();
+  }
+  if (o.signal?.aborted) {
+    throw new LabError('INTERRUPTED', `interrupted; rollbacks ran and ${o.topology.name} is down`);
+  }
+  return buildRunRecord(o, measured, (performance.now() - started) / 1000);
+}

@@ -1,0 +1,33 @@
+import { readFile } from 'node:fs/promises';
+import { readRunRecord } from '../../run/driver/compose/record.ts';
+import { parseSecrets } from '../../run/driver/compose/secrets.ts';
+import type { LabState } from '../../run/driver/types.ts';
+import type { SamplerTargets } from './server-sampler.ts';
+
+function hostPort(address: string): { host: string; port: number } {
+  const [host = '127.0.0.1', port = '0'] = address.replace(/^redis:\/\//, '').split(':');
+  return { host, port: Number(port) };
+}
+
+async function composePasswords(state: LabState): Promise<Record<string, string>> {
+  if (state.driver !== 'compose') return {};
+  const record = await readRunRecord(state.runDir);
+  return parseSecrets(await readFile(record.secretsFile, 'utf8'), record.secretsFile);
+}
+
+/** Host-side addresses (and, for compose, passwords) the per-second sampler reads. */
+export async function samplerTargetsOf(state: LabState): Promise<SamplerTargets> {
+  const secrets = await composePasswords(state);
+  const addresses = state.redis.url ? [state.redis.url] : [...(state.redis.nodes ?? [])];
+  const password = secrets.REDIS_PASSWORD;
+  const url = new URL(state.databaseUrl);
+  if (secrets.POSTGRES_PASSWORD) url.password = secrets.POSTGRES_PASSWORD;
+  return {
+    databaseUrl: url.toString(),
+    redis: addresses.map((address, i) => ({
+      node: `redis-${i + 1}`,
+      ...hostPort(address),
+      ...(password ? { password } : {}),
+    })),
+  };
+}

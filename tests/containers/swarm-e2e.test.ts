@@ -1,0 +1,196 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSwarmDriver, type SwarmLab } from '../../lab/run/driver/swarm/driver.ts';
+import { downStack } from '../../lab/run/driver/swarm/stack-down.ts';
+import { stackLeftovers } from '../../lab/run/driver/swarm/swarm-cli.ts';
+import { freePort } from '../../lab/run/processes/ports.ts';
+import { getTopology } from '../../lab/topology/catalog.ts';
+import { runLoad } from '../../loadtests/runner/run-load.ts';
+import { describeWithDocker, dockerOk, probeDockerEngine } from '../docker/docker-cli.ts';
+import { read } from './support.ts';
+import { ensureSwarm, leaveSwarm, type SwarmScope, stackContainers } from './swarm-support.ts';
+
+// The swarm driver end to end on a single-node swarm (created here unless the engine is in one, and
+// left afterwards only then), with the offline images: global and two-tier through nginx, a live
+// scale from 3 to 5 app servers under a bounded load with no failed request, Redis Cluster following
+// announced hostnames, and `down` leaving no service, network, volume, secret, config or container.
+const probe = await probeDockerEngine();
+const SEED_USERS = 400;
+
+const nothingLeft = {
+  services: [],
+  containers: [],
+  networks: [],
+  volumes: [],
+  secrets: [],
+  configs: [],
+};
+
+describeWithDocker('swarm driver end to end', probe, () => {
+  let scope: SwarmScope | undefined;
+  let dir = '';
+  const prefix = `cachelab-swarm-${process.pid}`;
+  const driver = () =>
+    createSwarmDriver({
+      stackPrefix: prefix,
+      secretsFile: join(dir, 'secrets.env'),
+      readyTimeoutMs: 180_000,
+    });
+
+  beforeAll(async () => {
+    scope = await ensureSwarm();
+    dir = await mkdtemp(join(tmpdir(), 'swarm-e2e-'));
+  });
+
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    await leaveSwarm(scope);
+  });
+
+  /** Brings `name` up in its own run folder; whatever happens, the test's `finally` removes it. */
+  async function up(name: string): Promise<SwarmLab> {
+    const runDir = await mkdtemp(join(dir, `${name}-`));
+    return driver().up(getTopology(name), {
+      runDir,
+      httpPort: await freePort(),
+      seedUsers: SEED_USERS,
+      appLogLevel: 'warn',
+    });
+  }
+
+  async function downAndCheck(lab: SwarmLab): Promise<void> {
+    await lab.down();
+    expect(await stackLeftovers(lab.record.stack)).toEqual(nothingLeft);
+    expect(await stackContainers(lab.record.stack)).toEqual([]);
+  }
+
+  // A failed test must not leave its stack: removed by name if `down` was not reached.
+  async function withLab(name: string, body: (lab: SwarmLab) => Promise<void>): Promise<void> {
+    const lab = await up(name);
+    try {
+      await body(lab);
+    } finally {
+      const left = await stackLeftovers(lab.record.stack);
+      if (left.services.length > 0) await downStack(lab.record.stack, lab.state.runDir);
+    }
+  }
+
+  it('global: serves through nginx, scales 3 -> 5 under load with no failed request, down leaves nothing', async () => {
+    await withLab('global', async (lab) => {
+      const first = await read(lab.url, 7);
+      expect(first.status).toBe(200);
+      expect(first.servedBy).toMatch(/^app-[123]$/);
+      expect(lab.state.services.filter((s) => s.role === 'app')).toHaveLength(3);
+
+      const d = driver();
+      let scaled: Promise<unknown> = Promise.resolve();
+      const result = await runLoad({
+        baseUrl: lab.url,
+        workload: 'read-heavy',
+        keyCount: SEED_USERS,
+        rate: 25,
+        durationSec: 20,
+        warmupSec: 1,
+        seed: 3,
+        // Generous: the box is shared, and a slow answer is not a failed one; an error class is.
+        timeoutMs: 15_000,
+        // Starting two Node servers on a 2-core box slows every answer for a few seconds: room enough
+        // that no scheduled request is dropped while it happens.
+        maxInFlight: 400,
+        topology: 'global',
+        onStart: () => {
+          scaled = d.scale(lab.state, 'app', 5);
+        },
+      });
+      const state = (await scaled) as typeof lab.state;
+      expect(state.services.filter((s) => s.role === 'app').map((s) => s.name)).toEqual([
+        'app-1',
+        'app-2',
+        'app-3',
+        'app-4',
+        'app-5',
+      ]);
+      expect(result.requests.sent).toBe(result.requests.scheduled);
+      expect(result.errorSamples, JSON.stringify(result.errors)).toEqual({});
+      expect(result.requests.completed).toBe(result.requests.sent);
+      expect(result.errors).toEqual({
+        timeout: 0,
+        connection: 0,
+        http4xx: 0,
+        http5xx: 0,
+        other: 0,
+      });
+      // The new servers were found by nginx re-resolving the service name, without a reload.
+      expect(result.servedBy['app-4'] ?? 0).toBeGreaterThan(0);
+      expect(result.servedBy['app-5'] ?? 0).toBeGreaterThan(0);
+
+      const status = await d.status(state);
+      expect(status.serving).toBe(true);
+      expect(status.services.filter((s) => s.role === 'app' && s.alive)).toHaveLength(5);
+      await downAndCheck(lab);
+    });
+  });
+
+  it('two-tier: second read of a profile is a cache hit; down leaves nothing', async () => {
+    await withLab('two-tier', async (lab) => {
+      const miss = await read(lab.url, 11);
+      expect(miss).toMatchObject({ status: 200, cache: 'MISS' });
+      const again = await read(lab.url, 11);
+      expect(again.status).toBe(200);
+      expect(['HIT-L1', 'HIT-L2']).toContain(again.cache);
+      expect(lab.record.nginxMode).toBe(lab.record.offline ? 'variable' : 'resolve');
+      await downAndCheck(lab);
+    });
+  });
+
+  describe('Redis Cluster', () => {
+    it('global-cluster: nodes announce service names the app servers follow', async () => {
+      await withLab('global-cluster', async (lab) => {
+        for (const id of [1, 2, 3, 4, 5, 6]) {
+          expect((await read(lab.url, id)).status).toBe(200);
+          expect((await read(lab.url, id)).cache).toBe('HIT-L2');
+        }
+        const [node] = await stackContainers(lab.record.stack).then(async (ids) =>
+          (
+            await Promise.all(
+              ids.map(async (id) => {
+                const name = await dockerOk([
+                  'inspect',
+                  '--format',
+                  '{{index .Config.Labels "com.docker.swarm.service.name"}}',
+                  id,
+                ]);
+                return name.trim().endsWith('_redis-1') ? [id] : [];
+              }),
+            )
+          ).flat(),
+        );
+        expect(node).toBeDefined();
+        const cli = (command: string) =>
+          dockerOk([
+            'exec',
+            node ?? '',
+            'sh',
+            '-c',
+            `REDISCLI_AUTH="$(cat /run/secrets/redis_password)" redis-cli ${command}`,
+          ]);
+        // CLUSTER NODES: `<id> <ip:port@bus,hostname> …`: every node is known by its service name.
+        const hostnames = (await cli('cluster nodes'))
+          .split('\n')
+          .map((l) => /,([^ ]+) /.exec(l)?.[1])
+          .filter((h) => h !== undefined);
+        expect(hostnames.sort()).toEqual([1, 2, 3, 4, 5, 6].map((i) => `redis-${i}`));
+        // CLUSTER SLOTS (what MOVED points to) gives each slot range's master by that name, not an IP.
+        const slots = (await cli('cluster slots')).split('\n').map((l) => l.trim());
+        const named = slots.filter((l) => /^redis-\d+$/.test(l));
+        expect(named.length).toBeGreaterThanOrEqual(3);
+        expect(slots.filter((l) => /^\d+\.\d+\.\d+\.\d+$/.test(l)).length).toBeLessThanOrEqual(
+          named.length,
+        );
+        await downAndCheck(lab);
+      });
+    });
+  });
+});

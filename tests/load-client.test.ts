@@ -1,0 +1,131 @@
+// The contract every LoadClient passes, against real node:http servers on 127.0.0.1.
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ExchangeOutcome } from '../loadtests/runner/exchange.ts';
+import {
+  type LoadClient,
+  type LoadClientOptions,
+  undiciLoadClient,
+} from '../loadtests/runner/load-client.ts';
+import { RawHttpClient } from '../loadtests/runner/raw-http-client.ts';
+import type { Operation } from '../loadtests/workload.ts';
+
+const servers: Server[] = [];
+const clients: LoadClient[] = [];
+
+async function serve(handler: RequestListener): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((c) => c.destroy()));
+  await Promise.all(
+    servers.splice(0).map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.closeAllConnections();
+          s.close(() => resolve());
+        }),
+    ),
+  );
+});
+
+/** A profile API in miniature: reads carry headers, writes answer {"id","version"} (chunked). */
+const profileApi: RequestListener = (req, res) => {
+  req.resume();
+  req.on('end', () => {
+    if (req.url === '/profiles/500') {
+      res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"down"}');
+    } else if (req.method === 'PATCH') {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-served-by': 'app-1' });
+      res.write('{"id":1,');
+      res.end('"version":42}');
+    } else {
+      const headers = { 'x-cache': 'HIT-L2', 'x-served-by': 'app-3', 'x-profile-version': '9' };
+      res.writeHead(200, {
+        ...headers,
+        connection: req.url === '/profiles/2' ? 'close' : 'keep-alive',
+      });
+      res.end('{"id":1}');
+    }
+  });
+};
+
+function send(client: LoadClient, operation: Operation, seq = 0): Promise<ExchangeOutcome> {
+  return new Promise((resolve) => client.exchange(operation, seq, resolve));
+}
+
+const implementations: [string, (o: LoadClientOptions) => LoadClient][] = [
+  ['raw', (o) => new RawHttpClient(o)],
+  ['undici', (o) => undiciLoadClient(o)],
+];
+
+describe.each(implementations)('LoadClient contract: %s', (_name, make) => {
+  const client = (baseUrl: string, timeoutMs = 2000): LoadClient => {
+    const c = make({ baseUrl, connections: 4, timeoutMs });
+    clients.push(c);
+    return c;
+  };
+
+  it('reads status, X-Cache, X-Served-By and the read version', async () => {
+    const c = client(await serve(profileApi));
+    expect(await send(c, { op: 'read', id: 1 })).toEqual({
+      kind: 'response',
+      status: 200,
+      cache: 'HIT-L2',
+      servedBy: 'app-3',
+      version: 9,
+    });
+  });
+
+  it('reads the version a write acknowledged from its (chunked) body', async () => {
+    const c = client(await serve(profileApi));
+    const outcome = await send(c, { op: 'write', id: 1 }, 3);
+    expect(outcome).toMatchObject({ kind: 'response', status: 200, version: 42 });
+  });
+
+  it('returns a 5xx as a response and keeps going after the server closes a connection', async () => {
+    const c = client(await serve(profileApi));
+    expect(await send(c, { op: 'read', id: 500 })).toMatchObject({ kind: 'response', status: 503 });
+    for (let i = 0; i < 5; i++) {
+      expect(await send(c, { op: 'read', id: 2 })).toMatchObject({ status: 200, version: 9 });
+    }
+    const many = await Promise.all(
+      Array.from({ length: 40 }, () => send(c, { op: 'read', id: 1 })),
+    );
+    expect(many.every((o) => o.kind === 'response' && o.status === 200)).toBe(true);
+  });
+
+  it('fails a request with no answer as a timeout, within a bounded time', async () => {
+    const c = client(await serve(() => {}), 300);
+    const t0 = performance.now();
+    expect(await send(c, { op: 'read', id: 1 })).toMatchObject({
+      kind: 'failure',
+      errorClass: 'timeout',
+    });
+    expect(performance.now() - t0).toBeLessThan(300 + 1000);
+  });
+
+  it('fails a refused connection as a connection error', async () => {
+    const url = await serve(profileApi);
+    const port = new URL(url).port;
+    await new Promise<void>((resolve) => servers.pop()?.close(() => resolve()));
+    const c = client(`http://127.0.0.1:${port}`);
+    expect(await send(c, { op: 'read', id: 1 })).toMatchObject({
+      kind: 'failure',
+      errorClass: 'connection',
+    });
+  });
+
+  it('fails what is in flight when destroyed', async () => {
+    const c = client(await serve(() => {}), 10_000);
+    const pending = send(c, { op: 'read', id: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await c.destroy();
+    expect(await pending).toMatchObject({ kind: 'failure' });
+  });
+});
