@@ -11,7 +11,7 @@ NODE_MODULES_STAMP := node_modules/.package-lock.json
 CACHELAB := node --import tsx lab/cli/main.ts
 DRIVER_FLAG := $(if $(DRIVER),--driver $(DRIVER),)
 
-.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare bench simulate clean
+.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare bench simulate scenario scenarios clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -67,6 +67,12 @@ bench: deps ## Latency ladder and throughput ceilings; prints and saves figures
 
 simulate: $(NODE_MODULES_STAMP) ## Scale simulation of 1..64 servers (hit ratio, keys moved)
 	$(CACHELAB) simulate
+
+scenario: deps ## One scenario: make scenario SCENARIO=app-server-kill [TOPOLOGY=a,b] [DRIVER=native|compose]
+	$(CACHELAB) scenario run $(SCENARIO) $(if $(filter command line environment,$(origin TOPOLOGY)),--topology $(TOPOLOGY),) $(DRIVER_FLAG)
+
+scenarios: deps ## The whole scenario catalog against its topologies, one report ("What happens when…")
+	$(CACHELAB) scenario run all $(DRIVER_FLAG)
 
 clean: ## Remove run folders and build output
 	rm -rf .lab dist

@@ -41,7 +41,7 @@ function sampleResult(): RunResult {
 }
 
 describe('RunResult schema', () => {
-  it('the committed JSON Schema matches the zod schema (regenerate: npx tsx loadtests/write-result-schema.ts)', async () => {
+  it('the committed JSON Schema matches the zod schema (regenerate: make generate)', async () => {
     expect(JSON.parse(await readFile(RESULT_SCHEMA_PATH, 'utf8'))).toEqual(
       JSON.parse(resultSchemaText()),
     );

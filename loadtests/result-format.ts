@@ -40,6 +40,15 @@ export const errorCountsSchema = z.strictObject({
   other: count,
 });
 
+/** What the generator itself spent in the measured window. */
+export const generatorCpuSchema = z.strictObject({
+  workers: z.number().int().positive(),
+  cpuMs: ms,
+  cpuUsPerRequest: z.number().nonnegative(),
+  coresUsed: z.number().nonnegative(),
+  maxEventLoopUtilization: z.number().min(0).max(1),
+});
+
 /** zod schema of RunResult; result-format.schema.json is generated from it. */
 export const runResultSchema = z.strictObject({
   schemaVersion: z.literal(1),
@@ -71,15 +80,7 @@ export const runResultSchema = z.strictObject({
   staleReadRate: z.number().min(0).max(1),
   maxStaleWindowMs: ms,
   schedulingLagMs: z.strictObject({ p50: ms, p99: ms, max: ms }).nullable(),
-  generatorCpu: z
-    .strictObject({
-      workers: z.number().int().positive(),
-      cpuMs: ms,
-      cpuUsPerRequest: z.number().nonnegative(),
-      coresUsed: z.number().nonnegative(),
-      maxEventLoopUtilization: z.number().min(0).max(1),
-    })
-    .optional(),
+  generatorCpu: generatorCpuSchema.optional(),
   maxInFlight: z.number().int().positive(),
   timeoutMs: z.number().positive(),
 }) satisfies z.ZodType<RunResult>;

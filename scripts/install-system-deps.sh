@@ -3,7 +3,7 @@
 # Usage: scripts/install-system-deps.sh [core|observe|browser|docker|all]...
 set -euo pipefail
 
-core=(postgresql postgresql-contrib redis-server redis-tools nginx procps iproute2)
+core=(postgresql postgresql-contrib redis-server redis-tools nginx procps iproute2 wrk)
 observe=(prometheus prometheus-redis-exporter prometheus-postgres-exporter prometheus-nginx-exporter)
 browser=(chromium)
 docker=(docker.io docker-compose mmdebstrap)

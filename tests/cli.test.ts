@@ -70,22 +70,18 @@ describe('cachelab CLI', () => {
     });
   });
 
-  it('answers --help for every command with its usage and options, exit code 0', async () => {
+  // lab/cli/main.test.ts checks --help of every command in-process; this checks the binary's exit code.
+  it('answers --help with the usage and options of the commands it parses, exit code 0', async () => {
     await withLabDir(async (labDir) => {
       const top = await cachelab(labDir, ['--help']);
       expect(top.code).toBe(0);
-      const names = [...top.stdout.matchAll(/^ {2}([a-z][a-z-]*) /gm)].map((m) => m[1] ?? '');
-      expect(names).toEqual(
-        expect.arrayContaining(['compare', 'demo', 'diff', 'bench', 'simulate']),
-      );
-      for (const name of names.filter((n) => n !== 'help')) {
+      for (const name of ['compare', 'demo', 'diff', 'bench', 'simulate']) {
+        expect(top.stdout, name).toMatch(new RegExp(`^  ${name} `, 'm'));
         const help = await cachelab(labDir, [name, '--help']);
         expect(help.code, name).toBe(0);
         expect(help.stdout, name).toContain(`Usage: cachelab ${name}`);
+        if (name === 'compare') expect(help.stdout).toMatch(/--driver <name>\s+native \| compose/);
       }
-      const compare = await cachelab(labDir, ['compare', '--help']);
-      expect(compare.stdout).toMatch(/--driver <name>\s+native \| compose/);
-      expect(compare.stdout).toContain('--topologies <a,b,…>');
     });
   });
 

@@ -1,6 +1,6 @@
 import { Cluster } from 'ioredis';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
 import { startInvalidator } from '../lab/run/processes/invalidator.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';
@@ -34,9 +34,12 @@ const invalidators: AppServerHandle[] = [];
 beforeAll(async () => {
   infra = await startInfra('cachelab-consistency-failures');
 });
+// One outbox per database: an invalidator left from another test would apply rows to its own cache.
+afterEach(async () => {
+  await Promise.allSettled(invalidators.splice(0).map((invalidator) => invalidator.stop()));
+});
 afterAll(async () => {
   await Promise.allSettled(servers.map((server) => server.close()));
-  await Promise.allSettled(invalidators.map((invalidator) => invalidator.stop()));
   await infra?.stop();
 });
 
@@ -239,6 +242,7 @@ describe('a Redis Cluster master failed over during writes', () => {
       return { late, stale };
     };
     const outbox = await probe(mode.o, outboxId, writes.o.version);
+
     const deleted = await probe(mode.d, deleteId, writes.d.version);
     expect(outbox.late).toEqual([]);
     expect(deleted.late.length).toBeGreaterThan(0);

@@ -6,7 +6,7 @@ import {
   startRedis,
   startRedisShards,
 } from '../lab/run/processes/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';

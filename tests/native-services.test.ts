@@ -20,7 +20,7 @@ import {
   processGroupMembers,
 } from '../lab/run/processes/process-registry.ts';
 import { startRedis, startRedisShards } from '../lab/run/processes/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 
 const FAKE_APP = join(REPO_ROOT, 'tests', 'fixtures', 'fake-app.ts');

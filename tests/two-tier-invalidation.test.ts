@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster.ts';
+import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createInvalidationBus } from '../services/app/src/cache/invalidation-bus.ts';
 import { createLocalLruCache } from '../services/app/src/cache/local-lru.ts';

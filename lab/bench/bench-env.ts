@@ -5,7 +5,7 @@ import { loadLabConfig } from '../config.ts';
 import { CleanupStack } from '../run/driver/cleanup-stack.ts';
 import { type PostgresHandle, startPostgres } from '../run/processes/postgres.ts';
 import { type RedisNode, startRedis } from '../run/processes/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../run/processes/redis-cluster.ts';
+import { type RedisCluster, startRedisCluster } from '../run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 
 /** A seeded Postgres and one real profile document from it (the value every bench stores). */

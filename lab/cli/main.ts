@@ -10,6 +10,7 @@ import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerLogsCommand } from './commands/logs.ts';
+import { registerScenarioCommand } from './commands/scenario.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerUpCommand } from './commands/up.ts';
@@ -29,6 +30,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerBenchCommand,
   registerBenchAggregateCommand,
   registerSimulateCommand,
+  registerScenarioCommand,
 ];
 
 /**

@@ -1,6 +1,6 @@
+import { interruptibly } from '../run/interruptibly.ts';
 import { seconds } from '../text/format.ts';
 import { type CompareOutput, runCompare } from './compare.ts';
-import { CompareError } from './compare-error.ts';
 import { type CompareFlags, resolveCompareSettings } from './compare-settings.ts';
 import { formatSummary } from './summary.ts';
 
@@ -8,23 +8,6 @@ import { formatSummary } from './summary.ts';
 export type Print = (text: string) => void;
 
 const stdout: Print = (text) => process.stdout.write(text);
-
-/** Runs `work` with SIGINT/SIGTERM turned into an abort (the current topology is still taken down). */
-async function interruptibly<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`\ncachelab: ${signal}: stopping after the current topology is down…\n`);
-    controller.abort(new CompareError('INTERRUPTED', `interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
 
 /**
  * `cachelab compare`: compares topologies (default: the catalog, full length, native driver), prints
@@ -35,7 +18,9 @@ export async function compareCommand(
   print: Print = stdout,
 ): Promise<CompareOutput> {
   const settings = resolveCompareSettings(flags);
-  const out = await interruptibly((signal) => runCompare({ settings, signal }));
+  const out = await interruptibly('stopping after the current topology is down', (signal) =>
+    runCompare({ settings, signal }),
+  );
   print(formatSummary(out.results));
   print(`results: ${out.resultsPath}\nreport:  ${out.report.markdownPath}\n`);
   return out;

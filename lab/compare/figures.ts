@@ -160,6 +160,7 @@ function loadFigures(run: RunResult) {
     staleReadRate: run.staleReadRate,
     maxStaleWindowMs: run.maxStaleWindowMs,
     schedulingLagMs: run.schedulingLagMs,
+    ...(run.generatorCpu ? { generatorCpu: run.generatorCpu } : {}),
   };
 }
 
@@ -182,5 +183,6 @@ export function measuredFigures(t: Topology, input: FiguresInput): MeasuredTopol
     warnings: [...input.window.warnings, ...warmupWarnings(input.window), ...input.warnings],
     timings: input.timings,
     ...(input.window.warmup ? { warmup: input.window.warmup } : {}),
+    ...(input.window.cost ? { cost: input.window.cost } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { costProbeOf } from '../measure/cost/lab-components.ts';
 import type { LoadProgressListener } from '../measure/measure-window.ts';
 import { ScrapeError } from '../measure/scrape/scrape-error.ts';
 import type { FailedTopology, TopologyOutcome } from '../report/results-types.ts';
@@ -96,7 +97,8 @@ async function load(stage: Stage, t: Topology, s: CompareSettings, hooks: Topolo
   hooks.onPhase?.('load');
   const endpoints = await endpointsOf(stage);
   await hooks.onUp?.(stage.lab, endpoints);
-  return measureSettled(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress);
+  const probe = costProbeOf(stage.driver, stage.lab);
+  return measureSettled(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress, probe);
 }
 
 async function takeDown(stage: Stage, hooks: TopologyRunHooks): Promise<Attempt<void>> {

@@ -1,4 +1,5 @@
 import { runLoadWithSeries } from '../../loadtests/runner/run-load.ts';
+import type { CostProbe } from '../measure/cost/component-cost.ts';
 import {
   type CacheCounts,
   halvesOf,
@@ -90,6 +91,7 @@ export async function measureSettled(
   s: CompareSettings,
   topology: string,
   onProgress?: LoadProgressListener,
+  costProbe?: CostProbe,
 ): Promise<SettledWindow> {
   const policy = s.warmupPolicy;
   const chunkSec = await warmUp(baseUrl, s, topology, s.seed + 1000);
@@ -103,6 +105,7 @@ export async function measureSettled(
       { ...s, warmupSec: settle, seed: s.seed + extra },
       topology,
       onProgress,
+      costProbe,
     );
   let window = await measure(0);
   let check = halvesStability(window.halves, policy.stableWithin);

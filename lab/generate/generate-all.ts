@@ -3,9 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { renderArtifacts } from '../../dashboards/src/dashboard-files.ts';
 import { REPO_PATHS } from '../../dashboards/src/provisioning.ts';
 import { RESULT_SCHEMA_PATH, resultSchemaText } from '../../loadtests/write-result-schema.ts';
+import { GENERATED_COMPOSE_DIR } from '../render/compose/compose-folders.ts';
 import { renderComposeFiles } from '../render/compose/render-compose.ts';
-import { k8sExampleSet } from '../render/k8s/k8s-examples.ts';
-import { GENERATED_COMPOSE_DIR } from '../render/compose/write-compose-files.ts';
 import {
   type Drift,
   driftOf,
@@ -13,6 +12,7 @@ import {
   type GeneratedSet,
   writeGenerated,
 } from '../render/generated-files.ts';
+import { k8sExampleSet } from '../render/k8s/k8s-examples.ts';
 import { REPO_ROOT } from '../repo-root.ts';
 import { RESULTS_SCHEMA_PATH, resultsSchemaText } from '../report/results-schema-file.ts';
 

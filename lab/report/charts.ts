@@ -1,5 +1,6 @@
 import { ladderVerdict, resizeVerdict, scaleVerdict } from './bench-verdicts.ts';
 import { type ChartSpec, intervalsOf, labelOf, mediansOf } from './chart-spec.ts';
+import { costChart } from './cost-charts.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import { type ComparisonResults, type MeasuredTopology, measuredOf } from './results-types.ts';
 import {
@@ -231,6 +232,8 @@ export function buildCharts(
   const charts = [latencyChart(ts), throughputChart(ts), hitRatioChart(ts), dbChart(ts)];
   if (ts.some((t) => t.redisOpsPerNode.length > 0)) charts.push(redisChart(ts));
   charts.push(staleChart(ts));
+  const cost = costChart(ts);
+  if (cost) charts.push(cost);
   if (ladder && ladder.length > 0) charts.push(ladderChart(ladder));
   const sim = results.simulation;
   if (sim) charts.push(scaleChart(sim), resizeChart(sim, 'moved'), resizeChart(sim, 'dip'));

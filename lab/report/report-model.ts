@@ -9,6 +9,7 @@ import {
   serversTable,
   summaryTable,
   type Table,
+  warmupTable,
 } from './report-tables.ts';
 import { type ComparisonResults, failedOf, measuredOf } from './results-types.ts';
 
@@ -117,6 +118,19 @@ function tablesOf(r: ComparisonResults): ReportTable[] {
       table: databaseTable(measured),
     },
   ];
+  const warmed = measured.filter((t) => t.warmup);
+  if (warmed.length > 0) {
+    tables.push({
+      id: 'warmup',
+      title: 'Warm-up: until the hit ratio is stable',
+      text:
+        'Each topology was warmed in chunks at a higher rate until a chunk’s two halves agreed on ' +
+        'the hit ratio, then measured; a measured window whose halves still disagreed was counted ' +
+        'as warm-up and measured again, up to the stated bound. Stable means within 2 points, or ' +
+        'within the sampling noise of the difference when a half holds too few reads to tell 2 points.',
+      table: warmupTable(warmed),
+    });
+  }
   if (r.calibration) tables.push(calibrationSection(r.calibration));
   return tables;
 }

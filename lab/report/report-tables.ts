@@ -136,3 +136,31 @@ export function calibrationTable(c: CalibrationFigures): Table {
     ]),
   };
 }
+
+/** How each topology's warm-up ended: seconds, extra windows, the halves' hit ratios, stability. */
+export function warmupTable(measured: readonly MeasuredTopology[]): Table {
+  return {
+    header: [
+      'topology',
+      'warm-up',
+      'windows re-measured',
+      'hit ratio 1st / 2nd half',
+      'stable within',
+      'verdict',
+    ],
+    rows: measured.flatMap((t) => {
+      const w = t.warmup;
+      if (!w) return [];
+      return [
+        [
+          t.topology,
+          `${number(w.seconds, 0)} s, ${number(w.requests)} requests`,
+          `${w.extraWindows} of at most ${w.maxExtraWindows}`,
+          `${percent(w.halves.first)} / ${percent(w.halves.second)}`,
+          `±${(w.threshold * 100).toFixed(1)} pts`,
+          w.stable ? 'stable' : 'BOUND REACHED, still moving',
+        ],
+      ];
+    }),
+  };
+}

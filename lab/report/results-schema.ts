@@ -2,10 +2,12 @@ import { z } from 'zod';
 import {
   cacheLabel,
   errorCountsSchema,
+  generatorCpuSchema,
   latencySummarySchema as latencySchema,
   requestCountsSchema,
 } from '../../loadtests/result-format.ts';
 import { DRIVER_NAMES } from '../config.ts';
+import { windowCostSchema } from './cost-schema.ts';
 import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
 
 const count = z.number().int().nonnegative();
@@ -158,6 +160,10 @@ export const measuredTopologySchema = z.strictObject({
   warmup: warmupSchema.optional(),
   /** Present when the comparison ran with --repeat N > 1. */
   repeat: repeatSchema.optional(),
+  /** What the load generator itself spent in the window (Node runner). */
+  generatorCpu: generatorCpuSchema.optional(),
+  /** CPU and memory per component over the window. */
+  cost: windowCostSchema.optional(),
 });
 
 /** A topology that could not be measured. */

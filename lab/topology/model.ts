@@ -1,4 +1,5 @@
 import type { CacheMode } from '../../services/app/src/config.ts';
+import type { NetworkSettings } from './network.ts';
 
 /** How nginx spreads requests over the app servers. */
 export type LoadBalancing = 'round-robin' | 'least-conn' | 'consistent-hash';
@@ -32,4 +33,6 @@ export interface Topology {
   cache: CacheSettings;
   redis: RedisLayout;
   postgres: { seedUsers: number; poolSizePerServer: number };
+  /** Round trip added on each hop by a fault proxy; absent means loopback (no proxy). */
+  network?: NetworkSettings;
 }

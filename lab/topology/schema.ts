@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CACHE_MODES, type CacheMode } from '../../services/app/src/config.ts';
 import { LabError } from '../errors.ts';
 import type { RedisLayout, Topology } from './model.ts';
+import { networkSchema } from './network.ts';
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -29,6 +30,7 @@ export const topologySchema = z.object({
   }),
   redis: redisLayoutSchema,
   postgres: z.object({ seedUsers: int(1, 10_000_000), poolSizePerServer: int(1, 200) }),
+  network: networkSchema.optional(),
 });
 
 /** The Redis layout kind each cache mode needs (two-tier depends on l2Cluster). */

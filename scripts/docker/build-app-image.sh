@@ -9,7 +9,8 @@
 # How: `npm ci` runs on the host into $CACHELAB_DOCKER_CACHE/app-deps/<hash of package*.json> (reused
 # while package.json and package-lock.json do not change); a build context is assembled from that
 # node_modules (hard links; devDependencies other than typescript/@types pruned to keep it small),
-# package*.json, tsconfig*.json, services/app/src (no tests) and services/postgres. The Dockerfile's
+# package*.json, tsconfig*.json, services/app/src and services/fault-proxy/src (no tests) and
+# services/postgres. The Dockerfile's
 # first stage compiles with tsc and prunes the build tools; the runtime stage runs dist/ as `node`.
 # Prints one line on stdout: built|cached <tag>.
 set -euo pipefail
@@ -45,7 +46,7 @@ app_inputs_hash() {
     docker image inspect --format '{{.Id}}' "$base_image"
     cat "$repo/services/app/Dockerfile" "$repo/package.json" "$repo/package-lock.json"
     cat "$repo/tsconfig.json" "$repo/tsconfig.build.json" "$here/prune-dev-deps.mjs" "$0"
-    (cd "$repo" && find services/app/src services/postgres -type f ! -name '*.test.ts' | LC_ALL=C sort |
+    (cd "$repo" && find services/app/src services/fault-proxy/src services/postgres -type f ! -name '*.test.ts' | LC_ALL=C sort |
       xargs sha256sum)
   } | sha_stdin
 }
@@ -78,6 +79,9 @@ assemble_context() {
   cp "$repo/.dockerignore" "$ctx/"
   cp "$here/prune-dev-deps.mjs" "$ctx/scripts/docker/"
   (cd "$repo/services/app" && tar --exclude='*.test.ts' -cf - src) | tar -C "$ctx/services/app" -xf -
+  mkdir -p "$ctx/services/fault-proxy"
+  (cd "$repo/services/fault-proxy" && tar --exclude='*.test.ts' -cf - src) |
+    tar -C "$ctx/services/fault-proxy" -xf -
   cp -r "$repo/services/postgres" "$ctx/services/postgres"
   node "$here/prune-dev-deps.mjs" "$ctx" --keep-build-tools >&2
 }

@@ -6,11 +6,8 @@ import {
   Wait,
 } from 'testcontainers';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { COMPOSE_DIR, GENERATED_COMPOSE_DIR } from '../../lab/render/compose/compose-folders.ts';
 import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
-import {
-  COMPOSE_DIR,
-  GENERATED_COMPOSE_DIR,
-} from '../../lab/render/compose/write-compose-files.ts';
 import { hostClusterOptions } from '../../lab/run/driver/compose/cluster-nat-map.ts';
 import {
   type ComposeCli,

@@ -1,10 +1,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { COMPOSE_DIR, GENERATED_COMPOSE_DIR } from '../../lab/render/compose/compose-folders.ts';
 import { COMPOSE_PATHS } from '../../lab/render/compose/compose-types.ts';
-import {
-  COMPOSE_DIR,
-  GENERATED_COMPOSE_DIR,
-} from '../../lab/render/compose/write-compose-files.ts';
 import { type ComposeCli, runCompose } from '../../lab/run/driver/compose/compose-binary.ts';
 import { filesOf } from '../../lab/run/driver/compose/plan.ts';
 import { placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';

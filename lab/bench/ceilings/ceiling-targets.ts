@@ -11,6 +11,7 @@ import { startNginx } from '../../run/processes/nginx.ts';
 import { freePort } from '../../run/processes/ports.ts';
 import { getTopology } from '../../topology/catalog.ts';
 import type { BenchEnv } from '../bench-env.ts';
+import { nginxFloorConfig } from './nginx-floor.ts';
 
 /** One server the ceilings part loads. */
 export interface CeilingTarget {
@@ -22,6 +23,8 @@ export interface CeilingTarget {
   keyCount: number;
   /** Server processes whose CPU time a request costs (nginx: master, its workers via ppid, the app). */
   pids: number[];
+  /** nginx's own processes, when the target goes through nginx (its CPU is also reported apart). */
+  nginxPids?: number[];
   /** App targets: where the read counters are, and the X-Cache result every read should have. */
   check?: { metricsUrl: string; expect: CacheResult };
 }
@@ -80,11 +83,16 @@ export async function startApp(
   return app;
 }
 
-/** nginx as the topologies render it (one worker, keepalive upstream), in front of one app. */
+/** The nginx.conf the topologies render, in front of one app (one worker, keepalive upstream). */
+function proxyConfig(listenPort: number, appPort: number): string {
+  const topology = { ...getTopology('local'), appServers: 1 };
+  return renderNginxConfig(topology, { listenPort, upstreams: [appPort] });
+}
+
+/** nginx as the topologies render it, in front of one app. */
 async function startProxy(env: BenchEnv, app: AppServerHandle) {
   const listenPort = await freePort();
-  const topology = { ...getTopology('local'), appServers: 1 };
-  const config = renderNginxConfig(topology, { listenPort, upstreams: [app.port] });
+  const config = proxyConfig(listenPort, app.port);
   const nginx = await startNginx({
     runDir: env.runDir,
     config,
@@ -92,6 +100,21 @@ async function startProxy(env: BenchEnv, app: AppServerHandle) {
     name: 'nginx-bench',
   });
   env.cleanup.push('nginx', () => nginx.stop());
+  return nginx;
+}
+
+/** The same nginx answering the profile body itself (`return 200`): its floor. */
+async function startFloor(env: BenchEnv, body: Buffer) {
+  const listenPort = await freePort();
+  // The upstream port is never used: the floor does not proxy.
+  const config = nginxFloorConfig(proxyConfig(listenPort, listenPort), body.toString('utf8'));
+  const nginx = await startNginx({
+    runDir: env.runDir,
+    config,
+    port: listenPort,
+    name: 'nginx-floor',
+  });
+  env.cleanup.push('nginx floor', () => nginx.stop());
   return nginx;
 }
 
@@ -119,7 +142,9 @@ async function startServers(env: BenchEnv) {
     startApp(env, 'app-miss', { ...db, CACHE_MODE: 'none' }),
   ]);
   const nginx = await startProxy(env, l1);
+  const floor = await startFloor(env, profile);
   return {
+    floor,
     http,
     express,
     l1,
@@ -140,7 +165,10 @@ function bareTarget(
   return { id, label, url: server.url, keyCount: HOT_KEYS, pids: [server.pid] };
 }
 
-/** Starts the six targets: two bare ceilings, the app on L1 (direct and via nginx), L2, misses. */
+/**
+ * Starts the seven targets: two bare ceilings, the app on L1 (direct and via nginx), nginx's floor
+ * (the same nginx answering the body itself), L2, misses.
+ */
 export async function startCeilingTargets(env: BenchEnv): Promise<CeilingTarget[]> {
   const s = await startServers(env);
   const l1 = appTarget('app-l1', 'app, L1 hits (local)', s.l1, HOT_KEYS, 'HIT-L1');
@@ -157,6 +185,15 @@ export async function startCeilingTargets(env: BenchEnv): Promise<CeilingTarget[
       label: 'nginx → app, L1 hits',
       url: s.nginx.url,
       pids: [s.nginx.pid, s.l1.pid],
+      nginxPids: [s.nginx.pid],
+    },
+    {
+      id: 'nginx-floor',
+      label: 'nginx alone, return 200 (same body)',
+      url: s.floor.url,
+      keyCount: HOT_KEYS,
+      pids: [s.floor.pid],
+      nginxPids: [s.floor.pid],
     },
     // Server-side CPU includes the backing store: Redis for L2 hits, Postgres (its backends) for misses.
     { ...l2, pids: [s.l2.pid, s.redisPid] },

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { type CeilingRow, expectedShareOf } from './ceiling-run.ts';
 import { ceilingGoals, ceilingRatios } from './ceilings.ts';
 
-const row = (id: string, rps: number, cpuUsPerRequest: number): CeilingRow => ({
+const row = (
+  id: string,
+  rps: number,
+  cpuUsPerRequest: number,
+  nginxCpuUsPerRequest: number | null = null,
+): CeilingRow => ({
   id,
   label: id,
+  generator: 'wrk',
+  nginxCpuUsPerRequest,
+  generatorCpuUsPerRequest: 10,
   rps,
   p50Ms: 1,
   p99Ms: 2,
@@ -19,7 +27,8 @@ describe('ceilingRatios and ceilingGoals', () => {
     row('bare-http', 20_000, 50),
     row('bare-express', 10_000, 100),
     row('app-l1', 7_000, 140),
-    row('nginx-l1', 6_300, 200),
+    row('nginx-l1', 6_300, 200, 60),
+    row('nginx-floor', 30_000, 40, 40),
     row('app-l2', 5_000, 200),
     row('app-miss', 500, 2000),
   ];
@@ -31,6 +40,7 @@ describe('ceilingRatios and ceilingGoals', () => {
     expect(ratios.expressOverHttp).toBeCloseTo(0.5);
     expect(ratios.l1OverExpressByCpu).toBeCloseTo(100 / 140);
     expect(ratios.nginxCpuShare).toBeCloseTo(0.3);
+    expect(ratios.nginxOverFloor).toBeCloseTo(1.5);
   });
 
   it('fails the L1 goal below 80% of Express and passes an nginx cost of 10%', () => {
@@ -38,6 +48,13 @@ describe('ceilingRatios and ceilingGoals', () => {
     expect(l1?.pass).toBe(false);
     expect(l1?.detail).toBe('70.0% vs ≥ 80.0%; short by 10.0%');
     expect(nginx?.pass).toBe(true);
+  });
+
+  it('holds nginx’s CPU per proxied request to 1.5× its floor', () => {
+    const goals = ceilingGoals(ceilingRatios(rows));
+    expect(goals[2]?.pass).toBe(true);
+    const worse = rows.map((r) => (r.id === 'nginx-l1' ? { ...r, nginxCpuUsPerRequest: 61 } : r));
+    expect(ceilingGoals(ceilingRatios(worse))[2]?.pass).toBe(false);
   });
 });
 

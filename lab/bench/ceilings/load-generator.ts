@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../../repo-root.ts';
+import { runWrk } from './wrk-generator.ts';
 
 /** What one load run is asked to do (the same for every target, except the URL and key count). */
 export interface LoadSpec {
@@ -9,7 +10,14 @@ export interface LoadSpec {
   durationSec: number;
   /** Requests go to /profiles/<1..keyCount>, one chosen at random for each request. */
   keyCount: number;
+  /** wrk (C, the primary) or autocannon (Node, the second opinion); default autocannon. */
+  generator?: GeneratorName;
 }
+
+/** The load generators the ceilings compare. */
+export const GENERATORS = ['wrk', 'autocannon'] as const;
+/** One load generator. */
+export type GeneratorName = (typeof GENERATORS)[number];
 
 /** What one load run reports (autocannon's figures; latency in ms). */
 export interface LoadReport {
@@ -21,17 +29,24 @@ export interface LoadReport {
   meanMs: number;
   errors: number;
   non2xx: number;
+  /** The generator's own CPU time (user + system) during the run, µs. */
+  generatorCpuUs: number;
 }
 
 const WORKER = fileURLToPath(new URL('./load-worker.ts', import.meta.url));
 /** Start-up (tsx) and shutdown allowance on top of the run itself. */
 const SLACK_MS = 30_000;
 
+/** Runs the spec's generator (wrk or autocannon) and returns its report. */
+export function runLoadGenerator(spec: LoadSpec): Promise<LoadReport> {
+  return spec.generator === 'wrk' ? runWrk(spec) : runAutocannon(spec);
+}
+
 /**
  * Runs autocannon in a child process (its own event loop and CPU time, like any external load
  * generator) and returns its report; the child is killed if it overruns or the run fails.
  */
-export function runLoadGenerator(spec: LoadSpec): Promise<LoadReport> {
+function runAutocannon(spec: LoadSpec): Promise<LoadReport> {
   const child = spawn(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(spec)], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

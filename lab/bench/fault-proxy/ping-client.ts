@@ -45,24 +45,50 @@ export async function pingConnection(port: number): Promise<PingConnection> {
   };
 }
 
-/** Runs `connections` closed loops of PINGs for `seconds`; returns the completed round trips. */
+/**
+ * Runs `connections` closed loops of PINGs for `seconds` (each connection sends its next PING when
+ * the PONG arrives; no timer per request); returns the completed round trips.
+ */
 export async function pingThroughput(port: number, connections: number, seconds: number) {
-  const clients = await Promise.all(
-    Array.from({ length: connections }, () => pingConnection(port)),
-  );
-  const deadline = performance.now() + seconds * 1000;
-  let pairs = 0;
-  const started = performance.now();
-  await Promise.all(
-    clients.map(async (client) => {
-      while (performance.now() < deadline) {
-        await client.ping();
-        pairs++;
-      }
+  const sockets = await Promise.all(
+    Array.from({ length: connections }, async () => {
+      const socket = connect({ host: '127.0.0.1', port, noDelay: true });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', resolve);
+        socket.once('error', reject);
+      });
+      return socket;
     }),
   );
+  let pairs = 0;
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
+  await new Promise<void>((resolve, reject) => {
+    let running = connections;
+    const watchdog = setTimeout(
+      () => reject(new Error('PING loop stalled')),
+      seconds * 1000 + 5_000,
+    );
+    for (const socket of sockets) {
+      let owed = PONG_BYTES;
+      socket.on('error', reject);
+      socket.on('data', (chunk: Buffer) => {
+        owed -= chunk.length;
+        if (owed > 0) return;
+        pairs++;
+        if (performance.now() < deadline) {
+          owed = PONG_BYTES;
+          socket.write(PING);
+        } else if (--running === 0) {
+          clearTimeout(watchdog);
+          resolve();
+        }
+      });
+      socket.write(PING);
+    }
+  });
   const elapsedS = (performance.now() - started) / 1000;
-  for (const client of clients) client.close();
+  for (const socket of sockets) socket.destroy();
   return { pairs, elapsedS, pairsPerSecond: pairs / elapsedS };
 }
 

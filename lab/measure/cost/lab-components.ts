@@ -1,5 +1,10 @@
-import type { ServiceRecord } from '../../run/driver/types.ts';
-import type { CostComponent, CostTier } from './component-cost.ts';
+import type { Driver, RunningLab, ServiceRecord } from '../../run/driver/types.ts';
+import {
+  type CostComponent,
+  type CostProbe,
+  type CostTier,
+  procCostProbe,
+} from './component-cost.ts';
 
 const TIER_OF_ROLE: Partial<Record<ServiceRecord['role'], CostTier>> = {
   nginx: 'nginx',
@@ -20,4 +25,13 @@ export function costComponentsOf(records: readonly ServiceRecord[]): CostCompone
     const tier = costTierOf(r);
     return tier && r.pid > 0 ? [{ component: r.name, tier, pid: r.pid }] : [];
   });
+}
+
+/** How a running lab's components are accounted: /proc trees natively, none the driver cannot give. */
+export function costProbeOf(
+  driver: Pick<Driver, 'name'>,
+  lab: Pick<RunningLab, 'state'>,
+): CostProbe | undefined {
+  if (driver.name !== 'native') return undefined;
+  return procCostProbe(costComponentsOf(lab.state.services));
 }

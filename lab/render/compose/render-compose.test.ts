@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CATALOG, getTopology } from '../../topology/catalog.ts';
 import type { Topology } from '../../topology/model.ts';
+import { COMPOSE_DIR, composeDrift } from './compose-folders.ts';
 import {
   COMPOSE_PATHS,
   type ComposeFile,
@@ -12,7 +13,6 @@ import {
 import { portableNginxExporterArgs } from './observability-services.ts';
 import { readEnvFile } from './pins.ts';
 import { renderComposeFiles } from './render-compose.ts';
-import { COMPOSE_DIR, composeDrift } from './write-compose-files.ts';
 
 const committed = renderComposeFiles();
 const fileOf = (path: string, catalog?: readonly Topology[]): string => {

@@ -4,13 +4,21 @@ import { isRecordedAlive } from './proc-info.ts';
 import type { ProgressListener, ServiceRecord, ServiceRole } from './types.ts';
 
 /** Stop order: the front door first, so no new work reaches what stops next; the database last. */
-export const STOP_ORDER: readonly ServiceRole[] = ['observer', 'nginx', 'app', 'redis', 'postgres'];
+export const STOP_ORDER: readonly ServiceRole[] = [
+  'observer',
+  'nginx',
+  'app',
+  'network',
+  'redis',
+  'postgres',
+];
 
 // App servers drain for up to SHUTDOWN_GRACE_MS (10 s by default); Postgres fast shutdown is quick.
 const GRACE_MS: Record<ServiceRole, number> = {
   observer: 5_000,
   nginx: 5_000,
   app: 12_000,
+  network: 5_000,
   redis: 5_000,
   postgres: 15_000,
 };

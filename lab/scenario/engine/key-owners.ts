@@ -1,10 +1,10 @@
 import { simulateResize } from '../../simulate/resize.ts';
 
 /** How many profiles the key-owner probe asks for, and how many at once. */
-export const PROBED_KEYS = 400;
+export const PROBED_KEYS = 300;
 const CONCURRENCY = 8;
 
-/** X-Served-By of GET /profiles/1..PROBED_KEYS through the front door (bounded: 400 requests, 3 s each). */
+/** X-Served-By of GET /profiles/1..PROBED_KEYS through the front door (bounded: 300 requests, 3 s each). */
 export async function keyOwners(baseUrl: string): Promise<Map<number, string>> {
   const owners = new Map<number, string>();
   let next = 1;

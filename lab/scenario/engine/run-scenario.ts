@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { runLoadWithSeries, type SeriesRun } from '../../../loadtests/runner/run-load.ts';
+import { epochNow } from '../../../loadtests/runner/spread-run.ts';
 import { loadLabConfig } from '../../config.ts';
 import { LabError } from '../../errors.ts';
 import type { ScenarioRunRecord } from '../../report/scenario-schema.ts';
@@ -73,7 +74,7 @@ function phasesOf(scenario: Scenario) {
 async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSetup) {
   const { scenario, topology } = o;
   const probeOwners = scenario.probes?.includes('key-owners') ?? false;
-  let before: Map<number, string> | undefined;
+  let before: Promise<Map<number, string>> | undefined;
   const onEvent: EventListener = (event, atEpochMs) => {
     o.onEvent?.(event, atEpochMs);
     const runId = runIdOf(lab.state.runDir);
@@ -84,11 +85,8 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
       ?.write({ ...base, action: event.phase === 'rollback' ? 'rollback' : event.kind });
   };
   const timeline = new Timeline({ driver: o.driver, lab }, scenario.timeline, {
-    beforeFirstAction: probeOwners
-      ? async () => {
-          before = await keyOwners(lab.url);
-        }
-      : undefined,
+    // Owners are probed from the end of the warm-up, so the probe does not delay the first action.
+    beforeFirstAction: async () => void (await before),
     onEvent,
     signal: o.signal,
   });
@@ -117,10 +115,11 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
       onStart: (startAt) => {
         sampler.start(startAt, Math.ceil(load.durationSec));
         timeline.start(startAt);
+        if (probeOwners) before = probeAt(lab.url, startAt + load.warmupSec * 1000);
       },
     });
     await timeline.finished();
-    if (probeOwners && before && !timeline.failure) after = await keyOwners(lab.url);
+    if (probeOwners && !timeline.failure) after = await keyOwners(lab.url);
   } catch (error) {
     loadError = error;
   } finally {
@@ -130,7 +129,12 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
     await timeline.rollBack();
     await observe.sink()?.flush();
   }
-  return { run, samples, timeline, loadError, before, after } satisfies Measured;
+  return { run, samples, timeline, loadError, before: await before, after } satisfies Measured;
+}
+
+async function probeAt(baseUrl: string, epochMs: number): Promise<Map<number, string>> {
+  await new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - epochNow())));
+  return keyOwners(baseUrl);
 }
 
 /**

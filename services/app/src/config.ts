@@ -122,24 +122,28 @@ function checkCrossFields(config: AppConfig): AppConfig {
     config.CACHE_MODE === 'global-sharded' ||
     (config.CACHE_MODE === 'two-tier' && config.L2_CLUSTER);
   if (needsNodes && config.REDIS_NODES.length === 0) {
-    throw new AppError(
-      'CONFIG_INVALID',
-      `invalid configuration: REDIS_NODES: required for CACHE_MODE=${config.CACHE_MODE}`,
-    );
+    invalid(`REDIS_NODES: required for CACHE_MODE=${config.CACHE_MODE}`);
   }
+  checkConsistency(config);
+  return config;
+}
+
+/** Leases and tombstones live in a shared tier; a tombstone must outlive the longest load. */
+function checkConsistency(config: AppConfig): void {
   const sharedOnly = config.CONSISTENCY === 'lease' || config.CONSISTENCY.startsWith('outbox');
   if (sharedOnly && !SHARED_CACHE_MODES.includes(config.CACHE_MODE)) {
-    throw new AppError(
-      'CONFIG_INVALID',
-      `invalid configuration: CONSISTENCY: ${config.CONSISTENCY} needs a shared cache (CACHE_MODE=${SHARED_CACHE_MODES.join('|')}), got CACHE_MODE=${config.CACHE_MODE}`,
+    invalid(
+      `CONSISTENCY: ${config.CONSISTENCY} needs a shared cache (CACHE_MODE=${SHARED_CACHE_MODES.join('|')}), got CACHE_MODE=${config.CACHE_MODE}`,
     );
   }
   const longestLoad = config.DB_CONNECT_TIMEOUT_MS + config.DB_STATEMENT_TIMEOUT_MS + 1_000;
   if (config.CONSISTENCY.startsWith('outbox') && config.TOMBSTONE_TTL_MS <= longestLoad) {
-    throw new AppError(
-      'CONFIG_INVALID',
-      `invalid configuration: TOMBSTONE_TTL_MS: must exceed DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + 1000 (${longestLoad})`,
+    invalid(
+      `TOMBSTONE_TTL_MS: must exceed DB_CONNECT_TIMEOUT_MS + DB_STATEMENT_TIMEOUT_MS + 1000 (${longestLoad})`,
     );
   }
-  return config;
+}
+
+function invalid(problem: string): never {
+  throw new AppError('CONFIG_INVALID', `invalid configuration: ${problem}`);
 }

@@ -1,10 +1,10 @@
-import { LabError } from '../../../errors.ts';
-import { REPO_ROOT } from '../../../repo-root.ts';
-import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
-import { STACK_NETWORK } from '../../../render/swarm/stack-services.ts';
-import { docker, serviceTasks, stackLabel } from '../../../run/driver/swarm/swarm-cli.ts';
 import type { RunResult } from '../../../../loadtests/result-types.ts';
 import { type RunLoadOptions, resolveOptions } from '../../../../loadtests/runner/options.ts';
+import { LabError } from '../../../errors.ts';
+import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
+import { STACK_NETWORK } from '../../../render/swarm/stack-services.ts';
+import { REPO_ROOT } from '../../../repo-root.ts';
+import { docker, serviceTasks, stackLabel } from '../../../run/driver/swarm/swarm-cli.ts';
 import { mergeShareResults } from './merge-shares.ts';
 import { encodeReplicaInput, type ReplicaInput } from './replica-main.ts';
 import { decodeShareLines } from './share-lines.ts';
@@ -29,20 +29,40 @@ const ENTRY = 'lab/measure/load/distributed/replica-main.ts';
 
 function createArgs(name: string, o: SwarmLoadOptions, input: ReplicaInput): string[] {
   return [
-    'service', 'create', '--detach', '--name', name,
-    '--label', stackLabel(o.stack),
-    '--container-label', stackLabel(o.stack),
-    '--network', `${o.stack}_${STACK_NETWORK}`,
-    '--replicas', String(o.replicas),
-    '--restart-condition', 'none',
-    '--hostname', 'load-{{.Task.Slot}}',
-    '--limit-cpu', '1', '--limit-memory', '512M',
-    '--mount', `type=bind,source=${REPO_ROOT},target=/repo,readonly`,
-    '--workdir', '/repo',
-    '--user', 'root',
-    '--entrypoint', 'node',
+    'service',
+    'create',
+    '--detach',
+    '--name',
+    name,
+    '--label',
+    stackLabel(o.stack),
+    '--container-label',
+    stackLabel(o.stack),
+    '--network',
+    `${o.stack}_${STACK_NETWORK}`,
+    '--replicas',
+    String(o.replicas),
+    '--restart-condition',
+    'none',
+    '--hostname',
+    'load-{{.Task.Slot}}',
+    '--limit-cpu',
+    '1',
+    '--limit-memory',
+    '512M',
+    '--mount',
+    `type=bind,source=${REPO_ROOT},target=/repo,readonly`,
+    '--workdir',
+    '/repo',
+    '--user',
+    'root',
+    '--entrypoint',
+    'node',
     o.image,
-    '--import', 'tsx', ENTRY, encodeReplicaInput(input),
+    '--import',
+    'tsx',
+    ENTRY,
+    encodeReplicaInput(input),
   ];
 }
 
@@ -51,7 +71,11 @@ async function waitComplete(name: string, replicas: number, timeoutMs: number): 
   while (Date.now() < deadline) {
     const tasks = await serviceTasks(name);
     const failed = tasks.find((t) => t.state === 'failed' || t.state === 'rejected');
-    if (failed) throw new LabError('LOAD_FAILED', `load replica ${failed.slot} ${failed.state}: ${failed.error}`);
+    if (failed)
+      throw new LabError(
+        'LOAD_FAILED',
+        `load replica ${failed.slot} ${failed.state}: ${failed.error}`,
+      );
     if (tasks.filter((t) => t.state === 'complete').length === replicas) return;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -75,7 +99,8 @@ export async function runSwarmLoad(o: SwarmLoadOptions): Promise<RunResult> {
   const name = `${o.stack}_load-${Date.now().toString(36)}`;
   await docker(createArgs(name, o, input));
   try {
-    const runMs = leadMs + (options.warmupSec + options.durationSec) * 1000 + options.timeoutMs * 2 + 30_000;
+    const runMs =
+      leadMs + (options.warmupSec + options.durationSec) * 1000 + options.timeoutMs * 2 + 30_000;
     await waitComplete(name, o.replicas, runMs);
     const logs = await docker(['service', 'logs', '--raw', name], 60_000);
     return mergeShareResults(resolved, decodeShareLines(logs, o.replicas));

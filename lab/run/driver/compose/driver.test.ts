@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isLabError } from '../../../errors.ts';
-import { COMPOSE_DIR } from '../../../render/compose/write-compose-files.ts';
+import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { clusterNatMap, hostClusterOptions } from './cluster-nat-map.ts';
 import { type ComposeCli, composeArgs, detectComposeCli, upCommand } from './compose-binary.ts';

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { COMPOSE_DIR } from '../../../render/compose/write-compose-files.ts';
+import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import type { Topology } from '../../../topology/model.ts';
 import type { Driver, UpOptions } from '../types.ts';
 import { composeEndpoints } from './endpoints.ts';

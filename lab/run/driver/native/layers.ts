@@ -1,14 +1,19 @@
 import { join } from 'node:path';
 import { renderNginxConfig } from '../../../render/nginx/render-nginx.ts';
 import { redisServerConfig } from '../../../render/redis/redis-config.ts';
-import { type AppEnvContext, appServerEnv, appServerId } from '../../../topology/app-env.ts';
+import {
+  type AppEnvContext,
+  appServerEnv,
+  appServerId,
+  type RedisEndpoints,
+} from '../../../topology/app-env.ts';
 import type { RedisLayout, Topology } from '../../../topology/model.ts';
 import { type AppServerHandle, startAppServer } from '../../processes/app-server.ts';
 import { type NginxHandle, startNginx } from '../../processes/nginx.ts';
 import { CLUSTER_BUS_OFFSET } from '../../processes/ports.ts';
 import { type PostgresHandle, startPostgres } from '../../processes/postgres.ts';
 import { type RedisNode, startRedis, startRedisShards, stopAll } from '../../processes/redis.ts';
-import { type RedisCluster, startRedisCluster } from '../../processes/redis-cluster.ts';
+import { type RedisCluster, startRedisCluster } from '../../processes/redis-cluster-nodes.ts';
 import { recordOf } from '../service-record.ts';
 import type { ServiceRecord } from '../types.ts';
 
@@ -75,7 +80,8 @@ export async function startRedisLayer(
 export interface AppLayerContext {
   servicesDir: string;
   databaseUrl: string;
-  redis: RedisLayoutRun | undefined;
+  /** Where the app servers reach Redis (a proxy's address under a network profile). */
+  redis: RedisEndpoints;
   logLevel: AppEnvContext['logLevel'];
 }
 
@@ -85,7 +91,7 @@ export async function startAppLayer(topology: Topology, ctx: AppLayerContext) {
     appServerEnv(topology, {
       index,
       databaseUrl: ctx.databaseUrl,
-      redis: ctx.redis?.endpoints ?? {},
+      redis: ctx.redis,
       diskCacheDir: join(ctx.servicesDir, 'disk-cache'),
       logLevel: ctx.logLevel,
     });

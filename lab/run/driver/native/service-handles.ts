@@ -9,12 +9,13 @@ import { postgresOsUser } from '../../processes/os-user.ts';
 import { spawnPostgres, waitPostgresReady } from '../../processes/postgres-server.ts';
 import { recordOf } from '../service-record.ts';
 import type { ServiceRecord, ServiceRole } from '../types.ts';
-import type { UpContext } from './up.ts';
+import { nginxUpstreams } from './network-layer.ts';
+import { backendsOf, type UpContext } from './up.ts';
 
 /** One native service as the lifecycle operations see it. */
 export interface NativeService {
   name: string;
-  role: Exclude<ServiceRole, 'observer'>;
+  role: Exclude<ServiceRole, 'observer' | 'network'>;
   pid(): number;
   running(): boolean;
   kill(): Promise<void>;
@@ -49,7 +50,8 @@ const need = <T>(value: T | undefined, what: string): T => {
 /** nginx.conf of the app servers currently in rotation. */
 export function nginxConfigOf(ctx: UpContext): string {
   const { outOfRotation } = extrasOf(ctx);
-  const upstreams = ctx.apps.filter((a) => !outOfRotation.has(a.name)).map((a) => a.port);
+  const inRotation = ctx.apps.filter((a) => !outOfRotation.has(a.name));
+  const upstreams = nginxUpstreams(inRotation, ctx.network);
   return renderNginxConfig(ctx.topology, { listenPort: ctx.httpPort, upstreams });
 }
 
@@ -58,8 +60,7 @@ export async function startApp(ctx: UpContext, index: number, port?: number) {
   const env = appServerEnv(ctx.topology, {
     index,
     ...(port === undefined ? {} : { port }),
-    databaseUrl: need(ctx.postgres, 'postgres').url,
-    redis: ctx.redis?.endpoints ?? {},
+    ...backendsOf(ctx),
     diskCacheDir: join(ctx.servicesDir, 'disk-cache'),
     logLevel: ctx.appLogLevel,
   });

@@ -3,6 +3,8 @@ import { applySchema, seedUsers } from '../../../../services/app/src/db/setup.ts
 import { LabError } from '../../../errors.ts';
 import { describeRedis } from '../../../render/redis/redis-config.ts';
 import type { Topology } from '../../../topology/model.ts';
+import { describeNetwork, needsProxies } from '../../../topology/network.ts';
+import { networkOf } from '../../../topology/network-proxies.ts';
 import type { AppServerHandle } from '../../processes/app-server.ts';
 import { waitUntil } from '../../processes/managed-process.ts';
 import { httpStatus } from '../../processes/net-checks.ts';
@@ -19,6 +21,13 @@ import {
   startPostgresLayer,
   startRedisLayer,
 } from './layers.ts';
+import {
+  addAppProxies,
+  appBackends,
+  type NetworkRun,
+  nginxUpstreams,
+  startNetworkLayer,
+} from './network-layer.ts';
 
 /** Mutable state of one `up`: what has been started so far, and how to undo it. */
 export interface UpContext {
@@ -37,6 +46,8 @@ export interface UpContext {
   records: ServiceRecord[];
   postgres?: PostgresHandle;
   redis?: RedisLayoutRun;
+  /** The fault proxy on every hop, under a network profile other than loopback. */
+  network?: NetworkRun;
   apps: AppServerHandle[];
   nginx?: NginxHandle;
 }
@@ -89,12 +100,28 @@ async function redisStep(ctx: UpContext): Promise<void> {
   }
 }
 
+async function networkStep(ctx: UpContext): Promise<void> {
+  const postgres = need(ctx.postgres, 'postgres');
+  const run = await startNetworkLayer(ctx.topology, ctx.servicesDir, postgres.port, ctx.redis);
+  if (!run) return;
+  ctx.cleanup.push('fault proxy', run.handle.stop);
+  ctx.network = run;
+  ctx.records.push(run.record);
+  await linkLog(ctx.logsDir, 'fault-proxy', run.handle.logPath);
+}
+
+/** Where app servers reach Postgres and Redis: through the fault proxy under a network profile. */
+export function backendsOf(ctx: UpContext) {
+  const direct = { databaseUrl: need(ctx.postgres, 'postgres').url, redis: ctx.redis?.endpoints ?? {} };
+  return appBackends(direct, ctx.network);
+}
+
 async function appStep(ctx: UpContext): Promise<void> {
-  const databaseUrl = need(ctx.postgres, 'postgres').url;
+  const { databaseUrl, redis } = backendsOf(ctx);
   const layer = await startAppLayer(ctx.topology, {
     servicesDir: ctx.servicesDir,
     databaseUrl,
-    redis: ctx.redis,
+    redis,
     logLevel: ctx.appLogLevel,
   });
   ctx.cleanup.push('app servers', layer.stop);
@@ -104,7 +131,14 @@ async function appStep(ctx: UpContext): Promise<void> {
 }
 
 async function nginxStep(ctx: UpContext): Promise<void> {
-  const ports = ctx.apps.map((a) => a.port);
+  if (ctx.network) {
+    await addAppProxies(
+      ctx.topology,
+      ctx.network,
+      ctx.apps.map((a) => a.port),
+    );
+  }
+  const ports = nginxUpstreams(ctx.apps, ctx.network);
   const { handle, record } = await startNginxLayer(
     ctx.topology,
     ctx.servicesDir,
@@ -160,10 +194,15 @@ export function upSteps(
       ? []
       : [{ label: `start redis (${describeRedis(topology)})`, run: redisStep }];
   const observe: UpStep[] = ctx.observe ? [{ label: 'start observers', run: observeStep }] : [];
+  const network = networkOf(topology);
+  const proxies: UpStep[] = needsProxies(network)
+    ? [{ label: `start fault proxy: ${describeNetwork(network)}`, run: networkStep }]
+    : [];
   return [
     { label: 'start postgres', run: postgresStep },
     { label: `apply schema, seed ${ctx.seedUsers} users`, run: seedStep },
     ...redis,
+    ...proxies,
     { label: `start ${topology.appServers} app server(s)`, run: appStep },
     { label: `start nginx on 127.0.0.1:${ctx.httpPort}`, run: nginxStep },
     { label: 'GET /profiles/1 through nginx', run: smokeStep },

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { COMPOSE_DIR } from '../../../render/compose/write-compose-files.ts';
+import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { dockerImageProbes, type ImageProbes } from '../compose/images.ts';
 import type { Driver, LabState, RunningLab } from '../types.ts';

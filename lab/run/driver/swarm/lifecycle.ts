@@ -20,7 +20,7 @@ const unsupported = (what: string) => async (): Promise<never> => {
 async function services(lab: RunningLab): Promise<LifecycleService[]> {
   const status = await swarmStatus(lab.state);
   return status.services.flatMap((s) =>
-    s.role === 'observer'
+    s.role === 'observer' || s.role === 'network'
       ? []
       : [
           {

@@ -6,6 +6,8 @@ import { LabError } from '../../../errors.ts';
 const recordSchema = z.object({
   stack: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),
   offline: z.boolean(),
+  /** The app image (the distributed load runner reuses it: it has Node). */
+  appImage: z.string().min(1),
   nginxMode: z.enum(['resolve', 'variable']),
   httpPort: z.number().int().positive(),
   postgresPort: z.number().int().positive(),

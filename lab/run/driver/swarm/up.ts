@@ -110,7 +110,16 @@ async function plan(s: SwarmSettings, t: Topology, o: UpOptions, runDir: string)
   const replicas = Object.fromEntries(
     Object.entries(stack.services).map(([n, svc]) => [n, svc.deploy.replicas]),
   );
-  const record = { stack: name, offline, nginxMode, httpPort, postgresPort, redisPorts, replicas };
+  const record: SwarmRunRecord = {
+    stack: name,
+    offline,
+    appImage: images.app,
+    nginxMode,
+    httpPort,
+    postgresPort,
+    redisPorts,
+    replicas,
+  };
   return { stack, record };
 }
 

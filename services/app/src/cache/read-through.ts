@@ -62,12 +62,16 @@ type Attempt<T> = { ok: true; value: T } | { ok: false };
 /**
  * Creates the read path.
  * - Results: 'HIT-L1' / 'HIT-L2' from the tier that answered; 'MISS' when the cache answered "miss"
- *   and the loader ran; 'BYPASS' when the strategy is `none` or the cache get failed (the cache was
- *   unusable: the value is loaded and NOT written back, to spare a second timeout).
- * - A cache failure never fails the read; a loader failure does (shared by all waiters).
+ *   and the loader ran; 'BYPASS' when the strategy is `none` or the cache lookup failed (the cache was
+ *   unusable: the value is loaded and NOT written back, to spare a second timeout); 'STALE' when the
+ *   database failed and grace served the last known value.
+ * - The consistency mode does the lookup and says whether and how a loaded value may be stored
+ *   (plain SET, a lease token, a version-guarded SET); a lease wait is part of the lookup.
+ * - A cache failure never fails the read; a loader failure does (shared by all waiters), unless
+ *   grace has a last known value for a DATABASE_UNAVAILABLE failure.
  * - Not-found (loader returns undefined) is not cached.
- * - Single-flight per key on this server: concurrent reads of a key share one cache get, one load
- *   and one fill; the flight ends after the fill, so a later read finds the value cached.
+ * - Single-flight per key on this server: concurrent reads of a key share one lookup, one load and
+ *   one fill; the flight ends after the fill, so a later read finds the value cached.
  * - An invalidate during a flight cancels its fill and detaches it (later reads start afresh).
  */
 export function createReadThrough(options: ReadThroughOptions): ReadThrough {

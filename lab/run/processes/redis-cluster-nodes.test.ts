@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterInfo, parseMasters } from './redis-cluster.ts';
+import { parseClusterInfo, parseMasters } from './redis-cluster-nodes.ts';
 
 describe('parseClusterInfo', () => {
   it('reads key:value lines', () => {

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LoadReport, LoadSpec } from './load-generator.ts';
+
+/** wrk threads: one per core of this 2-core machine (each runs its own event loop). */
+export const WRK_THREADS = 2;
+/** Start-up and shutdown allowance on top of the run itself. */
+const SLACK_MS = 15_000;
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ). */
+const TICKS_PER_SECOND = 100;
+
+// Every request draws its profile id; done() prints one JSON line (latencies in µs).
+const SCRIPT = `
+local keys = 1
+init = function(args)
+  keys = tonumber(args[1])
+end
+request = function()
+  return wrk.format("GET", "/profiles/" .. math.random(1, keys))
+end
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '\\nWRK {"requests":%d,"durationUs":%d,"p50Us":%d,"p99Us":%d,"meanUs":%.1f,"errors":%d,"non2xx":%d}\\n',
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
+    latency.mean, e.connect + e.read + e.write + e.timeout, e.status))
+end
+`;
+
+// The shell waits for wrk, so wrk's CPU lands in the shell's cutime/cstime, read before it exits.
+const WRAPPER = 'wrk "$@"; code=$?; read -r line < /proc/$$/stat; echo "STAT $line"; exit $code';
+
+interface WrkSummary {
+  requests: number;
+  durationUs: number;
+  p50Us: number;
+  p99Us: number;
+  meanUs: number;
+  errors: number;
+  non2xx: number;
+}
+
+/** The children's CPU time (cutime + cstime, µs) from a /proc/<pid>/stat line. */
+export function childrenCpuUs(statLine: string): number {
+  const fields = statLine.slice(statLine.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[13]) + Number(fields[14]);
+  if (!Number.isFinite(ticks)) throw new Error(`bad /proc stat line: ${statLine}`);
+  return (ticks * 1_000_000) / TICKS_PER_SECOND;
+}
+
+/** Reads wrk's JSON summary and the wrapper's stat line out of its output. */
+export function parseWrkOutput(stdout: string): LoadReport {
+  const json = stdout.split('\n').find((l) => l.startsWith('WRK {'));
+  const stat = stdout.split('\n').find((l) => l.startsWith('STAT '));
+  if (!json || !stat) throw new Error(`wrk printed no summary:\n${stdout.slice(-2000)}`);
+  const s = JSON.parse(json.slice(4)) as WrkSummary;
+  const durationSec = s.durationUs / 1e6;
+  return {
+    requests: s.requests,
+    durationSec,
+    rps: durationSec > 0 ? s.requests / durationSec : 0,
+    p50Ms: s.p50Us / 1000,
+    p99Ms: s.p99Us / 1000,
+    meanMs: s.meanUs / 1000,
+    errors: s.errors,
+    non2xx: s.non2xx,
+    generatorCpuUs: childrenCpuUs(stat.slice(5)),
+  };
+}
+
+function collect(stream: NodeJS.ReadableStream): () => string {
+  const chunks: Buffer[] = [];
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  return () => Buffer.concat(chunks).toString();
+}
+
+function runWrapped(args: string[], timeoutMs: number): Promise<string> {
+  const child = spawn('sh', ['-c', WRAPPER, 'sh', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout = collect(child.stdout);
+  const stderr = collect(child.stderr);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`wrk did not start: ${error.message}`, { cause: error }));
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(stdout());
+      else reject(new Error(`wrk failed (${code ?? signal}): ${stderr().trim()}`));
+    });
+  });
+}
+
+/**
+ * Runs wrk (C, closed loop, `WRK_THREADS` threads) against spec.url with a random profile id per
+ * request, and returns its figures with wrk's own CPU time. Bounded: killed if it overruns.
+ */
+export async function runWrk(spec: LoadSpec): Promise<LoadReport> {
+  const dir = await mkdtemp(join(tmpdir(), 'cachelab-wrk-'));
+  try {
+    const script = join(dir, 'profiles.lua');
+    await writeFile(script, SCRIPT);
+    const args = ['-t', String(WRK_THREADS), '-c', String(spec.connections)].concat([
+      '-d',
+      `${spec.durationSec}s`,
+      '--timeout',
+      '5s',
+      '-s',
+      script,
+      spec.url,
+      '--',
+      String(spec.keyCount),
+    ]);
+    return parseWrkOutput(await runWrapped(args, spec.durationSec * 1000 + SLACK_MS));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

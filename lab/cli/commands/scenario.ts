@@ -1,0 +1,33 @@
+import type { Command } from '@commander-js/extra-typings';
+import { runScenarioCommand, scenarioTable } from '../../scenario/scenario-command.ts';
+import { driverName, topologyList } from '../option-parsers.ts';
+
+/** Registers `cachelab scenario list` and `cachelab scenario run <scenario|all> [options]`. */
+export function registerScenarioCommand(program: Command): void {
+  const scenario = program
+    .command('scenario')
+    .description('what happens when a piece fails, the load shifts or the fleet changes');
+  scenario
+    .command('list')
+    .description('list the scenarios, the question each answers, and their timelines')
+    .action(() => {
+      process.stdout.write(scenarioTable());
+    });
+  scenario
+    .command('run')
+    .description('run a scenario (or `all`) and write results.json, report.md and report.html')
+    .argument('<scenario>', 'scenario name (see `cachelab scenario list`), or all')
+    .option(
+      '--topology <list>',
+      "topologies, comma-separated (default: the scenario's)",
+      topologyList,
+    )
+    .option('--network <profile>', 'network profile of the topology (needs the fault proxy)')
+    .option('--consistency <mode>', 'consistency mode of the app cache (needs leases)')
+    .option('--driver <name>', 'native or compose (default native)', driverName)
+    .option('--observe', 'start Prometheus and write every action as an annotation series')
+    .option('--results-dir <dir>', 'parent of the run folder (default results/scenarios)')
+    .action(async (name, options) => {
+      await runScenarioCommand(name, options);
+    });
+}

@@ -1,0 +1,120 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { formatRunSummary } from '../../../loadtests/result-summary.ts';
+import type { RunResult } from '../../../loadtests/result-types.ts';
+import { runLoad } from '../../../loadtests/runner/run-load.ts';
+import type { WorkloadName } from '../../../loadtests/workload.ts';
+import { loadLabConfig } from '../../config.ts';
+import { LabError } from '../../errors.ts';
+import { requireState } from '../../run/driver/state-file.ts';
+import type { LabState } from '../../run/driver/types.ts';
+import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts';
+import { k6ContainerFor, runK6Process } from './k6-container.ts';
+
+/** The load generators `cachelab load` can use; auto = k6 when it can run, else the Node runner. */
+export const LOAD_GENERATORS = ['auto', 'k6', 'node'] as const;
+
+/** What `cachelab load` was asked for. */
+export interface LoadFlags {
+  topology?: string;
+  workload: WorkloadName;
+  rate: number;
+  duration: number;
+  warmup: number;
+  keys: number;
+  generator: (typeof LOAD_GENERATORS)[number];
+}
+
+interface LoadPlan {
+  state: LabState;
+  workload: WorkloadName;
+  flags: LoadFlags;
+  resultPath: string;
+}
+
+/** k6 when it is installed, otherwise the Node runner (k6 cannot be installed everywhere). */
+function k6Binary(): string | undefined {
+  try {
+    return findBinary('k6', ['k6']);
+  } catch (error) {
+    if (error instanceof MissingBinaryError) return undefined;
+    throw error;
+  }
+}
+
+function serverIds(state: LabState): string {
+  return state.services
+    .filter((s) => s.role === 'app')
+    .map((s) => s.name)
+    .join(',');
+}
+
+async function runK6(k6: string, plan: LoadPlan): Promise<void> {
+  const { state, flags } = plan;
+  const env: Record<string, string> = {
+    BASE_URL: state.httpUrl,
+    WORKLOAD: plan.workload,
+    RATE: String(flags.rate),
+    DURATION: String(flags.duration),
+    WARMUP: String(flags.warmup),
+    KEYS: String(flags.keys),
+    TOPOLOGY: state.topology,
+    TESTID: `${state.topology}-${plan.workload}-${Date.now()}`,
+    RESULT_PATH: plan.resultPath,
+    SERVER_IDS: serverIds(state),
+  };
+  const args = ['run', ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`])];
+  await runK6Process({ command: k6, args: [...args, 'loadtests/k6/profile-load.ts'], env: {} });
+}
+
+async function runNode(plan: LoadPlan): Promise<void> {
+  const { state, flags } = plan;
+  const result: RunResult = await runLoad({
+    baseUrl: state.httpUrl,
+    workload: plan.workload,
+    keyCount: flags.keys,
+    rate: flags.rate,
+    durationSec: flags.duration,
+    warmupSec: flags.warmup,
+    seed: 1,
+    timeoutMs: 2_000,
+    maxInFlight: 512,
+    topology: state.topology,
+    onProgress: (p) => process.stderr.write(`\r[${p.phase}] ${p.elapsedSec.toFixed(0)} s `),
+  });
+  process.stderr.write('\n');
+  await writeFile(plan.resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(formatRunSummary(result));
+}
+
+async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
+  const config = loadLabConfig();
+  const state = await requireState(config.stateFile);
+  if (flags.topology && flags.topology !== state.topology) {
+    throw new LabError(
+      'USAGE',
+      `${state.topology} is running, not ${flags.topology}: run \`make up TOPOLOGY=${flags.topology}\` first`,
+    );
+  }
+  const dir = join(config.labDir, 'load');
+  await mkdir(dir, { recursive: true });
+  const resultPath = resolve(dir, `${state.topology}-${flags.workload}-${Date.now()}.json`);
+  return { state, workload: flags.workload, flags, resultPath };
+}
+
+/** `cachelab load`: puts the workload on the running topology with k6 or the Node runner. */
+export async function loadCommand(flags: LoadFlags): Promise<void> {
+  const plan = await planLoad(flags);
+  const k6 = flags.generator === 'node' ? undefined : k6Binary();
+  const container =
+    flags.generator === 'node' || k6 ? undefined : await k6ContainerFor(plan.state, flags);
+  if (flags.generator === 'k6' && !k6 && !container) {
+    throw new LabError('USAGE', 'k6 is neither installed nor a local image: use --generator node');
+  }
+  const which = k6 ? `k6 (${k6})` : container ? 'k6 in its container' : 'the Node runner (no k6)';
+  process.stderr.write(`cachelab: loading ${plan.state.topology} with ${which}\n`);
+  if (k6) await runK6(k6, plan);
+  else if (container) await runK6Process(container);
+  else await runNode(plan);
+  process.stderr.write(`result: ${plan.resultPath}\n`);
+}

@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { isLabError } from '../errors.ts';
+import { getTopology } from '../topology/catalog.ts';
+import { blockedBy, getScenario, notApplicable, SCENARIOS, scenarioNames } from './catalog.ts';
+import { validateScenario } from './schema.ts';
+
+const codeOf = (work: () => unknown): string | undefined => {
+  try {
+    work();
+    return undefined;
+  } catch (error) {
+    return isLabError(error) ? error.code : String(error);
+  }
+};
+
+describe('the scenario catalog', () => {
+  it('holds every scenario of the brief, each with its question, under a unique name', () => {
+    expect(scenarioNames()).toEqual([
+      'cold-start',
+      'scale-out',
+      'scale-in',
+      'flush-stampede',
+      'hot-key',
+      'app-server-kill',
+      'redis-kill',
+      'redis-restart',
+      'cluster-failover',
+      'redis-slow',
+      'bus-partition',
+      'postgres-down',
+      'network-degrade',
+    ]);
+    for (const s of SCENARIOS) expect(s.question.endsWith('?')).toBe(true);
+  });
+
+  it('only lists default topologies the scenario applies to', () => {
+    for (const s of SCENARIOS) {
+      for (const name of s.defaultTopologies) expect(notApplicable(s, getTopology(name))).toBeUndefined();
+    }
+    expect(notApplicable(getScenario('cluster-failover'), getTopology('global'))).toContain('cluster');
+  });
+
+  it('says which scenarios need the fault proxy, and nothing else is blocked', () => {
+    const blocked = SCENARIOS.filter((s) => blockedBy(s)).map((s) => s.name);
+    expect(blocked).toEqual(['redis-slow', 'bus-partition', 'network-degrade']);
+  });
+
+  it('rejects unknown names and timelines out of order or outside the load', () => {
+    expect(codeOf(() => getScenario('nope'))).toBe('SCENARIO_UNKNOWN');
+    const s = getScenario('app-server-kill');
+    const reversed = { ...s, timeline: [...s.timeline].reverse() };
+    expect(codeOf(() => validateScenario(reversed))).toBe('USAGE');
+    const late = { ...s, timeline: [{ atSec: 99, action: { kind: 'kill', service: 'app-1' } }] };
+    expect(codeOf(() => validateScenario(late))).toBe('USAGE');
+    const badService = { ...s, timeline: [{ atSec: 10, action: { kind: 'kill', service: 'x' } }] };
+    expect(codeOf(() => validateScenario(badService))).toBe('USAGE');
+  });
+});

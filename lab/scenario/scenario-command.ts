@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { makeRunFolder, newRunId, pointLatest } from '../compare/results-store.ts';
+import { type DriverName, loadLabConfig } from '../config.ts';
+import { LabError } from '../errors.ts';
+import type { ScenarioResults } from '../report/scenario-schema.ts';
+import { chooseDriver, dockerAnswers, getDriver } from '../run/driver/select-driver.ts';
+import { formatTable } from '../text/table.ts';
+import { describeAction } from './actions/registry.ts';
+import { blockedBy, SCENARIOS } from './catalog.ts';
+import type { EventListener } from './engine/timeline.ts';
+import { writeScenarioReport } from './report/write-scenario-report.ts';
+import { type BatchItem, catalogBatch, namedBatch, runBatch } from './run-batch.ts';
+
+/** Options of `cachelab scenario run`, parsed by the CLI. */
+export interface ScenarioRunFlags {
+  topology?: string[];
+  network?: string;
+  consistency?: string;
+  driver?: DriverName;
+  observe?: boolean;
+  /** Parent folder of the run folder; default results/scenarios. */
+  resultsDir?: string;
+}
+
+/** The `cachelab scenario list` table: every scenario, its question, timeline and default topologies. */
+export function scenarioTable(): string {
+  const rows = SCENARIOS.map((s) => [
+    s.name,
+    s.defaultTopologies.join(','),
+    s.timeline.map((a) => `${a.atSec}s ${describeAction(a.action)}`).join('; ') || '(cold start)',
+    blockedBy(s) ? 'needs fault proxy' : 'runs',
+    s.question,
+  ]);
+  return formatTable([['NAME', 'TOPOLOGIES', 'TIMELINE', 'HERE', 'QUESTION'], ...rows]);
+}
+
+function refuseMissingModelFields(flags: ScenarioRunFlags): void {
+  if (flags.network !== undefined) {
+    throw new LabError(
+      'USAGE',
+      `--network ${flags.network}: the topology model has no network profiles yet (the fault proxy and the \`network\` field have not landed)`,
+    );
+  }
+  if (flags.consistency !== undefined) {
+    throw new LabError(
+      'USAGE',
+      `--consistency ${flags.consistency}: the topology model has no consistency modes yet (\`consistency\` and the CONSISTENCY app setting have not landed)`,
+    );
+  }
+}
+
+/** Runs Ctrl-C / SIGTERM as an abort: the method stops, rollbacks run, the topology goes down. */
+async function interruptibly<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    process.stderr.write(`\ncachelab: ${signal}: rolling back and taking the topology down…\n`);
+    controller.abort(new LabError('INTERRUPTED', `interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+const printEvent: EventListener = (e) => {
+  const what = e.phase === 'rollback' ? `rollback: ${e.description}` : e.description;
+  process.stderr.write(
+    `  ${e.startedSec.toFixed(1).padStart(5)} s  ${what} — ${e.ok ? e.detail : `FAILED: ${e.detail}`}\n`,
+  );
+};
+
+async function runItems(items: BatchItem[], flags: ScenarioRunFlags): Promise<ScenarioResults> {
+  const config = loadLabConfig();
+  const choice = await chooseDriver({ flag: flags.driver, env: config.driver, dockerAnswers });
+  // Scenarios default to native: two cores host one topology at a time either way.
+  const name = flags.driver ?? config.driver ?? 'native';
+  process.stderr.write(`cachelab: driver ${name}${flags.driver ? ` (${choice.reason})` : ''}\n`);
+  const driver = getDriver(name);
+  return interruptibly((signal) =>
+    runBatch({
+      items,
+      driver,
+      signal,
+      observe: flags.observe,
+      onStage: (stage) => process.stderr.write(`cachelab: ${stage}\n`),
+      onEvent: printEvent,
+      onRun: (r) =>
+        process.stderr.write(`cachelab: ${r.scenario} on ${r.topology}: ${r.verdict}\n`),
+    }),
+  );
+}
+
+/**
+ * `cachelab scenario run <scenario|all>`: runs it against the topologies asked for (default: the
+ * scenario's own), writes results.json, report.md and report.html, and prints where.
+ */
+export async function runScenarioCommand(name: string, flags: ScenarioRunFlags): Promise<void> {
+  refuseMissingModelFields(flags);
+  const items = name === 'all' ? catalogBatch() : namedBatch(name, flags.topology);
+  const results = await runItems(items, flags);
+  const resultsDir = flags.resultsDir ?? join('results', 'scenarios');
+  const { dir, runId } = await makeRunFolder(resultsDir, newRunId(new Date(), `scenario-${name}`));
+  const written = await writeScenarioReport(dir, results);
+  await pointLatest(resultsDir, runId);
+  for (const n of results.notRun) {
+    process.stderr.write(
+      `cachelab: not run: ${n.scenario} on ${n.topology ?? 'all'}: ${n.reason}\n`,
+    );
+  }
+  process.stdout.write(
+    `${results.runs.length} run(s) in ${results.wallSec.toFixed(0)} s\n${written.markdownPath}\n${written.htmlPath}\n`,
+  );
+  if (results.runs.length === 0) {
+    throw new LabError(
+      'SCENARIO_FAILED',
+      `nothing ran: ${results.notRun.map((n) => n.reason).join('; ')}`,
+    );
+  }
+  if (results.runs.some((r) => r.status === 'failed')) process.exitCode = 7;
+}

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { ToxicCollection } from '../../services/fault-proxy/src/toxic-collection.ts';
+import { isLabError } from '../errors.ts';
+import { CATALOG, getTopology } from './catalog.ts';
+import {
+  describeNetwork,
+  hopDelays,
+  latencyToxics,
+  NETWORK_PROFILE_NAMES,
+  NETWORK_PROFILES,
+  needsProxies,
+  parseNetworkProfile,
+} from './network.ts';
+import { faultProxies, networkOf, withNetwork } from './network-proxies.ts';
+import { validateTopology } from './schema.ts';
+import { redisNodeCount } from './services.ts';
+
+const upstreams = {
+  app: (i: number) => `127.0.0.1:${30_000 + i}`,
+  redis: (i: number) => `127.0.0.1:${31_000 + i}`,
+  postgres: '127.0.0.1:5432',
+};
+
+describe('network profiles', () => {
+  it('name loopback, lan, same-az and cross-az with their round trips and a default jitter', () => {
+    expect(NETWORK_PROFILE_NAMES).toEqual(['loopback', 'lan', 'same-az', 'cross-az']);
+    expect(NETWORK_PROFILES.lan.rttMs).toBe(0.1);
+    expect(NETWORK_PROFILES['same-az'].rttMs).toBe(0.5);
+    expect(NETWORK_PROFILES['cross-az'].rttMs).toBe(2);
+    for (const name of NETWORK_PROFILE_NAMES.slice(1)) {
+      expect(NETWORK_PROFILES[name].jitterMs).toBeGreaterThan(0);
+    }
+    expect(needsProxies({ profile: 'loopback' })).toBe(false);
+    expect(needsProxies({ profile: 'lan' })).toBe(true);
+  });
+
+  it('applies per-hop overrides over the profile', () => {
+    const delays = hopDelays({
+      profile: 'same-az',
+      hops: { 'app-redis': { rttMs: 2, jitterMs: 0 } },
+    });
+    expect(delays).toEqual({
+      'nginx-app': { rttMs: 0.5, jitterMs: 0.05 },
+      'app-redis': { rttMs: 2, jitterMs: 0 },
+      'app-postgres': { rttMs: 0.5, jitterMs: 0.05 },
+    });
+    expect(
+      needsProxies({ profile: 'loopback', hops: { 'app-postgres': { rttMs: 1, jitterMs: 0 } } }),
+    ).toBe(true);
+    expect(describeNetwork({ profile: 'lan' })).toBe(
+      'lan (nginx→app 0.1 ms, app→redis 0.1 ms, app→postgres 0.1 ms)',
+    );
+  });
+
+  it('splits a round trip into one latency toxic per direction that the fault proxy accepts', () => {
+    const toxics = latencyToxics({ rttMs: 0.5, jitterMs: 0.05 });
+    expect(toxics.map((t) => [t.stream, t.attributes])).toEqual([
+      ['upstream', { latency: 0.25, jitter: 0.025 }],
+      ['downstream', { latency: 0.25, jitter: 0.025 }],
+    ]);
+    const collection = new ToxicCollection(() => {});
+    for (const toxic of toxics) collection.add(toxic);
+    expect(collection.list().map((t) => t.name)).toEqual([
+      'latency_upstream',
+      'latency_downstream',
+    ]);
+  });
+
+  it('parses --network values and refuses others with USAGE naming the profiles', () => {
+    expect(parseNetworkProfile('cross-az')).toBe('cross-az');
+    let error: unknown;
+    try {
+      parseNetworkProfile('moon');
+    } catch (e) {
+      error = e;
+    }
+    expect(isLabError(error) && error.code).toBe('USAGE');
+    expect(String(error)).toContain('loopback, lan, same-az, cross-az');
+  });
+});
+
+describe('network in the topology model', () => {
+  it('is loopback for every catalog topology, and validates when set', () => {
+    for (const t of CATALOG) expect(networkOf(t)).toEqual({ profile: 'loopback' });
+    const t = withNetwork(getTopology('global'), { profile: 'same-az' });
+    expect(validateTopology(t).network).toEqual({ profile: 'same-az' });
+    expect(() => validateTopology({ ...t, network: { profile: 'mars' } })).toThrow(/network/);
+    const negative = { profile: 'lan', hops: { 'nginx-app': { rttMs: -1, jitterMs: 0 } } };
+    expect(() => validateTopology({ ...t, network: negative })).toThrow(/network/);
+  });
+
+  it('derives one proxy per app server, per Redis node and for Postgres; none on loopback', () => {
+    for (const base of CATALOG) {
+      expect(faultProxies(base, upstreams)).toEqual([]);
+      const t = withNetwork(base, { profile: 'cross-az' });
+      const proxies = faultProxies(t, upstreams);
+      const redisNodes = redisNodeCount(t.redis);
+      expect(proxies).toHaveLength(t.appServers + redisNodes + 1);
+      expect(new Set(proxies.map((p) => p.name)).size).toBe(proxies.length);
+      expect(proxies.filter((p) => p.hop === 'app-redis').map((p) => p.upstream)).toEqual(
+        Array.from({ length: redisNodes }, (_, i) => upstreams.redis(i)),
+      );
+      expect(proxies.at(-1)).toMatchObject({ name: 'postgres', upstream: '127.0.0.1:5432' });
+      for (const p of proxies) expect(p.toxics[0]?.attributes.latency).toBe(1);
+    }
+  });
+
+  it('follows a change of the model: an override changes only its hop', () => {
+    const t = withNetwork(getTopology('two-tier'), {
+      profile: 'lan',
+      hops: { 'app-postgres': { rttMs: 4, jitterMs: 0 } },
+    });
+    const byName = new Map(faultProxies(t, upstreams).map((p) => [p.name, p]));
+    expect(byName.get('postgres')?.toxics[1]?.attributes).toEqual({ latency: 2, jitter: 0 });
+    expect(byName.get('redis-1')?.toxics[1]?.attributes).toEqual({ latency: 0.05, jitter: 0.005 });
+    expect(byName.get('app-3')?.hop).toBe('nginx-app');
+  });
+});

@@ -1,0 +1,86 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type NativeLab, nativeDriver, upTopology } from '../lab/run/driver/native/driver.ts';
+import { findLeftovers } from '../lab/run/driver/pid-control.ts';
+import { freePort } from '../lab/run/processes/ports.ts';
+import { liveProcesses } from '../lab/run/processes/process-registry.ts';
+import { redisCommand } from '../lab/run/processes/resp.ts';
+import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
+import { getTopology } from '../lab/topology/catalog.ts';
+import { lifecycleContract } from './support/lifecycle-contract.ts';
+
+const SEED_USERS = 300;
+
+async function up(name: string, runDir: string): Promise<NativeLab> {
+  return upTopology(getTopology(name), {
+    runDir,
+    httpPort: await freePort(),
+    seedUsers: SEED_USERS,
+    appLogLevel: 'warn',
+  });
+}
+
+describe('native driver lifecycle contract (global)', () => {
+  let lab: NativeLab | undefined;
+  let runDir = '';
+
+  beforeAll(async () => {
+    runDir = await makeRunDir('lifecycle-native');
+    lab = await up('global', runDir);
+  }, 90_000);
+
+  afterAll(async () => {
+    const state = lab?.state;
+    await lab?.down();
+    if (state) expect(await findLeftovers(state.services)).toEqual({ alive: [], busyPorts: [] });
+    expect(liveProcesses()).toEqual([]);
+    await removeRunDir(runDir);
+  }, 90_000);
+
+  lifecycleContract(
+    {
+      driver: nativeDriver,
+      lab: () => {
+        if (!lab) throw new Error('the lab did not come up');
+        return lab;
+      },
+    },
+    { addAppServer: true },
+  );
+});
+
+async function masterOfSlot0(lab: NativeLab): Promise<number> {
+  const running = lab.services.redis?.nodes.find((n) => n.running);
+  const text = await redisCommand(running?.port ?? 0, ['CLUSTER', 'NODES']);
+  const line = text
+    .split('\n')
+    .find((l) => / master /.test(` ${l.split(' ')[2]?.replace(/.*,/, '')} `) && / 0-\d+/.test(l));
+  return Number(line?.split(' ')[1]?.split(':')[1]?.split('@')[0]);
+}
+
+describe('native driver: Redis Cluster failover (global-cluster)', () => {
+  it('fails a master over by CLUSTER FAILOVER and back, then by SIGKILL and back', {
+    timeout: 150_000,
+  }, async () => {
+    const runDir = await makeRunDir('lifecycle-cluster');
+    const lab = await up('global-cluster', runDir);
+    try {
+      const first = await masterOfSlot0(lab);
+      const handover = await nativeDriver.failoverRedisMaster(lab, 'cluster-failover', {
+        nodeTimeoutMs: 2_000,
+      });
+      expect(handover.related?.previousNodeTimeoutMs).toBe('2000');
+      await expect.poll(() => masterOfSlot0(lab), { timeout: 15_000 }).not.toBe(first);
+      const second = await masterOfSlot0(lab);
+      const killed = await nativeDriver.failoverRedisMaster(lab, 'kill');
+      expect(killed.detail).toContain('SIGKILL');
+      await expect.poll(() => masterOfSlot0(lab), { timeout: 20_000 }).not.toBe(second);
+      await nativeDriver.restart(lab, killed.service);
+      await lab.services.redis?.cluster?.waitOk(20_000);
+      expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
+    } finally {
+      await lab.down();
+      await removeRunDir(runDir);
+    }
+    expect(liveProcesses()).toEqual([]);
+  });
+});

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { ScenarioRunRecord } from '../lab/report/scenario-schema.ts';
+import { nativeDriver } from '../lab/run/driver/native/driver.ts';
+import { freePort, isPortFree } from '../lab/run/processes/ports.ts';
+import { liveProcesses } from '../lab/run/processes/process-registry.ts';
+import { getScenario } from '../lab/scenario/catalog.ts';
+import { runScenario } from '../lab/scenario/engine/run-scenario.ts';
+import type { Scenario, TimedAction } from '../lab/scenario/model.ts';
+import { validateScenario } from '../lab/scenario/schema.ts';
+import { getTopology } from '../lab/topology/catalog.ts';
+
+// Short versions of catalog scenarios: a few seconds of load each, 1,000 profiles.
+function short(name: string, timeline: TimedAction[], durationSec = 9): Scenario {
+  const s = getScenario(name);
+  return validateScenario({
+    ...s,
+    load: { ...s.load, keyCount: 1_000, warmupSec: 2, durationSec },
+    timeline,
+  });
+}
+
+async function run(scenario: Scenario, topology: string, httpPort?: number) {
+  return runScenario({ driver: nativeDriver, topology: getTopology(topology), scenario, httpPort });
+}
+
+const failedOf = (r: ScenarioRunRecord) => r.figures?.requestsFailed;
+
+describe('scenarios through the native driver', () => {
+  it('app-server-kill through nginx keeps availability ≥ 99.9 %', {
+    timeout: 120_000,
+  }, async () => {
+    const s = short('app-server-kill', [
+      { atSec: 4, action: { kind: 'kill', service: 'app-2' } },
+      { atSec: 7, action: { kind: 'restart', service: 'app-2' } },
+    ]);
+    const r = await run(s, 'local');
+    expect(r.status).toBe('completed');
+    expect(r.events.filter((e) => e.phase === 'action').map((e) => e.ok)).toEqual([true, true]);
+    expect(r.figures?.requests).toBeGreaterThan(1_200);
+    expect(r.figures?.availability).toBeGreaterThanOrEqual(0.999);
+    expect(liveProcesses()).toEqual([]);
+  });
+
+  it('redis-kill in global produces no 5xx: reads fall back to Postgres', {
+    timeout: 120_000,
+  }, async () => {
+    const s = short('redis-kill', [
+      { atSec: 4, action: { kind: 'kill', service: 'redis-1' } },
+      { atSec: 7, action: { kind: 'restart', service: 'redis-1' } },
+    ]);
+    const r = await run(s, 'global');
+    expect(r.status).toBe('completed');
+    const fivexx = r.series.reduce((n, x) => n + x.errors.http5xx, 0);
+    expect(fivexx).toBe(0);
+    expect(failedOf(r)).toBe(0);
+    const during = r.series.filter((x) => x.t >= 5 && x.t < 7);
+    expect(during.every((x) => x.reads.l2 === 0 && x.reads.bypass > 0)).toBe(true);
+    expect(r.figures?.peakDbFactor ?? 0).toBeGreaterThan(1);
+  });
+
+  it("scale-in on local-hash moves keys within 0.05 of simulate's prediction", {
+    timeout: 120_000,
+  }, async () => {
+    const s = short('scale-in', [{ atSec: 5, action: { kind: 'remove-app-server' } }], 8);
+    const r = await run(s, 'local-hash');
+    expect(r.status).toBe('completed');
+    const k = r.figures?.keyMovement;
+    expect(k).toMatchObject({ scheme: 'ketama', from: 3, to: 2 });
+    expect(Math.abs((k?.measured ?? 0) - (k?.predicted ?? 1))).toBeLessThanOrEqual(0.05);
+    expect(r.events.at(-1)).toMatchObject({ phase: 'rollback', ok: true });
+  });
+
+  it('a scenario failing half-way still runs its rollbacks and leaves nothing behind', {
+    timeout: 120_000,
+  }, async () => {
+    const s = short(
+      'app-server-kill',
+      [
+        { atSec: 3, action: { kind: 'kill', service: 'app-2' } },
+        {
+          atSec: 4,
+          action: {
+            kind: 'apply-toxic',
+            hop: 'redis-1',
+            toxic: { name: 'slow', type: 'latency', attributes: { latency: 20 } },
+          },
+        },
+      ],
+      6,
+    );
+    const httpPort = await freePort();
+    const r = await run(s, 'local', httpPort);
+    expect(r.status).toBe('failed');
+    expect(r.error).toContain('fault proxy');
+    const rollbacks = r.events.filter((e) => e.phase === 'rollback');
+    expect(rollbacks).toEqual([
+      expect.objectContaining({ description: 'bring app-2 back', ok: true }),
+    ]);
+    expect(liveProcesses()).toEqual([]);
+    expect(await isPortFree(httpPort)).toBe(true);
+  });
+});
