@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { LabError } from './errors.ts';
 
 /** Drivers the lab knows how to run a topology with. */
-export const DRIVER_NAMES = ['native', 'compose', 'swarm'] as const;
+export const DRIVER_NAMES = ['native', 'compose', 'swarm', 'remote'] as const;
 /** A driver name. */
 export type DriverName = (typeof DRIVER_NAMES)[number];
 

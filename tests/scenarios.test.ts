@@ -76,9 +76,9 @@ describe('scenarios through the native driver', () => {
     const s = short(
       'app-server-kill',
       [
-        { atSec: 3, action: { kind: 'kill', service: 'app-2' } },
+        { atSec: 4, action: { kind: 'kill', service: 'app-2' } },
         {
-          atSec: 4,
+          atSec: 5,
           action: {
             kind: 'apply-toxic',
             hop: 'redis-1',

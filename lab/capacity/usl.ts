@@ -31,10 +31,10 @@ export function uslThroughput(
   return (p.lambda * n) / (1 + p.sigma * (n - 1) + p.kappa * n * (n - 1));
 }
 
-function rSquared(points: readonly UslPoint[], fit: (n: number) => number): number {
+function rSquared(points: readonly UslPoint[], model: (n: number) => number): number {
   const mean = points.reduce((s, p) => s + p.throughput, 0) / points.length;
   const total = points.reduce((s, p) => s + (p.throughput - mean) ** 2, 0);
-  const residual = points.reduce((s, p) => s + (p.throughput - fit(p.concurrency)) ** 2, 0);
+  const residual = points.reduce((s, p) => s + (p.throughput - model(p.concurrency)) ** 2, 0);
   return total > 0 ? 1 - residual / total : 0;
 }
 

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, type OutputConfiguration } from '@commander-js/extra-typings';
 import { registerBenchCommand } from './commands/bench.ts';
 import { registerBenchAggregateCommand } from './commands/bench-aggregate.ts';
+import { registerCapacityCommand } from './commands/capacity.ts';
 import { registerCompareCommand } from './commands/compare.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerDiffCommand } from './commands/diff.ts';
@@ -10,6 +11,7 @@ import { registerDownCommand } from './commands/down.ts';
 import { registerListCommand } from './commands/list.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerLogsCommand } from './commands/logs.ts';
+import { registerNetCommand } from './commands/net.ts';
 import { registerScenarioCommand } from './commands/scenario.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -27,10 +29,12 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerCompareCommand,
   registerDemoCommand,
   registerDiffCommand,
+  registerCapacityCommand,
   registerBenchCommand,
   registerBenchAggregateCommand,
   registerSimulateCommand,
   registerScenarioCommand,
+  registerNetCommand,
 ];
 
 /**

@@ -3,6 +3,7 @@ import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../loadtes
 import { DRIVER_NAMES, type DriverName } from '../config.ts';
 import { isLabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
+import { NETWORK_PROFILE_NAMES, type NetworkProfile } from '../topology/network.ts';
 
 // Every option value of the CLI is checked here, as a commander argument parser: a bad value is a
 // usage error (exit 2) that names the option, before any command runs.
@@ -92,6 +93,9 @@ export function someOf<T extends string>(
     return names.filter((name) => asked.has(name));
   };
 }
+
+/** --network: loopback, lan, same-az or cross-az (lab/topology/network.ts). */
+export const networkProfile: OptionParser<NetworkProfile> = oneOf(NETWORK_PROFILE_NAMES);
 
 /** --driver: native or compose. */
 export const driverName: OptionParser<DriverName> = oneOf(DRIVER_NAMES);

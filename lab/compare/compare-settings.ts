@@ -1,6 +1,8 @@
 import { isWorkloadName, type WorkloadName } from '../../loadtests/workload.ts';
 import type { DriverName } from '../config.ts';
+import type { RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
+import type { NetworkProfile } from '../topology/network.ts';
 import { CompareError } from './compare-error.ts';
 
 /** Everything one comparison runs with (all defaults resolved). */
@@ -28,6 +30,10 @@ export interface CompareSettings {
   warmupPolicy: WarmupPolicy;
   /** How each topology is brought up: native processes or Docker Compose. */
   driver: DriverName;
+  /** Network profile every topology runs under (a fault proxy on every hop unless loopback). */
+  network: NetworkProfile;
+  /** A lab running elsewhere (driver `remote`): its front door and scrape addresses. */
+  remote?: RemoteTargetFlags;
 }
 
 /** Flags of `cachelab compare`, as parsed (undefined = default). */
@@ -44,6 +50,9 @@ export interface CompareFlags {
   resultsDir?: string;
   driver?: DriverName;
   repeat?: number;
+  network?: NetworkProfile;
+  /** --target and its scrape endpoints: measure a lab that runs elsewhere instead of starting one. */
+  remote?: RemoteTargetFlags;
 }
 
 /**
@@ -128,6 +137,24 @@ function checkRepeat(n: number): number {
   throw new CompareError('USAGE', `--repeat expects an integer from 1 to ${MAX_REPEAT}, got ${n}`);
 }
 
+// A remote lab runs one topology, deployed by the user: it is compared as that one, started by nobody.
+function checkRemote(flags: CompareFlags): RemoteTargetFlags {
+  const remote = flags.remote as RemoteTargetFlags;
+  if (flags.topologies?.length !== 1) {
+    throw new CompareError(
+      'USAGE',
+      '--target measures one running lab: name its topology with --topologies <name>',
+    );
+  }
+  if (flags.driver && flags.driver !== 'remote') {
+    throw new CompareError(
+      'USAGE',
+      `--target measures a lab that runs elsewhere; --driver ${flags.driver} starts one here`,
+    );
+  }
+  return remote;
+}
+
 /** Resolves flags over the quick or full preset; USAGE CompareError on an unknown name. */
 export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
   const preset = flags.quick ? QUICK_PRESET : FULL_PRESET;
@@ -146,6 +173,8 @@ export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
     maxLagP99Ms: flags.maxLagP99Ms ?? preset.maxLagP99Ms,
     resultsDir: flags.resultsDir ?? 'results',
     repeat: checkRepeat(flags.repeat ?? 1),
-    driver: flags.driver ?? 'native',
+    driver: flags.remote ? 'remote' : (flags.driver ?? 'native'),
+    network: flags.network ?? 'loopback',
+    ...(flags.remote ? { remote: checkRemote(flags) } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { formatTable } from '../text/table.ts';
-import { type DiffReport, diffResults, diffTableRows } from './diff.ts';
+import { type DiffReport, diffResults, diffTableRows } from './diff-results.ts';
 import { readResults, resolveRunRef } from './results-store.ts';
 
 /** What `cachelab diff` compares and how it reports. */

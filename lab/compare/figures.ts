@@ -4,6 +4,7 @@ import type { AppCounters } from '../measure/scrape/app-metrics.ts';
 import type { ServerDelta } from '../measure/scrape/snapshot.ts';
 import { describeRedis } from '../render/redis/redis-config.ts';
 import type { MeasuredTopology, TierHitRatioFigures } from '../report/results-types.ts';
+import { percent, points } from '../text/format.ts';
 import type { Topology } from '../topology/model.ts';
 import type { WarmupRecord } from './warm-until-stable.ts';
 
@@ -112,11 +113,10 @@ function appServersOf(run: RunResult, delta: ServerDelta): MeasuredTopology['app
 function warmupWarnings(window: FiguresInput['window']): string[] {
   const w = window.warmup;
   if (!w?.boundReached) return [];
-  const pts = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
   return [
     `hit ratio still moving after ${w.seconds.toFixed(0)} s of warm-up (the bound): ` +
-      `${pts(w.halves.first)} then ${pts(w.halves.second)} in the two halves of the measured ` +
-      `window (stable means within ${(w.threshold * 100).toFixed(1)} points)`,
+      `${percent(w.halves.first)} then ${percent(w.halves.second)} in the two halves of the measured ` +
+      `window (stable means within ${points(w.threshold, 1)} points)`,
   ];
 }
 

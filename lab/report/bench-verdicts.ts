@@ -1,4 +1,4 @@
-import { listProse, millis, percent, times } from '../text/format.ts';
+import { listProse, millis, percent, points, times } from '../text/format.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import type { CalibrationFigures, SimulationFigures } from './results-types.ts';
 
@@ -53,7 +53,7 @@ export function resizeVerdict(sim: SimulationFigures, focus: 'moved' | 'dip'): s
     const moved = same.map((c) => `${percent(c.movedKeyShare)} with ${c.scheme}`);
     return `${going} moves this share of the keys to another node: ${listProse(moved)}.`;
   }
-  const dips = same.map((c) => `${(c.dip * 100).toFixed(1)} points with ${c.scheme}`);
+  const dips = same.map((c) => `${points(c.dip, 1)} points with ${c.scheme}`);
   return `${going}, the hit ratio just after the change dips by ${listProse(dips)}.`;
 }
 
@@ -61,11 +61,11 @@ export function resizeVerdict(sim: SimulationFigures, focus: 'moved' | 'dip'): s
 export function calibrationVerdict(c: CalibrationFigures): string {
   const within = c.entries.filter((e) => e.withinTolerance);
   const outside = c.entries.filter((e) => !e.withinTolerance).map((e) => e.topology);
-  const tolerance = `±${(c.tolerance * 100).toFixed(0)} points`;
+  const tolerance = `±${points(c.tolerance, 0)} points`;
   const staleText =
     c.staleTolerance === undefined
       ? ''
-      : ` and stale reads within ±${(c.staleTolerance * 100).toFixed(0)} points`;
+      : ` and stale reads within ±${points(c.staleTolerance, 0)} points`;
   const head = `${within.length} of ${c.entries.length} measured topologies match the simulation at N=${c.servers} within ${tolerance} on every tier${staleText}.`;
   return outside.length === 0 ? head : `${head} Outside the tolerance: ${listProse(outside)}.`;
 }

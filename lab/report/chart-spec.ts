@@ -6,6 +6,8 @@ export interface ChartDataset {
   data: (number | null)[];
   /** Per point, the 95 % interval drawn as an error bar (null: none, e.g. a single run). */
   intervals?: ([number, number] | null)[];
+  /** On a chart with a linear x axis, the series as (x, y) points instead of `data`. */
+  points?: { x: number; y: number }[];
 }
 
 /** A chart as plain data: rendered by Chart.js in report.html and as a table in report.md. */
@@ -17,6 +19,8 @@ export interface ChartSpec {
   datasets: ChartDataset[];
   yTitle: string;
   xTitle?: string;
+  /** 'linear': x is a number (datasets give `points`); default: one category per label. */
+  xScale?: 'linear';
   yScale: 'linear' | 'logarithmic';
   /** How values are shown: ratios as percentages, durations in ms, anything else as numbers. */
   format: 'number' | 'percent' | 'ms';

@@ -48,7 +48,7 @@ export const CHART_BOOT_SCRIPT = `
   function datasets(spec) {
     return spec.datasets.map(function (d, i) {
       var color = COLORS[i % COLORS.length];
-      return { label: d.label, data: d.data, backgroundColor: color, borderColor: color,
+      return { label: d.label, data: d.points || d.data, backgroundColor: color, borderColor: color,
         borderWidth: spec.kind === 'line' ? 2 : 0, pointRadius: 3, spanGaps: true,
         intervals: d.intervals || null };
     });
@@ -97,10 +97,11 @@ export const CHART_BOOT_SCRIPT = `
         animation: false, responsive: true, maintainAspectRatio: false,
         plugins: {
           legend: { position: 'bottom' },
-          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + fmt(spec.format, c.raw); } } }
+          tooltip: { callbacks: { label: function (c) { return c.dataset.label + ': ' + fmt(spec.format, spec.xScale ? c.raw.y : c.raw); } } }
         },
         scales: {
-          x: { stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle || '' } },
+          x: Object.assign({ stacked: spec.stacked, title: { display: !!spec.xTitle, text: spec.xTitle || '' } },
+            spec.xScale ? { type: spec.xScale, beginAtZero: true } : {}),
           y: { type: spec.yScale, stacked: spec.stacked, beginAtZero: spec.yScale === 'linear',
             min: log ? logMin(spec) : undefined, max: full ? 1 : undefined, title: { display: true, text: spec.yTitle },
             ticks: { callback: function (v) { return tick(spec, Number(v)); } } }

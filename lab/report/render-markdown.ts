@@ -13,8 +13,20 @@ export function markdownTable(table: Table): string {
   );
 }
 
-/** A chart's data as a table: one row per label, one column per dataset. */
+/** A chart's data as a table: one row per label, one column per dataset (per point on a linear x). */
 export function chartTable(chart: ChartSpec): Table {
+  if (chart.xScale === 'linear') {
+    return {
+      header: ['series', chart.xTitle ?? 'x', chart.yTitle],
+      rows: chart.datasets.flatMap((d) =>
+        (d.points ?? []).map((p) => [
+          d.label,
+          formatAs('number', p.x),
+          formatAs(chart.format, p.y),
+        ]),
+      ),
+    };
+  }
   return {
     header: [chart.xTitle ?? '', ...chart.datasets.map((d) => d.label)],
     rows: chart.labels.map((label, i) => [

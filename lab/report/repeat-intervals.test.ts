@@ -50,3 +50,51 @@ describe('intervals of repeated runs in the report', () => {
     expect(CHART_BOOT_SCRIPT).toContain('plugins: [errorBars]');
   });
 });
+
+describe('the warm-up in the report', () => {
+  const warmup = (stable: boolean) => ({
+    seconds: 13,
+    requests: 7_350,
+    extraWindows: stable ? 0 : 1,
+    maxExtraWindows: 1,
+    halves: { first: 0.6, second: stable ? 0.61 : 0.68 },
+    threshold: 0.054,
+    stable,
+    boundReached: !stable,
+  });
+  const r = resultsFixture(
+    [
+      measuredFixture('local', { warmup: warmup(true) }),
+      measuredFixture('local-hash', { warmup: warmup(false) }),
+    ],
+    {},
+  );
+  const withPolicy = {
+    ...r,
+    parameters: {
+      ...r.parameters,
+      warmupPolicy: { rps: 600, maxSec: 12, maxExtraWindows: 1, stableWithin: 0.02 },
+    },
+  };
+
+  it('tabulates how each warm-up ended and flags a bound reached', () => {
+    const table = buildReportModel(withPolicy).tables.find((t) => t.id === 'warmup');
+    expect(table?.table.rows).toEqual([
+      ['local', '13 s, 7,350 requests', '0 of at most 1', '60.0% / 61.0%', '±5.4 pts', 'stable'],
+      [
+        'local-hash',
+        '13 s, 7,350 requests',
+        '1 of at most 1',
+        '60.0% / 68.0%',
+        '±5.4 pts',
+        'BOUND REACHED, still moving',
+      ],
+    ]);
+  });
+
+  it('states the policy among the facts', () => {
+    const facts = Object.fromEntries(buildReportModel(withPolicy).facts);
+    expect(facts['warm-up']).toContain('at 600 req/s');
+    expect(facts['warm-up']).toContain('within 2 points (at most 12 s)');
+  });
+});

@@ -1,4 +1,4 @@
-import { bytes, millis, number } from '../text/format.ts';
+import { bytes, millis, number, points } from '../text/format.ts';
 import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
@@ -46,7 +46,26 @@ const DRIVER_MEANS: Record<ComparisonResults['parameters']['driver'], string> = 
   native: 'processes on this machine, 127.0.0.1',
   compose: 'Docker Compose containers, ports published on 127.0.0.1',
   swarm: 'Docker Swarm services',
+  remote: 'a lab running elsewhere (swarm, Kubernetes), measured through --target',
 };
+
+function warmupFacts(p: ComparisonResults['parameters']): [string, string][] {
+  const facts: [string, string][] = [];
+  const w = p.warmupPolicy;
+  if (w) {
+    facts.push([
+      'warm-up',
+      `chunks of ${p.warmupSec} s at ${number(w.rps)} req/s until a chunk's halves agree on the hit ratio within ${(w.stableWithin * 100).toFixed(0)} points (at most ${w.maxSec} s), then the measured window, re-measured after one more chunk while its halves disagree (at most ${w.maxExtraWindows} times; then flagged)`,
+    ]);
+  }
+  if (p.repeat && p.repeat > 1) {
+    facts.push([
+      'repeats',
+      `${p.repeat} runs per topology; figures are medians with a 95 % order-statistic interval (the range below 6 runs: 75 % for 3, 94 % for 5)`,
+    ]);
+  }
+  return facts;
+}
 
 function factsOf(r: ComparisonResults): [string, string][] {
   const p = r.parameters;
@@ -59,6 +78,7 @@ function factsOf(r: ComparisonResults): [string, string][] {
     ],
     ['data', `${number(p.seedUsers)} users seeded; keys 1..${number(p.keyCount)}; seed ${p.seed}`],
     ['mode', p.quick ? 'quick' : 'full length'],
+    ...warmupFacts(p),
     ['driver', `${p.driver} (${DRIVER_MEANS[p.driver]})`],
     [
       'validity',
@@ -95,10 +115,10 @@ function calibrationSection(c: NonNullable<ComparisonResults['calibration']>): R
     `hit ratio settled) and ${number(st.measuredRequests)} measured requests over ` +
     `${number(st.keyCount)} keys, with the topology's cache size (L1 ${number(st.cacheEntries)} ` +
     `entries per server; local and local-disk invalidate only the server that took a write, as the ` +
-    `apps do); tolerance ±${(c.tolerance * 100).toFixed(0)} points (absolute) per tier` +
+    `apps do); tolerance ±${points(c.tolerance, 0)} points (absolute) per tier` +
     (c.staleTolerance === undefined
       ? '.'
-      : ` and ±${(c.staleTolerance * 100).toFixed(0)} points on the stale-read rate.`);
+      : ` and ±${points(c.staleTolerance, 0)} points on the stale-read rate.`);
   return {
     id: 'calibration',
     title: `Calibration: simulation vs measurement at N=${c.servers}`,

@@ -1,4 +1,4 @@
-import { millis, NA, number, percent } from '../text/format.ts';
+import { millis, NA, number, percent, points } from '../text/format.ts';
 import type {
   CalibrationFigures,
   ComparisonResults,
@@ -104,15 +104,15 @@ export function serversTable(measured: readonly MeasuredTopology[]): Table {
   };
 }
 
-const points = (d: number | null | undefined): string =>
-  d === null || d === undefined ? NA : `${d >= 0 ? '+' : ''}${(d * 100).toFixed(1)}`;
+const signedPoints = (d: number | null | undefined): string =>
+  d === null || d === undefined ? NA : `${d >= 0 ? '+' : ''}${points(d, 1)}`;
 
 /** Simulated vs measured hit ratio per topology and tier, and stale reads, with the deltas in points. */
 export function calibrationTable(c: CalibrationFigures): Table {
   const pair = (sim: number | null | undefined, measured: number | null | undefined) =>
     `${percent(sim ?? null)} / ${percent(measured ?? null)}`;
   const staleTolerance =
-    c.staleTolerance === undefined ? '' : ` (±${(c.staleTolerance * 100).toFixed(0)} pts)`;
+    c.staleTolerance === undefined ? '' : ` (±${points(c.staleTolerance, 0)} pts)`;
   return {
     header: [
       'topology',
@@ -122,7 +122,7 @@ export function calibrationTable(c: CalibrationFigures): Table {
       'L2 sim / measured',
       'Δ overall / L1 / L2 (points)',
       `stale sim / measured${staleTolerance}`,
-      `within ±${(c.tolerance * 100).toFixed(0)} pts`,
+      `within ±${points(c.tolerance, 0)} pts`,
     ],
     rows: c.entries.map((e) => [
       e.topology,
@@ -130,7 +130,7 @@ export function calibrationTable(c: CalibrationFigures): Table {
       pair(e.simulated?.overall, e.measured.overall),
       pair(e.simulated?.l1, e.measured.l1),
       pair(e.simulated?.l2, e.measured.l2),
-      `${points(e.delta?.overall)} / ${points(e.delta?.l1)} / ${points(e.delta?.l2)}`,
+      `${signedPoints(e.delta?.overall)} / ${signedPoints(e.delta?.l1)} / ${signedPoints(e.delta?.l2)}`,
       e.staleReads ? pair(e.staleReads.simulated, e.staleReads.measured) : NA,
       e.withinTolerance ? 'yes' : 'NO',
     ]),
@@ -157,7 +157,7 @@ export function warmupTable(measured: readonly MeasuredTopology[]): Table {
           `${number(w.seconds, 0)} s, ${number(w.requests)} requests`,
           `${w.extraWindows} of at most ${w.maxExtraWindows}`,
           `${percent(w.halves.first)} / ${percent(w.halves.second)}`,
-          `±${(w.threshold * 100).toFixed(1)} pts`,
+          `±${points(w.threshold, 1)} pts`,
           w.stable ? 'stable' : 'BOUND REACHED, still moving',
         ],
       ];

@@ -203,9 +203,20 @@ export const comparisonResultsSchema = z.strictObject({
     maxLagP99Ms: z.number().positive(),
     /** Runs per topology (--repeat); absent in older runs, which ran each once. */
     repeat: z.number().int().positive().optional(),
+    /** How warm-up went on until the hit ratio was stable (absent in older runs). */
+    warmupPolicy: z
+      .strictObject({
+        rps: z.number().positive(),
+        maxSec: nonNegative,
+        maxExtraWindows: count,
+        stableWithin: ratio,
+      })
+      .optional(),
     topologies: z.array(z.string().min(1)).min(1),
     /** The driver that brought each topology up (native processes, compose containers). */
     driver: z.enum(DRIVER_NAMES),
+    /** Front door of a lab that ran elsewhere (driver remote: swarm, Kubernetes); absent when started here. */
+    target: z.string().url().optional(),
   }),
   machine: z.strictObject({
     cpuModel: z.string(),

@@ -1,4 +1,4 @@
-import { listProse, millis, number, percent, rps, times } from '../text/format.ts';
+import { listProse, millis, number, percent, points, rps, times } from '../text/format.ts';
 import { invalidCaveat } from './chart-spec.ts';
 import type { MeasuredTopology } from './results-types.ts';
 
@@ -60,7 +60,7 @@ function hitPair(ts: readonly MeasuredTopology[], a: string, b: string, tier: 'l
   if (va == null || vb == null || !ta || !tb) return '';
   const word = va > vb ? 'more' : va < vb ? 'less' : 'as much';
   const what = tier === 'l1' ? 'L1 hit ratio' : 'hit ratio';
-  return ` With ${ta.appServerCount} servers each, ${a}'s ${what} is ${percent(va)} vs ${b}'s ${percent(vb)} (${Math.abs((va - vb) * 100).toFixed(1)} points ${word}).`;
+  return ` With ${ta.appServerCount} servers each, ${a}'s ${what} is ${percent(va)} vs ${b}'s ${percent(vb)} (${points(Math.abs(va - vb))} points ${word}).`;
 }
 
 /** Best and worst overall hit ratio, and the pairs that isolate one design choice. */

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { type DriverName, type LabConfig, loadLabConfig } from '../config.ts';
 import { LabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
+import type { NetworkProfile } from '../topology/network.ts';
+import { withNetwork } from '../topology/network-proxies.ts';
 import { attach } from './driver/attach.ts';
 import { chooseDriver, dockerAnswers, getDriver } from './driver/select-driver.ts';
 import { removeState, writeState } from './driver/state-file.ts';
@@ -16,6 +18,8 @@ export interface UpFlags {
   httpPort?: number;
   /** Also start Prometheus and the exporters. */
   observe?: boolean;
+  /** Network profile: a fault proxy on every hop unless loopback. */
+  network?: NetworkProfile;
 }
 
 /** How `up` reports its steps: `onProgress` per step, `onUpEnded` once the driver is done or failed. */
@@ -67,7 +71,8 @@ export async function upCommand(
   flags: UpFlags,
   reporting: UpReporting = {},
 ): Promise<LabState> {
-  const topology = getTopology(name);
+  const catalogued = getTopology(name);
+  const topology = flags.network ? withNetwork(catalogued, { profile: flags.network }) : catalogued;
   const config = loadLabConfig();
   await checkNothingRunning(config);
   const driver = await pickDriver(flags.driver, config);

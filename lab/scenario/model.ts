@@ -1,6 +1,8 @@
 import type { WorkloadName } from '../../loadtests/workload.ts';
 import type { CacheTier, FailoverMode, ToxicSpec } from '../run/driver/lifecycle-types.ts';
+import type { ConsistencyName } from '../../services/app/src/config.ts';
 import type { CacheSettings, RedisLayout } from '../topology/model.ts';
+import type { NetworkProfile } from '../topology/network.ts';
 
 /** One change a scenario makes to the running topology (or to its load). */
 export type ActionSpec =
@@ -15,7 +17,8 @@ export type ActionSpec =
   | { kind: 'apply-toxic'; hop: string; toxic: ToxicSpec }
   | { kind: 'remove-toxic'; hop: string; name: string }
   | { kind: 'cluster-failover'; mode: FailoverMode; nodeTimeoutMs: number }
-  | { kind: 'change-workload'; workload: WorkloadName };
+  | { kind: 'change-workload'; workload: WorkloadName }
+  | { kind: 'change-network'; profile: NetworkProfile };
 
 /** The kinds of action, one module each (lab/scenario/actions). */
 export type ActionKind = ActionSpec['kind'];
@@ -68,6 +71,17 @@ export interface Scenario {
   /** Overrides of the default tolerances. */
   hypothesis?: Partial<HypothesisTolerances>;
   probes?: ScenarioProbe[];
+  /** The network profile the scenario needs (its actions act on fault proxies), unless one is chosen. */
+  network?: NetworkProfile;
+  /** Runs of the scenario that differ in one setting, e.g. with and without grace. */
+  variants?: ScenarioVariant[];
   /** What a variant of the scenario would need that this tree does not have yet. */
   missingVariants?: { variant: string; reason: string }[];
+}
+
+/** One variant of a scenario: a label and the topology settings it changes. */
+export interface ScenarioVariant {
+  label: string;
+  consistency?: ConsistencyName;
+  graceMs?: number;
 }

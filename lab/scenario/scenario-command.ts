@@ -3,6 +3,8 @@ import { makeRunFolder, newRunId, pointLatest } from '../compare/results-store.t
 import { type DriverName, loadLabConfig } from '../config.ts';
 import { LabError } from '../errors.ts';
 import type { ScenarioResults } from '../report/scenario-schema.ts';
+import { createRemoteDriver } from '../run/driver/remote/driver.ts';
+import { parseRemoteTarget, type RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { chooseDriver, dockerAnswers, getDriver } from '../run/driver/select-driver.ts';
 import { formatTable } from '../text/table.ts';
 import { describeAction } from './actions/registry.ts';
@@ -20,6 +22,8 @@ export interface ScenarioRunFlags {
   observe?: boolean;
   /** Parent folder of the run folder; default results/scenarios. */
   resultsDir?: string;
+  /** --target: run against a lab that runs elsewhere (actions it cannot do there fail, named). */
+  remote?: RemoteTargetFlags;
 }
 
 /** The `cachelab scenario list` table: every scenario, its question, timeline and default topologies. */
@@ -79,7 +83,9 @@ async function runItems(items: BatchItem[], flags: ScenarioRunFlags): Promise<Sc
   // Scenarios default to native: two cores host one topology at a time either way.
   const name = flags.driver ?? config.driver ?? 'native';
   process.stderr.write(`cachelab: driver ${name}${flags.driver ? ` (${choice.reason})` : ''}\n`);
-  const driver = getDriver(name);
+  const driver = flags.remote
+    ? createRemoteDriver(parseRemoteTarget(flags.remote))
+    : getDriver(name);
   return interruptibly((signal) =>
     runBatch({
       items,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { WORKLOAD_NAMES } from '../../loadtests/workload.ts';
-import { CACHE_MODES } from '../../services/app/src/config.ts';
+import { CACHE_MODES, CONSISTENCY_MODES } from '../../services/app/src/config.ts';
 import { LabError } from '../errors.ts';
+import { NETWORK_PROFILE_NAMES } from '../topology/network.ts';
 import type { Scenario } from './model.ts';
 
 const service = z.string().regex(/^(nginx|postgres|app-\d+|redis-\d+)$/, 'a service name');
@@ -30,6 +31,7 @@ const actionSchema = z.discriminatedUnion('kind', [
     nodeTimeoutMs: z.number().int().min(100).max(60_000),
   }),
   z.object({ kind: z.literal('change-workload'), workload: z.enum(WORKLOAD_NAMES) }),
+  z.object({ kind: z.literal('change-network'), profile: z.enum(NETWORK_PROFILE_NAMES) }),
 ]);
 
 /** The zod schema of a Scenario (shape; see validateScenario for the cross-field rules). */
@@ -58,6 +60,16 @@ export const scenarioSchema = z.object({
     })
     .optional(),
   probes: z.array(z.enum(['key-owners', 'cold-start'])).optional(),
+  network: z.enum(NETWORK_PROFILE_NAMES).optional(),
+  variants: z
+    .array(
+      z.object({
+        label: z.string().min(1).max(40),
+        consistency: z.enum(CONSISTENCY_MODES).optional(),
+        graceMs: z.number().int().min(0).max(86_400_000).optional(),
+      }),
+    )
+    .optional(),
   missingVariants: z.array(z.object({ variant: z.string(), reason: z.string() })).optional(),
 });
 

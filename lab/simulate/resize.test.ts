@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatResizeTable } from './format.ts';
+import { formatResizeTable } from './simulate-tables.ts';
 import { type ResizeFigures, type ResizeOptions, simulateResize } from './resize.ts';
 
 const small: ResizeOptions = {

@@ -10,6 +10,7 @@ import {
   NA,
   number,
   percent,
+  points,
   rps,
   seconds,
   signedPercent,
@@ -32,6 +33,8 @@ describe('format', () => {
     expect(signedPercent(0)).toBe('0.0%');
     expect(signedPercent(0.00001)).toBe('0.0%');
     expect(signedPercent(null)).toBe(NA);
+    expect(points(0.0234)).toBe('2.3');
+    expect(points(0.05, 0)).toBe('5');
   });
 
   it('gives milliseconds a precision that suits their size', () => {

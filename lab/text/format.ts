@@ -16,6 +16,11 @@ export function percent(value: number | null | undefined, digits = 1): string {
   return `${(value * 100).toFixed(digits)}%`;
 }
 
+/** A difference of two ratios in percentage points, without a unit: 0.0234 → "2.3". */
+export function points(value: number, digits = 1): string {
+  return (value * 100).toFixed(digits);
+}
+
 /** A relative change as a signed percentage: 0.123 → "+12.3%", -0.5 → "-50.0%"; null → "n/a". */
 export function signedPercent(value: number | null | undefined, digits = 1): string {
   if (missing(value)) return NA;

@@ -69,6 +69,38 @@ export function appServerEnv(topology: Topology, ctx: AppEnvContext): Record<str
     L1_MAX_BYTES: String(cache.l1MaxBytes),
     DISK_CACHE_PATH: join(ctx.diskCacheDir, serverId),
     DISK_MAX_ENTRIES: String(cache.diskMaxEntries),
+    CONSISTENCY: topology.consistency.mode,
+    GRACE_MS: String(topology.consistency.graceMs),
+    LOG_LEVEL: ctx.logLevel ?? 'info',
+  };
+}
+
+/** True when `topology` runs the outbox invalidator beside its app servers. */
+export function hasInvalidator(topology: Topology): boolean {
+  return topology.consistency.mode.startsWith('outbox');
+}
+
+/** The invalidator's name (log, SERVER_ID, compose service). */
+export const INVALIDATOR_NAME = 'invalidator';
+
+/**
+ * The environment of the outbox invalidator of `topology`: the app's cache and database settings
+ * (same names, so it invalidates exactly the cache the servers fill) and its metrics port.
+ */
+export function invalidatorEnv(
+  topology: Topology,
+  ctx: Omit<AppEnvContext, 'index' | 'diskCacheDir'>,
+): Record<string, string> {
+  return {
+    SERVER_ID: INVALIDATOR_NAME,
+    TOPOLOGY: topology.name,
+    HOST: ctx.host ?? '127.0.0.1',
+    ...(ctx.port === undefined ? {} : { PORT: String(ctx.port) }),
+    DATABASE_URL: ctx.databaseUrl,
+    CACHE_MODE: topology.cache.mode,
+    ...redisEnv(topology, ctx.redis),
+    L2_CLUSTER: String(topology.cache.l2Cluster),
+    CONSISTENCY: topology.consistency.mode,
     LOG_LEVEL: ctx.logLevel ?? 'info',
   };
 }

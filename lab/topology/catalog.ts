@@ -1,5 +1,11 @@
 import { LabError } from '../errors.ts';
-import type { CacheSettings, LoadBalancing, RedisLayout, Topology } from './model.ts';
+import type {
+  CacheSettings,
+  ConsistencySettings,
+  LoadBalancing,
+  RedisLayout,
+  Topology,
+} from './model.ts';
 import { validateTopology } from './schema.ts';
 
 const DEFAULT_CACHE: CacheSettings = {
@@ -13,6 +19,30 @@ const DEFAULT_CACHE: CacheSettings = {
 };
 const DEFAULT_POSTGRES = { seedUsers: 10_000, poolSizePerServer: 10 };
 
+/** Grace of the topologies that keep it on: a minute of database outage costs freshness, not answers. */
+const GRACE_MS = 60_000;
+
+/** Consistency of the topologies without a shared tier: only the writing server's copy can be deleted. */
+const LOCAL_CONSISTENCY: ConsistencySettings = {
+  mode: 'delete',
+  why: 'No shared tier to hold a lease or a tombstone: a write deletes the copy of the server that took it, the others stay stale until their TTL, which is what these topologies show.',
+  graceMs: 0,
+  graceWhy:
+    'Off: these topologies show a plain per-server cache, where a miss during a database outage is the JSON 503.',
+};
+
+/**
+ * Consistency of the shared-cache topologies: outbox+lease, the mode the comparison recommends
+ * (`cachelab compare --consistency ttl,delete,lease,outbox+lease`).
+ */
+const SHARED_CONSISTENCY: ConsistencySettings = {
+  mode: 'outbox+lease',
+  why: 'Invalidations come from the commit (a failed DEL is retried by the invalidator) and only the lease holder fills, so neither a failover nor the read/write race leaves a stale entry; leases also make a stampede one query.',
+  graceMs: GRACE_MS,
+  graceWhy:
+    'On: every server can answer from the last known value kept beside the entry in Redis, so a database outage costs freshness (X-Cache: STALE, Age) instead of answers.',
+};
+
 interface Entry {
   name: string;
   question: string;
@@ -23,12 +53,14 @@ interface Entry {
 }
 
 function define(entry: Entry): Topology {
+  const shared = entry.redis.kind !== 'none';
   return validateTopology({
     name: entry.name,
     question: entry.question,
     loadBalancing: entry.loadBalancing ?? 'round-robin',
     appServers: entry.appServers ?? 3,
     cache: { ...DEFAULT_CACHE, mode: entry.mode },
+    consistency: { ...(shared ? SHARED_CONSISTENCY : LOCAL_CONSISTENCY) },
     redis: entry.redis,
     postgres: { ...DEFAULT_POSTGRES },
   });

@@ -1,4 +1,4 @@
-import type { CacheMode } from '../../services/app/src/config.ts';
+import type { CacheMode, ConsistencyName } from '../../services/app/src/config.ts';
 import type { NetworkSettings } from './network.ts';
 
 /** How nginx spreads requests over the app servers. */
@@ -23,6 +23,17 @@ export interface CacheSettings {
   l2Cluster: boolean;
 }
 
+/** How writes reach the cache (the app's CONSISTENCY) and stale-if-error grace, each with its reason. */
+export interface ConsistencySettings {
+  mode: ConsistencyName;
+  /** Why this mode is the topology's default. */
+  why: string;
+  /** Stale-if-error grace in ms beyond the TTL (0 = off: a database failure on a miss is a 503). */
+  graceMs: number;
+  /** Why grace is on or off here. */
+  graceWhy: string;
+}
+
 /** One topology: the single source of truth every driver and generated artifact derives from. */
 export interface Topology {
   name: string;
@@ -31,6 +42,7 @@ export interface Topology {
   loadBalancing: LoadBalancing;
   appServers: number;
   cache: CacheSettings;
+  consistency: ConsistencySettings;
   redis: RedisLayout;
   postgres: { seedUsers: number; poolSizePerServer: number };
   /** Round trip added on each hop by a fault proxy; absent means loopback (no proxy). */

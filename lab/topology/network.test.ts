@@ -52,18 +52,14 @@ describe('network profiles', () => {
     );
   });
 
-  it('splits a round trip into one latency toxic per direction that the fault proxy accepts', () => {
+  it('puts a hop's round trip on its replies, as one toxic the fault proxy accepts', () => {
     const toxics = latencyToxics({ rttMs: 0.5, jitterMs: 0.05 });
     expect(toxics.map((t) => [t.stream, t.attributes])).toEqual([
-      ['upstream', { latency: 0.25, jitter: 0.025 }],
-      ['downstream', { latency: 0.25, jitter: 0.025 }],
+      ['downstream', { latency: 0.5, jitter: 0.05 }],
     ]);
     const collection = new ToxicCollection(() => {});
     for (const toxic of toxics) collection.add(toxic);
-    expect(collection.list().map((t) => t.name)).toEqual([
-      'latency_upstream',
-      'latency_downstream',
-    ]);
+    expect(collection.list().map((t) => t.name)).toEqual(['latency_downstream']);
   });
 
   it('parses --network values and refuses others with USAGE naming the profiles', () => {
@@ -101,7 +97,7 @@ describe('network in the topology model', () => {
         Array.from({ length: redisNodes }, (_, i) => upstreams.redis(i)),
       );
       expect(proxies.at(-1)).toMatchObject({ name: 'postgres', upstream: '127.0.0.1:5432' });
-      for (const p of proxies) expect(p.toxics[0]?.attributes.latency).toBe(1);
+      for (const p of proxies) expect(p.toxics[0]?.attributes.latency).toBe(2);
     }
   });
 
@@ -111,8 +107,8 @@ describe('network in the topology model', () => {
       hops: { 'app-postgres': { rttMs: 4, jitterMs: 0 } },
     });
     const byName = new Map(faultProxies(t, upstreams).map((p) => [p.name, p]));
-    expect(byName.get('postgres')?.toxics[1]?.attributes).toEqual({ latency: 2, jitter: 0 });
-    expect(byName.get('redis-1')?.toxics[1]?.attributes).toEqual({ latency: 0.05, jitter: 0.005 });
+    expect(byName.get('postgres')?.toxics[0]?.attributes).toEqual({ latency: 4, jitter: 0 });
+    expect(byName.get('redis-1')?.toxics[0]?.attributes).toEqual({ latency: 0.1, jitter: 0.01 });
     expect(byName.get('app-3')?.hop).toBe('nginx-app');
   });
 });

@@ -89,18 +89,20 @@ export interface LatencyToxic {
 }
 
 /**
- * The latency toxics of one hop: half the round trip each way, so a request and its reply each
- * pay the one-way delay, as on a wire (toxiproxy applies latency per direction).
+ * The latency toxic of one hop: the whole round trip on the replies (downstream). A request/response
+ * exchange pays it once, as on a wire with half each way, and the proxy schedules one delay per
+ * exchange instead of two; the TCP handshake is not delayed.
  */
 export function latencyToxics(delayOfHop: HopDelay): LatencyToxic[] {
-  const half = (ms: number): number => Math.round((ms / 2) * 1e6) / 1e6;
-  return (['upstream', 'downstream'] as const).map((stream) => ({
-    name: `latency_${stream}`,
-    type: 'latency',
-    stream,
-    toxicity: 1,
-    attributes: { latency: half(delayOfHop.rttMs), jitter: half(delayOfHop.jitterMs) },
-  }));
+  return [
+    {
+      name: 'latency_downstream',
+      type: 'latency',
+      stream: 'downstream',
+      toxicity: 1,
+      attributes: { latency: delayOfHop.rttMs, jitter: delayOfHop.jitterMs },
+    },
+  ];
 }
 
 /** One line for progress and reports: "same-az (nginx→app 0.5 ms, app→redis 0.5 ms, app→postgres 0.5 ms)". */

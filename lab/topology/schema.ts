@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { CACHE_MODES, type CacheMode } from '../../services/app/src/config.ts';
+import {
+  CACHE_MODES,
+  type CacheMode,
+  CONSISTENCY_MODES,
+  SHARED_CACHE_MODES,
+} from '../../services/app/src/config.ts';
 import { LabError } from '../errors.ts';
 import type { RedisLayout, Topology } from './model.ts';
 import { networkSchema } from './network.ts';
@@ -27,6 +32,12 @@ export const topologySchema = z.object({
     l1MaxBytes: int(1024, 16 * 1024 ** 3),
     diskMaxEntries: int(1, 100_000_000),
     l2Cluster: z.boolean(),
+  }),
+  consistency: z.object({
+    mode: z.enum(CONSISTENCY_MODES),
+    why: z.string().min(10).max(240),
+    graceMs: int(0, 86_400_000),
+    graceWhy: z.string().min(10).max(240),
   }),
   redis: redisLayoutSchema,
   postgres: z.object({ seedUsers: int(1, 10_000_000), poolSizePerServer: int(1, 200) }),
@@ -61,6 +72,15 @@ function crossFieldProblems(t: Topology): string[] {
   }
   if (t.cache.l2Cluster && t.cache.mode !== 'two-tier') {
     problems.push('cache.l2Cluster: only meaningful for cache mode two-tier');
+  }
+  const { mode } = t.consistency;
+  if (
+    (mode === 'lease' || mode.startsWith('outbox')) &&
+    !SHARED_CACHE_MODES.includes(t.cache.mode)
+  ) {
+    problems.push(
+      `consistency.mode: ${mode} needs a shared cache (${SHARED_CACHE_MODES.join(', ')}), got cache mode ${t.cache.mode}`,
+    );
   }
   return problems;
 }

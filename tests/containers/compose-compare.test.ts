@@ -3,7 +3,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type CompareOutput, runCompare } from '../../lab/compare/compare.ts';
+import { type CompareOutput, runCompare } from '../../lab/compare/run-compare.ts';
 import { silentPrinter } from '../../lab/compare/compare-printer.ts';
 import { resolveCompareSettings } from '../../lab/compare/compare-settings.ts';
 import { readResults } from '../../lab/compare/results-store.ts';

@@ -7,11 +7,13 @@ import {
   durationOrZeroSeconds,
   durationSeconds,
   integerInRange,
+  networkProfile,
   positiveInteger,
   positiveNumber,
   topologyList,
   workloadName,
 } from '../option-parsers.ts';
+import { remoteFlagsOf, withTargetOptions } from '../target-options.ts';
 
 /** The options `compare` and `demo` share, typed (undefined = the preset's value). */
 export function withCompareOptions<Args extends unknown[], Opts extends OptionValues>(
@@ -49,6 +51,11 @@ export function withCompareOptions<Args extends unknown[], Opts extends OptionVa
       'where results/<run-id>/ and results/latest go (default results)',
     )
     .option(
+      '--network <profile>',
+      'loopback | lan | same-az | cross-az: round trip added on every hop (compare: loopback, demo: same-az)',
+      networkProfile,
+    )
+    .option(
       '--repeat <n>',
       `runs per topology; figures become medians with 95 % intervals (1..${MAX_REPEAT}, default 1)`,
       integerInRange(1, MAX_REPEAT),
@@ -69,6 +76,7 @@ export function compareFlagsOf(o: {
   maxLagMs?: number;
   resultsDir?: string;
   repeat?: number;
+  network?: CompareFlags['network'];
 }): CompareFlags {
   return {
     topologies: o.topologies,
@@ -83,6 +91,7 @@ export function compareFlagsOf(o: {
     maxLagP99Ms: o.maxLagMs,
     resultsDir: o.resultsDir,
     repeat: o.repeat,
+    network: o.network,
   };
 }
 
@@ -91,13 +100,16 @@ export function registerCompareCommand(
   program: Command,
   run: (flags: CompareFlags) => Promise<unknown> = compareCommand,
 ): void {
-  withCompareOptions(
-    program
-      .command('compare')
-      .description(
-        'bring each topology up, load it, scrape it, and write results.json + report.html',
-      ),
+  withTargetOptions(
+    withCompareOptions(
+      program
+        .command('compare')
+        .description(
+          'bring each topology up, load it, scrape it, and write results.json + report.html',
+        ),
+    ),
   ).action(async (options) => {
-    await run(compareFlagsOf(options));
+    const remote = remoteFlagsOf(options);
+    await run({ ...compareFlagsOf(options), ...(remote ? { remote } : {}) });
   });
 }

@@ -1,23 +1,20 @@
 import type { Command } from '@commander-js/extra-typings';
-import { loadLabConfig } from '../../config.ts';
-import { attach } from '../../run/driver/attach.ts';
+import { downCommand } from '../../run/down-command.ts';
 import { createProgressPrinter } from '../progress.ts';
 
-/** Stops the recorded topology and forgets it; says so (exit 0) when nothing is running. */
-export async function downAction(): Promise<void> {
-  const config = loadLabConfig();
-  const lab = await attach(config.stateFile);
-  if (!lab) {
-    process.stderr.write('cachelab: nothing is running\n');
-    return;
-  }
+/** `cachelab down`: the steps, then what was stopped; says so (exit 0) when nothing is running. */
+async function downAndSay(): Promise<void> {
   const progress = createProgressPrinter();
+  let state: Awaited<ReturnType<typeof downCommand>>;
   try {
-    await lab.down(progress.listener);
+    state = await downCommand(progress.listener);
   } finally {
     progress.finish();
   }
-  const { state } = lab;
+  if (!state) {
+    process.stderr.write('cachelab: nothing is running\n');
+    return;
+  }
   const ports = state.services.flatMap((s) => s.ports).length;
   process.stderr.write(
     `cachelab: ${state.topology} is down (${state.services.length} processes stopped, ${ports} ports free); data removed, logs kept in ${state.runDir}/logs\n`,
@@ -25,10 +22,12 @@ export async function downAction(): Promise<void> {
 }
 
 /** Registers `cachelab down`. */
-export function registerDownCommand(program: Command): void {
+export function registerDownCommand(program: Command, run = downAndSay): void {
   program
     .command('down')
     .description('stop the running topology and free its ports')
     .option('--driver <name>', 'ignored: the driver recorded at `up` is used')
-    .action(() => downAction());
+    .action(async () => {
+      await run();
+    });
 }

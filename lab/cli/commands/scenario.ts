@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { runScenarioCommand, scenarioTable } from '../../scenario/scenario-command.ts';
 import { driverName, topologyList } from '../option-parsers.ts';
+import { remoteFlagsOf, withTargetOptions } from '../target-options.ts';
 
 /** Registers `cachelab scenario list` and `cachelab scenario run <scenario|all> [options]`. */
 export function registerScenarioCommand(program: Command): void {
@@ -13,8 +14,7 @@ export function registerScenarioCommand(program: Command): void {
     .action(() => {
       process.stdout.write(scenarioTable());
     });
-  scenario
-    .command('run')
+  withTargetOptions(scenario.command('run'))
     .description('run a scenario (or `all`) and write results.json, report.md and report.html')
     .argument('<scenario>', 'scenario name (see `cachelab scenario list`), or all')
     .option(
@@ -28,6 +28,7 @@ export function registerScenarioCommand(program: Command): void {
     .option('--observe', 'start Prometheus and write every action as an annotation series')
     .option('--results-dir <dir>', 'parent of the run folder (default results/scenarios)')
     .action(async (name, options) => {
-      await runScenarioCommand(name, options);
+      const remote = remoteFlagsOf(options);
+      await runScenarioCommand(name, { ...options, ...(remote ? { remote } : {}) });
     });
 }

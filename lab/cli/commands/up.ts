@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { LabState } from '../../run/driver/types.ts';
 import { type UpFlags, upCommand } from '../../run/up-command.ts';
-import { driverName, integerInRange, positiveInteger } from '../option-parsers.ts';
+import { driverName, integerInRange, networkProfile, positiveInteger } from '../option-parsers.ts';
 import { createProgressPrinter } from '../progress.ts';
 
 function summary(state: LabState): string {
@@ -23,7 +23,7 @@ async function upAndSay(name: string, flags: UpFlags): Promise<void> {
   process.stderr.write(summary(state));
 }
 
-/** Registers `cachelab up <topology> [--driver] [--seed-users N] [--http-port P] [--observe]`. */
+/** Registers `cachelab up <topology> [--driver] [--seed-users N] [--http-port P] [--observe] [--network]`. */
 export function registerUpCommand(program: Command, run = upAndSay): void {
   program
     .command('up')
@@ -41,6 +41,11 @@ export function registerUpCommand(program: Command, run = upAndSay): void {
       integerInRange(1, 65_535),
     )
     .option('--observe', 'also start Prometheus and the Redis/Postgres/nginx exporters')
+    .option(
+      '--network <profile>',
+      'loopback | lan | same-az | cross-az: round trip a fault proxy adds on every hop (default loopback)',
+      networkProfile,
+    )
     .action(async (name, flags) => {
       await run(name, flags);
     });

@@ -8,6 +8,7 @@ export const COST_TIERS = [
   'nginx',
   'fault-proxy',
   'app',
+  'invalidator',
   'redis',
   'postgres',
 ] as const;

@@ -9,6 +9,8 @@ import {
 const TIER_OF_ROLE: Partial<Record<ServiceRecord['role'], CostTier>> = {
   nginx: 'nginx',
   app: 'app',
+  invalidator: 'invalidator',
+  network: 'fault-proxy',
   redis: 'redis',
   postgres: 'postgres',
 };

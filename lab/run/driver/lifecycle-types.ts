@@ -1,4 +1,4 @@
-import type { RunningLab } from './types.ts';
+import type { RunningLab, ServiceRole } from './types.ts';
 
 /** Which cache tier a flush empties: the in-process L1 of every app server, the shared L2, or both. */
 export type CacheTier = 'l1' | 'l2' | 'all';
@@ -28,7 +28,7 @@ export interface LifecycleOutcome {
 /** One service of a running topology as the lifecycle operations name it. */
 export interface LifecycleService {
   name: string;
-  role: 'nginx' | 'app' | 'redis' | 'postgres';
+  role: Exclude<ServiceRole, 'observer' | 'network'>;
   /** Running and not paused. */
   up: boolean;
   /** nginx sends it requests (app servers only). */

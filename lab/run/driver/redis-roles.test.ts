@@ -14,7 +14,12 @@ describe('parseClusterNodes', () => {
   it('reads address, hostname, role, master and slots', () => {
     const nodes = parseClusterNodes(NODES);
     expect(nodes).toHaveLength(5);
-    expect(nodes[0]).toMatchObject({ id: 'a1', address: '127.0.0.1:7001', master: true, slots: [[0, 5460]] });
+    expect(nodes[0]).toMatchObject({
+      id: 'a1',
+      address: '127.0.0.1:7001',
+      master: true,
+      slots: [[0, 5460]],
+    });
     expect(nodes[2]?.hostname).toBe('redis-3');
     expect(nodes[3]).toMatchObject({ master: false, masterId: 'a1', slots: [] });
   });
@@ -27,7 +32,10 @@ describe('failoverPair', () => {
   });
 
   it('fails clearly when slot 0 has no healthy replica', () => {
-    const failed = NODES.replace('d4 127.0.0.1:7004@17004 slave', 'd4 127.0.0.1:7004@17004 slave,fail');
+    const failed = NODES.replace(
+      'd4 127.0.0.1:7004@17004 slave',
+      'd4 127.0.0.1:7004@17004 slave,fail',
+    );
     try {
       failoverPair(parseClusterNodes(failed));
       expect.unreachable();

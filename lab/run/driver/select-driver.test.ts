@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DRIVER_NAMES } from '../../config.ts';
 import { chooseDriver, getDriver } from './select-driver.ts';
 
 const docker = (answers: boolean) => async () => answers;
@@ -23,7 +24,6 @@ describe('chooseDriver', () => {
   });
 
   it('gives every driver name its driver', () => {
-    for (const name of ['native', 'compose', 'swarm'] as const)
-      expect(getDriver(name).name).toBe(name);
+    for (const name of DRIVER_NAMES) expect(getDriver(name).name).toBe(name);
   });
 });

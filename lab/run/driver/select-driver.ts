@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import type { DriverName } from '../../config.ts';
 import { composeDriver } from './compose/driver.ts';
 import { nativeDriver } from './native/driver.ts';
+import { unconfiguredRemoteDriver } from './remote/driver.ts';
 import { swarmDriver } from './swarm/driver.ts';
 import type { Driver } from './types.ts';
 
@@ -9,6 +10,7 @@ const DRIVERS: Readonly<Record<DriverName, Driver>> = {
   native: nativeDriver,
   compose: composeDriver,
   swarm: swarmDriver,
+  remote: unconfiguredRemoteDriver,
 };
 
 /** The driver called `name`. */

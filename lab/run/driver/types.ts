@@ -4,7 +4,14 @@ import type { Topology } from '../../topology/model.ts';
 import type { LifecycleOperations } from './lifecycle-types.ts';
 
 /** What a running service is for; decides the stop order (nginx first, postgres last; `network` is the fault proxy). */
-export type ServiceRole = 'nginx' | 'app' | 'network' | 'redis' | 'postgres' | 'observer';
+export type ServiceRole =
+  | 'nginx'
+  | 'app'
+  | 'invalidator'
+  | 'network'
+  | 'redis'
+  | 'postgres'
+  | 'observer';
 
 /** One process of a running topology, as recorded in the state file. */
 export interface ServiceRecord {

@@ -9,7 +9,12 @@ export interface ProxyInfo {
   toxics: { name: string; type: string; stream: string; attributes: Record<string, number> }[];
 }
 
-async function call(baseUrl: string, method: string, path: string, body?: unknown): Promise<unknown> {
+async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
   let response: Response;
   try {
     response = await fetch(`${baseUrl}${path}`, {

@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../../repo-root.ts';
 import { type AppServerHandle, startAppServer } from './app-server.ts';
 
+export type { AppServerHandle } from './app-server.ts';
+
 /** Entry point of the outbox invalidator (services/invalidator). */
 export const INVALIDATOR_ENTRY = join(REPO_ROOT, 'services', 'invalidator', 'src', 'main.ts');
 

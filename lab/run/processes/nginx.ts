@@ -1,10 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nginxBin } from './binaries.ts';
-import { runCommand } from './command.ts';
 import { type ManagedProcess, spawnManaged, waitUntil } from './managed-process.ts';
 import { canConnect } from './net-checks.ts';
 import { containNginxConfig, nginxGlobalDirectives } from './nginx-prefix-paths.ts';
+import { runCommand } from './run-command.ts';
 
 /** Options of startNginx. */
 export interface StartNginxOptions {

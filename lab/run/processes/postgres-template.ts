@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { postgresBinDir } from './binaries.ts';
-import { runCommand } from './command.ts';
 import { chownTo, type OsUser, postgresOsUser } from './os-user.ts';
 import { freePort } from './ports.ts';
 import { spawnPostgres, waitPostgresReady } from './postgres-server.ts';
+import { runCommand } from './run-command.ts';
 
 /** Bump when the template's contents (roles, extensions, initdb flags) change. */
 const TEMPLATE_REVISION = 1;

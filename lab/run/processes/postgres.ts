@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCommand } from './command.ts';
 import type { ManagedProcess } from './managed-process.ts';
 import { chownTo, type OsUser, postgresOsUser } from './os-user.ts';
 import { startOnFreePort } from './ports.ts';
 import { type PostgresSettings, spawnPostgres, waitPostgresReady } from './postgres-server.ts';
 import { ADMIN_PASSWORD, postgresTemplate } from './postgres-template.ts';
+import { runCommand } from './run-command.ts';
 
 export type { PostgresSettings } from './postgres-server.ts';
 

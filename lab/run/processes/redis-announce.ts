@@ -27,7 +27,12 @@ export async function announceThroughProxies(
 ): Promise<void> {
   for (const node of nodes) {
     await redisCommand(node.port, ['CONFIG', 'SET', 'cluster-announce-ip', '127.0.0.1']);
-    await redisCommand(node.port, ['CONFIG', 'SET', 'cluster-announce-port', String(node.proxyPort)]);
+    await redisCommand(node.port, [
+      'CONFIG',
+      'SET',
+      'cluster-announce-port',
+      String(node.proxyPort),
+    ]);
     const bus = String(node.port + CLUSTER_BUS_OFFSET);
     await redisCommand(node.port, ['CONFIG', 'SET', 'cluster-announce-bus-port', bus]);
   }

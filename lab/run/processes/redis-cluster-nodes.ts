@@ -1,9 +1,9 @@
 import { redisCliBin } from './binaries.ts';
-import { runCommand } from './command.ts';
 import { waitUntil } from './managed-process.ts';
 import { NativeServiceError } from './process-errors.ts';
 import { type RedisNode, startRedis, stopAll } from './redis.ts';
 import { redisCommand } from './resp.ts';
+import { runCommand } from './run-command.ts';
 
 /** Number of hash slots in Redis Cluster. */
 export const CLUSTER_SLOTS = 16_384;

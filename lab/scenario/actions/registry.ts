@@ -1,6 +1,7 @@
 import type { ActionKind, ActionSpec } from '../model.ts';
 import { addAppServer } from './add-app-server.ts';
 import { applyToxic } from './apply-toxic.ts';
+import { changeNetwork } from './change-network.ts';
 import { changeWorkload } from './change-workload.ts';
 import { clusterFailover } from './cluster-failover.ts';
 import { flushCache } from './flush-cache.ts';
@@ -26,6 +27,7 @@ const ACTIONS: { [K in ActionKind]: ScenarioAction<K> } = {
   'remove-toxic': removeToxic,
   'cluster-failover': clusterFailover,
   'change-workload': changeWorkload,
+  'change-network': changeNetwork,
 };
 
 /** The module implementing `spec.kind`, typed for `spec`. */

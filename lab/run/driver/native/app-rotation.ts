@@ -1,8 +1,12 @@
 import { LabError } from '../../../errors.ts';
+import { hopDelays, latencyToxics } from '../../../topology/network.ts';
+import { networkOf } from '../../../topology/network-proxies.ts';
+import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
 import type { LifecycleOutcome } from '../lifecycle-types.ts';
 import { recordOf } from '../service-record.ts';
 import type { RunningLab } from '../types.ts';
 import { contextOf, updateRecord } from './lab-context.ts';
+import type { NetworkRun } from './network-layer.ts';
 import { extrasOf, nginxConfigOf, startApp } from './service-handles.ts';
 import type { UpContext } from './up.ts';
 
@@ -11,6 +15,18 @@ async function reloadNginx(ctx: UpContext): Promise<void> {
   if (!nginx) throw new LabError('ACTION_FAILED', 'internal: nginx is not running');
   // Resolves once the new workers run and the old ones only finish what they had: nothing is dropped.
   await nginx.reload(nginxConfigOf(ctx));
+}
+
+/** A fault proxy in front of a new app server, with its hop's latency, so nginx reaches it like the others. */
+async function addAppProxy(ctx: UpContext, run: NetworkRun, app: { name: string; port: number }) {
+  const api = faultProxyApi(run.handle.url);
+  const [proxy] = await api.populate([
+    { name: app.name, listen: '127.0.0.1:0', upstream: `127.0.0.1:${app.port}` },
+  ]);
+  if (!proxy) throw new LabError('ACTION_FAILED', `the fault proxy did not create ${app.name}`);
+  run.ports.set(app.name, listenPort(proxy.listen));
+  const delay = hopDelays(networkOf(ctx.topology))['nginx-app'];
+  for (const toxic of latencyToxics(delay)) await api.addToxic(app.name, toxic);
 }
 
 /**
@@ -26,7 +42,10 @@ export async function addNativeApp(lab: RunningLab): Promise<LifecycleOutcome> {
       ? await startApp(ctx, index, ctx.apps[index]?.port)
       : await startApp(ctx, ctx.apps.length);
   if (index >= 0) ctx.apps[index] = app;
-  else ctx.apps.push(app); // the app layer's stop() walks this array
+  else {
+    ctx.apps.push(app); // the app layer's stop() walks this array
+    if (ctx.network) await addAppProxy(ctx, ctx.network, app);
+  }
   outOfRotation.delete(app.name);
   updateRecord(lab, recordOf(app.name, 'app', app, [app.port]));
   await reloadNginx(ctx);

@@ -19,7 +19,7 @@ import { assertHttpPortFree, stateOf, type UpContext, upSteps } from './up.ts';
 /** A topology running as native processes of this process; `services` exposes them to tests. */
 export interface NativeLab extends RunningLab {
   readonly services: Readonly<
-    Pick<UpContext, 'postgres' | 'redis' | 'apps' | 'nginx' | 'runDir' | 'logsDir'>
+    Pick<UpContext, 'postgres' | 'redis' | 'network' | 'apps' | 'nginx' | 'runDir' | 'logsDir'>
   >;
 }
 

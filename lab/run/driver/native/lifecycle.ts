@@ -1,7 +1,7 @@
 import { LabError } from '../../../errors.ts';
 import { redisCliBin } from '../../processes/binaries.ts';
-import { runCommand } from '../../processes/command.ts';
 import { redisCommand } from '../../processes/resp.ts';
+import { runCommand } from '../../processes/run-command.ts';
 import type {
   CacheTier,
   FailoverMode,
@@ -14,6 +14,7 @@ import type { RunningLab } from '../types.ts';
 import { addNativeApp, removeNativeApp } from './app-rotation.ts';
 import { contextOf, updateRecord } from './lab-context.ts';
 import { extrasOf, nativeService, nativeServices } from './service-handles.ts';
+import { applyNativeToxic, removeNativeToxic } from './toxics.ts';
 import type { UpContext } from './up.ts';
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -127,13 +128,6 @@ async function failover(
   };
 }
 
-function noFaultProxy(lab: RunningLab): never {
-  throw new LabError(
-    'ACTION_UNSUPPORTED',
-    `${lab.topology.name} runs without a fault proxy: toxics need services/fault-proxy in front of each hop (the topology's network profile)`,
-  );
-}
-
 /** The lifecycle operations of the native driver (processes of this process, by signal). */
 export const nativeLifecycle: LifecycleOperations = {
   services: async (lab) => {
@@ -177,7 +171,7 @@ export const nativeLifecycle: LifecycleOperations = {
   addAppServer: (lab) => addNativeApp(lab),
   removeAppServer: (lab, name) => removeNativeApp(lab, name),
   flushCache,
-  applyToxic: async (lab) => noFaultProxy(lab),
-  removeToxic: async (lab) => noFaultProxy(lab),
+  applyToxic: applyNativeToxic,
+  removeToxic: removeNativeToxic,
   failoverRedisMaster: failover,
 };

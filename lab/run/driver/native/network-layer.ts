@@ -1,7 +1,7 @@
 import type { RedisEndpoints } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
-import { faultProxies, networkOf, type ProxySpec } from '../../../topology/network-proxies.ts';
 import { needsProxies } from '../../../topology/network.ts';
+import { faultProxies, networkOf, type ProxySpec } from '../../../topology/network-proxies.ts';
 import { type FaultProxyHandle, startFaultProxyProcess } from '../../processes/fault-proxy.ts';
 import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
 import { announceThroughProxies } from '../../processes/redis-announce.ts';
@@ -104,7 +104,8 @@ export function appBackends(
   url.port = String(need(run, 'postgres'));
   const redis: RedisEndpoints = {};
   if (direct.redis.url) redis.url = `redis://127.0.0.1:${need(run, 'redis-1')}`;
-  if (direct.redis.nodes) redis.nodes = direct.redis.nodes.map((_, i) => `127.0.0.1:${need(run, `redis-${i + 1}`)}`);
+  if (direct.redis.nodes)
+    redis.nodes = direct.redis.nodes.map((_, i) => `127.0.0.1:${need(run, `redis-${i + 1}`)}`);
   return { databaseUrl: url.toString(), redis };
 }
 

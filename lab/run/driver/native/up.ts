@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { applySchema, seedUsers } from '../../../../services/app/src/db/setup.ts';
 import { LabError } from '../../../errors.ts';
 import { describeRedis } from '../../../render/redis/redis-config.ts';
+import { hasInvalidator } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
 import { describeNetwork, needsProxies } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
@@ -14,6 +15,7 @@ import type { PostgresHandle } from '../../processes/postgres.ts';
 import type { CleanupStack } from '../cleanup-stack.ts';
 import { linkLog } from '../service-record.ts';
 import type { LabState, ObserveHook, ServiceRecord, UpOptions } from '../types.ts';
+import { startInvalidatorLayer } from './invalidator-layer.ts';
 import {
   type RedisLayoutRun,
   startAppLayer,
@@ -112,7 +114,10 @@ async function networkStep(ctx: UpContext): Promise<void> {
 
 /** Where app servers reach Postgres and Redis: through the fault proxy under a network profile. */
 export function backendsOf(ctx: UpContext) {
-  const direct = { databaseUrl: need(ctx.postgres, 'postgres').url, redis: ctx.redis?.endpoints ?? {} };
+  const direct = {
+    databaseUrl: need(ctx.postgres, 'postgres').url,
+    redis: ctx.redis?.endpoints ?? {},
+  };
   return appBackends(direct, ctx.network);
 }
 
@@ -128,6 +133,18 @@ async function appStep(ctx: UpContext): Promise<void> {
   ctx.apps = layer.apps;
   ctx.records.push(...layer.records);
   for (const app of layer.apps) await linkLog(ctx.logsDir, app.name, app.logPath);
+}
+
+async function invalidatorStep(ctx: UpContext): Promise<void> {
+  const { handle, record } = await startInvalidatorLayer(ctx.topology, {
+    servicesDir: ctx.servicesDir,
+    databaseUrl: need(ctx.postgres, 'postgres').url,
+    redis: ctx.redis?.endpoints ?? {},
+    logLevel: ctx.appLogLevel,
+  });
+  ctx.cleanup.push('invalidator', handle.stop);
+  ctx.records.push(record);
+  await linkLog(ctx.logsDir, 'invalidator', handle.logPath);
 }
 
 async function nginxStep(ctx: UpContext): Promise<void> {
@@ -194,6 +211,9 @@ export function upSteps(
       ? []
       : [{ label: `start redis (${describeRedis(topology)})`, run: redisStep }];
   const observe: UpStep[] = ctx.observe ? [{ label: 'start observers', run: observeStep }] : [];
+  const invalidator: UpStep[] = hasInvalidator(topology)
+    ? [{ label: 'start the outbox invalidator', run: invalidatorStep }]
+    : [];
   const network = networkOf(topology);
   const proxies: UpStep[] = needsProxies(network)
     ? [{ label: `start fault proxy: ${describeNetwork(network)}`, run: networkStep }]
@@ -203,6 +223,7 @@ export function upSteps(
     { label: `apply schema, seed ${ctx.seedUsers} users`, run: seedStep },
     ...redis,
     ...proxies,
+    ...invalidator,
     { label: `start ${topology.appServers} app server(s)`, run: appStep },
     { label: `start nginx on 127.0.0.1:${ctx.httpPort}`, run: nginxStep },
     { label: 'GET /profiles/1 through nginx', run: smokeStep },

@@ -11,6 +11,7 @@ import { type WrittenReport, writeReport } from '../report/write-report.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
 import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
+import { withNetwork } from '../topology/network-proxies.ts';
 import { CompareError } from './compare-error.ts';
 import { type ComparePrinter, createComparePrinter } from './compare-printer.ts';
 import type { CompareSettings } from './compare-settings.ts';
@@ -62,7 +63,8 @@ async function runAll(
         throw new CompareError('INTERRUPTED', 'interrupted; stopped between topologies');
       const label = s.repeat > 1 ? `${name} (run ${round + 1}/${s.repeat})` : name;
       printer.topologyStart(round * s.topologies.length + index, total, label);
-      const outcome = await runTopology(getTopology(name), s, {
+      const topology = withNetwork(getTopology(name), { profile: s.network });
+      const outcome = await runTopology(topology, s, {
         runRoot,
         driver,
         signal: o.signal,
@@ -93,8 +95,10 @@ function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['pa
     maxInFlight: s.maxInFlight,
     maxLagP99Ms: s.maxLagP99Ms,
     repeat: s.repeat,
+    warmupPolicy: s.warmupPolicy,
     topologies: s.topologies,
     driver: driver.name,
+    ...(s.remote ? { target: s.remote.target } : {}),
   };
 }
 
