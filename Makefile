@@ -10,8 +10,11 @@ SYSTEM_DEPS ?= core observe browser
 NODE_MODULES_STAMP := node_modules/.package-lock.json
 CACHELAB := node --import tsx lab/cli/main.ts
 DRIVER_FLAG := $(if $(DRIVER),--driver $(DRIVER),)
+# NETWORK=loopback|lan|same-az|cross-az: round trip a fault proxy adds on every hop (demo: same-az).
+NETWORK ?=
+NETWORK_FLAG := $(if $(NETWORK),--network $(NETWORK),)
 
-.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare bench simulate scenario scenarios clean
+.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare capacity plan bench simulate scenario scenarios clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -25,8 +28,8 @@ deps: $(NODE_MODULES_STAMP) system-deps ## Install npm packages and the system p
 system-deps: ## Install missing Debian packages (postgresql, redis, nginx, prometheus, chromium)
 	@scripts/install-system-deps.sh $(SYSTEM_DEPS)
 
-demo: deps ## Quick side-by-side comparison of the catalog natively; prints the report path
-	$(CACHELAB) demo
+demo: deps ## Quick side-by-side comparison of the catalog natively (NETWORK=same-az by default); prints the report path
+	$(CACHELAB) demo $(NETWORK_FLAG)
 
 test: deps ## Lint, type-check, and run every unit and integration suite
 	npm run check
@@ -44,8 +47,8 @@ unit: $(NODE_MODULES_STAMP) ## Unit tests only
 integration: deps ## Integration suites only (real Postgres, Redis, nginx)
 	npx vitest run --project integration
 
-up: deps ## Bring a topology up: make up TOPOLOGY=local [DRIVER=native|compose]
-	$(CACHELAB) up $(TOPOLOGY) $(DRIVER_FLAG)
+up: deps ## Bring a topology up: make up TOPOLOGY=local [DRIVER=native|compose] [NETWORK=same-az]
+	$(CACHELAB) up $(TOPOLOGY) $(DRIVER_FLAG) $(NETWORK_FLAG)
 
 down: $(NODE_MODULES_STAMP) ## Tear the running topology down and free its ports
 	$(CACHELAB) down $(DRIVER_FLAG)
@@ -57,10 +60,16 @@ logs: $(NODE_MODULES_STAMP) ## Show the logs of the running topology
 	$(CACHELAB) logs
 
 load: deps ## Load the running topology: make load TOPOLOGY=local WORKLOAD=read-heavy
-	$(CACHELAB) load --topology $(TOPOLOGY) --workload $(WORKLOAD)
+	$(CACHELAB) load --topology $(TOPOLOGY) --workload $(WORKLOAD) $(NETWORK_FLAG)
 
 compare: deps ## Full-length comparison of the catalog (TOPOLOGIES=a,b to choose; DRIVER=native|compose)
-	$(CACHELAB) compare --workload $(WORKLOAD) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),) $(DRIVER_FLAG)
+	$(CACHELAB) compare --workload $(WORKLOAD) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),) $(DRIVER_FLAG) $(NETWORK_FLAG)
+
+capacity: deps ## Highest sustainable req/s per topology under an SLO (SLO=p99=50ms,errors=0.1%; TOPOLOGIES=a,b)
+	$(CACHELAB) capacity $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),) $(if $(SLO),--slo $(SLO),) $(DRIVER_FLAG)
+
+plan: $(NODE_MODULES_STAMP) ## Capacity plan for a target rate from measured costs (RPS=100000; SERVERS=3,8,16)
+	$(CACHELAB) plan --rps $(or $(RPS),100000) $(if $(SERVERS),--servers $(SERVERS),) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),)
 
 bench: deps ## Latency ladder and throughput ceilings; prints and saves figures
 	$(CACHELAB) bench

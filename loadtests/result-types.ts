@@ -1,7 +1,15 @@
 // The RunResult contract. No imports: the Node runner, k6 (goja) and the reports all load it.
 
 /** The X-Cache values the API sends; NONE = no header (errors), OTHER = anything unexpected. */
-export const CACHE_RESULT_LABELS = ['HIT-L1', 'HIT-L2', 'MISS', 'BYPASS', 'NONE', 'OTHER'] as const;
+export const CACHE_RESULT_LABELS = [
+  'HIT-L1',
+  'HIT-L2',
+  'MISS',
+  'BYPASS',
+  'STALE',
+  'NONE',
+  'OTHER',
+] as const;
 
 /** One X-Cache bucket. */
 export type CacheResultLabel = (typeof CACHE_RESULT_LABELS)[number];

@@ -108,11 +108,11 @@ export function errorOf(reply: Reply): { code: string; message: string } {
 }
 
 /** Sends raw bytes on a fresh TCP connection and returns everything the server wrote before closing. */
-export function rawRequest(port: number, payload: string): Promise<string> {
+export function rawRequest(port: number, payload: string, timeoutMs = 5_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port });
     let received = '';
-    socket.setTimeout(5_000, () => socket.destroy(new Error('raw request timed out')));
+    socket.setTimeout(timeoutMs, () => socket.destroy(new Error('raw request timed out')));
     socket.on('data', (chunk) => {
       received += chunk.toString('latin1');
     });

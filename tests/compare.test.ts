@@ -5,11 +5,11 @@ import { chmod, mkdtemp, readdir, readFile, readlink, rm, stat } from 'node:fs/p
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CompareOutput } from '../lab/compare/run-compare.ts';
-import { runCompare } from '../lab/compare/run-compare.ts';
 import { silentPrinter } from '../lab/compare/compare-printer.ts';
 import { resolveCompareSettings } from '../lab/compare/compare-settings.ts';
 import { readResults } from '../lab/compare/results-store.ts';
+import type { CompareOutput } from '../lab/compare/run-compare.ts';
+import { runCompare } from '../lab/compare/run-compare.ts';
 import { type MeasuredTopology, measuredOf } from '../lab/report/results-types.ts';
 import type { RunningLab } from '../lab/run/driver/types.ts';
 

@@ -6,10 +6,10 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CompareOutput, runCompare } from '../lab/compare/run-compare.ts';
 import { silentPrinter } from '../lab/compare/compare-printer.ts';
 import { resolveCompareSettings } from '../lab/compare/compare-settings.ts';
 import { readResults } from '../lab/compare/results-store.ts';
+import { type CompareOutput, runCompare } from '../lab/compare/run-compare.ts';
 
 const SCREENSHOT = resolve('test-output', 'report.png');
 

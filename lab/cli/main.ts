@@ -12,6 +12,9 @@ import { registerListCommand } from './commands/list.ts';
 import { registerLoadCommand } from './commands/load.ts';
 import { registerLogsCommand } from './commands/logs.ts';
 import { registerNetCommand } from './commands/net.ts';
+import { registerPlanCommand } from './commands/plan.ts';
+import { registerRenderCommand } from './commands/render.ts';
+import { registerScaleCommand } from './commands/scale.ts';
 import { registerScenarioCommand } from './commands/scenario.ts';
 import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -25,16 +28,19 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerStatusCommand,
   registerLogsCommand,
   registerDownCommand,
+  registerScaleCommand,
   registerLoadCommand,
   registerCompareCommand,
   registerDemoCommand,
   registerDiffCommand,
   registerCapacityCommand,
+  registerPlanCommand,
   registerBenchCommand,
   registerBenchAggregateCommand,
   registerSimulateCommand,
   registerScenarioCommand,
   registerNetCommand,
+  registerRenderCommand,
 ];
 
 /**

@@ -2,8 +2,8 @@ import { createRemoteDriver } from '../run/driver/remote/driver.ts';
 import { parseRemoteTarget } from '../run/driver/remote/remote-target.ts';
 import { interruptibly } from '../run/interruptibly.ts';
 import { seconds } from '../text/format.ts';
-import { type CompareOutput, runCompare } from './run-compare.ts';
 import { type CompareFlags, resolveCompareSettings } from './compare-settings.ts';
+import { type CompareOutput, runCompare } from './run-compare.ts';
 import { formatSummary } from './summary.ts';
 
 /** Where a command prints its results (stdout by default). */

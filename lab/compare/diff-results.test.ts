@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { MeasuredTopology } from '../report/results-types.ts';
 import { measuredFixture, resultsFixture } from '../report/test-fixtures.ts';
-import { compareMetric, DIFF_METRICS, diffResults, diffTableRows, estimateOf } from './diff-results.ts';
+import {
+  compareMetric,
+  DIFF_METRICS,
+  diffResults,
+  diffTableRows,
+  estimateOf,
+} from './diff-results.ts';
 
 const metric = (key: string) => {
   const found = DIFF_METRICS.find((m) => m.key === key);

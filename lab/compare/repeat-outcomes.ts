@@ -1,6 +1,6 @@
 import type { MeasuredTopology, TopologyOutcome } from '../report/results-types.ts';
 import { DEFAULT_CONFIDENCE, summariseRuns } from './confidence.ts';
-import { DIFF_METRICS } from './diff.ts';
+import { DIFF_METRICS } from './diff-results.ts';
 
 /** Every figure `cachelab diff` compares, by its diff key: what a repeated run summarises. */
 const FIGURES = Object.fromEntries(DIFF_METRICS.map((m) => [m.key, m.get]));

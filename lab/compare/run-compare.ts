@@ -1,6 +1,9 @@
 import { join } from 'node:path';
 import { loadLabConfig } from '../config.ts';
+import { calibrateNetwork } from '../measure/network/calibrate.ts';
+import { formatCalibration } from '../measure/network/calibrate-command.ts';
 import { machineInfo } from '../measure/scrape/environment.ts';
+import type { NetworkResult } from '../report/network-schema.ts';
 import {
   type ComparisonResults,
   type MeasuredTopology,
@@ -11,6 +14,7 @@ import { type WrittenReport, writeReport } from '../report/write-report.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
 import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
+import { hopDelays, needsProxies } from '../topology/network.ts';
 import { withNetwork } from '../topology/network-proxies.ts';
 import { CompareError } from './compare-error.ts';
 import { type ComparePrinter, createComparePrinter } from './compare-printer.ts';
@@ -99,6 +103,7 @@ function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['pa
     topologies: s.topologies,
     driver: driver.name,
     ...(s.remote ? { target: s.remote.target } : {}),
+    network: s.network,
   };
 }
 
@@ -113,6 +118,7 @@ async function assemble(
   outcomes: TopologyOutcome[],
   versions: VersionCollector,
   printer: ComparePrinter,
+  network: NetworkResult,
 ): Promise<Assembled> {
   const s = o.settings;
   const measured = outcomes.filter((t): t is MeasuredTopology => t.status === 'ok');
@@ -127,7 +133,19 @@ async function assemble(
     topologies: outcomes,
     calibration: calibrationFor(s, measured),
     simulation: simulation?.figures ?? null,
+    network,
   };
+}
+
+/** The run's network; a profile with proxies is calibrated first (its figures go into results.json). */
+async function networkOfRun(s: CompareSettings, printer: ComparePrinter): Promise<NetworkResult> {
+  const settings = { profile: s.network };
+  if (!needsProxies(settings))
+    return { profile: s.network, hops: hopDelays(settings), calibration: null };
+  printer.line(`network ${s.network}: calibrating the fault proxy's hops`);
+  const calibration = await calibrateNetwork(settings, 300);
+  printer.line(formatCalibration(calibration).trimEnd());
+  return { profile: s.network, hops: hopDelays(settings), calibration };
 }
 
 /** The driver of the comparison; USAGE when it cannot say where its servers answer. */
@@ -150,13 +168,14 @@ export async function runCompare(o: CompareOptions): Promise<CompareOutput> {
   const printer = o.printer ?? createComparePrinter();
   const driver = measurableDriver(o);
   const versions = new VersionCollector((text) => printer.line(text), driver.name);
+  const network = await networkOfRun(o.settings, printer);
   let outcomes: TopologyOutcome[];
   try {
     outcomes = await runAll(o, driver, printer, versions);
   } finally {
     printer.finish();
   }
-  const assembled = await assemble(o, driver, outcomes, versions, printer);
+  const assembled = await assemble(o, driver, outcomes, versions, printer, network);
   const out = await publish(o.settings, {
     schemaVersion: 1,
     kind: 'cachelab-compare',

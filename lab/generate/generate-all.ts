@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { renderArtifacts } from '../../dashboards/src/dashboard-files.ts';
 import { REPO_PATHS } from '../../dashboards/src/provisioning.ts';
 import { RESULT_SCHEMA_PATH, resultSchemaText } from '../../loadtests/write-result-schema.ts';
+import { CAPACITY_SCHEMA_PATH, capacitySchemaText } from '../capacity/capacity-schema-file.ts';
 import { GENERATED_COMPOSE_DIR } from '../render/compose/compose-folders.ts';
 import { renderComposeFiles } from '../render/compose/render-compose.ts';
 import {
@@ -53,6 +54,13 @@ export const GENERATORS: readonly Generator[] = [
     name: 'JSON Schema of results.json',
     render: () => ({
       files: [{ path: fromRepo(RESULTS_SCHEMA_PATH), text: resultsSchemaText() }],
+      ownedDirs: [],
+    }),
+  },
+  {
+    name: 'JSON Schema of capacity results.json',
+    render: () => ({
+      files: [{ path: fromRepo(CAPACITY_SCHEMA_PATH), text: capacitySchemaText() }],
       ownedDirs: [],
     }),
   },

@@ -3,6 +3,7 @@ import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
 import type { LadderRow } from './ladder-rows.ts';
+import { networkTables } from './network-tables.ts';
 import {
   calibrationTable,
   databaseTable,
@@ -152,6 +153,7 @@ function tablesOf(r: ComparisonResults): ReportTable[] {
     });
   }
   if (r.calibration) tables.push(calibrationSection(r.calibration));
+  tables.push(...networkTables(r));
   return tables;
 }
 

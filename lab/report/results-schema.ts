@@ -8,6 +8,7 @@ import {
 } from '../../loadtests/result-format.ts';
 import { DRIVER_NAMES } from '../config.ts';
 import { windowCostSchema } from './cost-schema.ts';
+import { networkResultSchema } from './network-schema.ts';
 import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
 
 const count = z.number().int().nonnegative();
@@ -217,6 +218,8 @@ export const comparisonResultsSchema = z.strictObject({
     driver: z.enum(DRIVER_NAMES),
     /** Front door of a lab that ran elsewhere (driver remote: swarm, Kubernetes); absent when started here. */
     target: z.string().url().optional(),
+    /** Network profile of every topology (--network); absent in older runs, which were loopback. */
+    network: z.string().optional(),
   }),
   machine: z.strictObject({
     cpuModel: z.string(),
@@ -235,4 +238,6 @@ export const comparisonResultsSchema = z.strictObject({
   topologies: z.array(topologyOutcomeSchema),
   calibration: calibrationSchema.nullable(),
   simulation: simulationSchema.nullable(),
+  /** Round trip added per hop and how it measured; absent in older runs (loopback). */
+  network: networkResultSchema.optional(),
 });

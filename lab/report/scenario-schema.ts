@@ -73,6 +73,10 @@ export const scenarioRunSchema = z.strictObject({
   scenario: z.string(),
   question: z.string(),
   topology: z.string(),
+  /** The variant's label (e.g. `with grace`), null for a scenario without variants. */
+  variant: z.string().nullable(),
+  /** The topology settings this run had. */
+  settings: z.strictObject({ network: z.string(), consistency: z.string(), graceMs: num }),
   driver: z.string(),
   status: z.enum(['completed', 'failed']),
   error: z.string().nullable(),

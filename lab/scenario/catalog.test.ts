@@ -35,14 +35,32 @@ describe('the scenario catalog', () => {
 
   it('only lists default topologies the scenario applies to', () => {
     for (const s of SCENARIOS) {
-      for (const name of s.defaultTopologies) expect(notApplicable(s, getTopology(name))).toBeUndefined();
+      for (const name of s.defaultTopologies)
+        expect(notApplicable(s, getTopology(name))).toBeUndefined();
     }
-    expect(notApplicable(getScenario('cluster-failover'), getTopology('global'))).toContain('cluster');
+    expect(notApplicable(getScenario('cluster-failover'), getTopology('global'))).toContain(
+      'cluster',
+    );
   });
 
-  it('says which scenarios need the fault proxy, and nothing else is blocked', () => {
+  it('blocks only bus-partition, and puts the fault-proxy scenarios on a network profile', () => {
     const blocked = SCENARIOS.filter((s) => blockedBy(s)).map((s) => s.name);
-    expect(blocked).toEqual(['redis-slow', 'bus-partition', 'network-degrade']);
+    expect(blocked).toEqual(['bus-partition']);
+    expect(blockedBy(getScenario('bus-partition'))).toContain('one proxy per Redis node');
+    const proxied = SCENARIOS.filter((s) => s.network).map((s) => [s.name, s.network]);
+    expect(proxied).toEqual([
+      ['redis-slow', 'lan'],
+      ['bus-partition', 'lan'],
+      ['network-degrade', 'same-az'],
+    ]);
+  });
+
+  it('runs flush-stampede with and without leases, postgres-down with and without grace', () => {
+    expect(getScenario('flush-stampede').variants).toEqual([
+      { label: 'single-flight only', consistency: 'delete' },
+      { label: 'with leases', consistency: 'lease' },
+    ]);
+    expect(getScenario('postgres-down').variants?.map((v) => v.graceMs)).toEqual([0, 60_000]);
   });
 
   it('rejects unknown names and timelines out of order or outside the load', () => {

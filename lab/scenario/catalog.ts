@@ -8,13 +8,13 @@ const LOAD: ScenarioLoad = {
   workload: 'read-heavy',
   rate: 150,
   keyCount: 5_000,
-  warmupSec: 6,
-  durationSec: 22,
+  warmupSec: 5,
+  durationSec: 17,
 };
 const CACHED = ['local', 'local-disk', 'global', 'global-cluster', 'global-sharded', 'two-tier'];
 const at = (atSec: number, action: TimedAction['action']): TimedAction => ({ atSec, action });
-const FAULT_PROXY =
-  'needs the fault proxy (services/fault-proxy) in front of each hop and the `network` profile of the topology model, not in this tree yet';
+const ONE_SERVER_BUS =
+  "needs a fault proxy on one app server's invalidation bus alone: the fault proxy has one proxy per Redis node, shared by every app server's L2 and bus connections, so cutting it cuts every server's L2 too";
 
 const define = (s: Scenario): Scenario => validateScenario(s);
 
@@ -25,7 +25,7 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     question: 'How long until each topology reaches 90 % of its steady hit ratio from cold?',
     appliesTo: { cacheModes: CACHED as Scenario['appliesTo']['cacheModes'] },
     defaultTopologies: ['local', 'local-hash', 'global', 'two-tier'],
-    load: { ...LOAD, warmupSec: 0, durationSec: 20 },
+    load: { ...LOAD, warmupSec: 0, durationSec: 14 },
     timeline: [],
     probes: ['cold-start'],
   }),
@@ -35,7 +35,7 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     appliesTo: { minAppServers: 2 },
     defaultTopologies: ['local-hash', 'global'],
     load: LOAD,
-    timeline: [at(11, { kind: 'add-app-server' })],
+    timeline: [at(9, { kind: 'add-app-server' })],
     probes: ['key-owners'],
   }),
   define({
@@ -45,22 +45,19 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     appliesTo: { minAppServers: 2 },
     defaultTopologies: ['local-hash', 'global'],
     load: LOAD,
-    timeline: [at(11, { kind: 'remove-app-server' })],
+    timeline: [at(9, { kind: 'remove-app-server' })],
     probes: ['key-owners'],
   }),
   define({
     name: 'flush-stampede',
     question: 'Every cache tier flushed under load: how high do database queries per second peak?',
     appliesTo: { cacheModes: ['global', 'global-cluster', 'global-sharded', 'two-tier'] },
-    defaultTopologies: ['global', 'two-tier'],
+    defaultTopologies: ['global'],
     load: LOAD,
-    timeline: [at(11, { kind: 'flush-cache', tier: 'all' })],
-    missingVariants: [
-      {
-        variant: 'with leases',
-        reason:
-          'needs consistency modes with leases (`consistency` in the topology model, CONSISTENCY app setting), not in this tree yet',
-      },
+    timeline: [at(9, { kind: 'flush-cache', tier: 'all' })],
+    variants: [
+      { label: 'single-flight only', consistency: 'delete' },
+      { label: 'with leases', consistency: 'lease' },
     ],
   }),
   define({
@@ -69,29 +66,29 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     appliesTo: { redisKinds: ['single', 'shards', 'cluster'] },
     defaultTopologies: ['global-sharded', 'two-tier'],
     load: LOAD,
-    timeline: [at(11, { kind: 'change-workload', workload: 'hot-key' })],
+    timeline: [at(9, { kind: 'change-workload', workload: 'hot-key' })],
     hypothesis: { minHitRatioFactor: 0.5 },
   }),
   define({
     name: 'app-server-kill',
-    question: 'One of three app servers SIGKILLed, restarted 8 s later: do clients notice?',
+    question: 'One of three app servers SIGKILLed, restarted 5 s later: do clients notice?',
     appliesTo: { minAppServers: 3 },
     defaultTopologies: ['local', 'global'],
-    load: { ...LOAD, durationSec: 24 },
+    load: { ...LOAD, durationSec: 18 },
     timeline: [
-      at(10, { kind: 'kill', service: 'app-2' }),
-      at(18, { kind: 'restart', service: 'app-2' }),
+      at(8, { kind: 'kill', service: 'app-2' }),
+      at(13, { kind: 'restart', service: 'app-2' }),
     ],
   }),
   define({
     name: 'redis-kill',
-    question: 'The shared Redis SIGKILLed, back (cold) 8 s later: errors, latency, database load?',
+    question: 'The shared Redis SIGKILLed, back (cold) 5 s later: errors, latency, database load?',
     appliesTo: { redisKinds: ['single'] },
     defaultTopologies: ['global', 'two-tier'],
-    load: { ...LOAD, durationSec: 24 },
+    load: { ...LOAD, durationSec: 18 },
     timeline: [
-      at(10, { kind: 'kill', service: 'redis-1' }),
-      at(18, { kind: 'restart', service: 'redis-1' }),
+      at(8, { kind: 'kill', service: 'redis-1' }),
+      at(13, { kind: 'restart', service: 'redis-1' }),
     ],
   }),
   define({
@@ -101,7 +98,7 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     appliesTo: { redisKinds: ['single'] },
     defaultTopologies: ['global'],
     load: LOAD,
-    timeline: [at(11, { kind: 'restart', service: 'redis-1' })],
+    timeline: [at(9, { kind: 'restart', service: 'redis-1' })],
   }),
   define({
     name: 'cluster-failover',
@@ -109,8 +106,8 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
       'A cluster master SIGKILLed (cluster-node-timeout 2000 ms): measured unavailability vs the specification?',
     appliesTo: { redisKinds: ['cluster'] },
     defaultTopologies: ['global-cluster'],
-    load: { ...LOAD, durationSec: 24 },
-    timeline: [at(10, { kind: 'cluster-failover', mode: 'kill', nodeTimeoutMs: 2_000 })],
+    load: { ...LOAD, durationSec: 18 },
+    timeline: [at(8, { kind: 'cluster-failover', mode: 'kill', nodeTimeoutMs: 2_000 })],
   }),
   define({
     name: 'redis-slow',
@@ -119,14 +116,14 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     defaultTopologies: ['global', 'global-sharded'],
     load: LOAD,
     timeline: [
-      at(10, {
+      at(8, {
         kind: 'apply-toxic',
         hop: 'redis-1',
         toxic: { name: 'slow', type: 'latency', attributes: { latency: 20, jitter: 0 } },
       }),
-      at(17, { kind: 'remove-toxic', hop: 'redis-1', name: 'slow' }),
+      at(13, { kind: 'remove-toxic', hop: 'redis-1', name: 'slow' }),
     ],
-    missingVariants: [{ variant: 'all', reason: FAULT_PROXY }],
+    network: 'lan',
   }),
   define({
     name: 'bus-partition',
@@ -135,30 +132,29 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     defaultTopologies: ['two-tier'],
     load: { ...LOAD, workload: 'write-heavy' },
     timeline: [
-      at(10, {
+      at(8, {
         kind: 'apply-toxic',
         hop: 'bus-app-2',
         toxic: { name: 'cut', type: 'timeout', attributes: { timeout: 0 } },
       }),
-      at(17, { kind: 'remove-toxic', hop: 'bus-app-2', name: 'cut' }),
+      at(13, { kind: 'remove-toxic', hop: 'bus-app-2', name: 'cut' }),
     ],
-    missingVariants: [{ variant: 'all', reason: FAULT_PROXY }],
+    network: 'lan',
+    missingVariants: [{ variant: 'all', reason: ONE_SERVER_BUS }],
   }),
   define({
     name: 'postgres-down',
     question: 'The database lost for 10 s: what do clients see?',
     appliesTo: {},
-    defaultTopologies: ['global', 'two-tier'],
-    load: { ...LOAD, durationSec: 26 },
+    defaultTopologies: ['global'],
+    load: { ...LOAD, durationSec: 22 },
     timeline: [
-      at(9, { kind: 'stop', service: 'postgres' }),
-      at(19, { kind: 'restart', service: 'postgres' }),
+      at(7, { kind: 'stop', service: 'postgres' }),
+      at(17, { kind: 'restart', service: 'postgres' }),
     ],
-    missingVariants: [
-      {
-        variant: 'with grace',
-        reason: 'needs grace (stale-if-error) in the app cache, not in this tree yet',
-      },
+    variants: [
+      { label: 'without grace', graceMs: 0 },
+      { label: 'with grace', graceMs: 60_000 },
     ],
   }),
   define({
@@ -167,14 +163,8 @@ export const SCENARIOS: readonly Scenario[] = Object.freeze([
     appliesTo: { redisKinds: ['single', 'shards', 'cluster'] },
     defaultTopologies: ['global'],
     load: LOAD,
-    timeline: [
-      at(10, {
-        kind: 'apply-toxic',
-        hop: 'redis-1',
-        toxic: { name: 'cross-az', type: 'latency', attributes: { latency: 1, jitter: 0 } },
-      }),
-    ],
-    missingVariants: [{ variant: 'all', reason: FAULT_PROXY }],
+    timeline: [at(9, { kind: 'change-network', profile: 'cross-az' })],
+    network: 'same-az',
   }),
 ]);
 

@@ -1,6 +1,6 @@
 import type { WorkloadName } from '../../loadtests/workload.ts';
-import type { CacheTier, FailoverMode, ToxicSpec } from '../run/driver/lifecycle-types.ts';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
+import type { CacheTier, FailoverMode, ToxicSpec } from '../run/driver/lifecycle-types.ts';
 import type { CacheSettings, RedisLayout } from '../topology/model.ts';
 import type { NetworkProfile } from '../topology/network.ts';
 

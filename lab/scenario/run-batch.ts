@@ -4,6 +4,11 @@ import type { ScenarioResults, ScenarioRunRecord } from '../report/scenario-sche
 import type { Driver } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { blockedBy, getScenario, notApplicable, SCENARIOS } from './catalog.ts';
+import {
+  effectiveTopology,
+  type TopologyOverrides,
+  variantsOf,
+} from './engine/effective-topology.ts';
 import { runScenario, type ScenarioRunOptions } from './engine/run-scenario.ts';
 import type { Scenario } from './model.ts';
 
@@ -21,6 +26,8 @@ export interface BatchOptions {
   observe?: boolean;
   onStage?: ScenarioRunOptions['onStage'];
   onEvent?: ScenarioRunOptions['onEvent'];
+  /** --network / --consistency: win over the scenario's own settings. */
+  overrides?: TopologyOverrides;
   /** Told when one run ends, with its record. */
   onRun?: (run: ScenarioRunRecord) => void;
 }
@@ -63,13 +70,22 @@ export async function runBatch(o: BatchOptions): Promise<ScenarioResults> {
         notRun.push({ scenario: scenario.name, topology: name, reason: why });
         continue;
       }
-      try {
-        const run = await runScenario({ ...o, topology, scenario });
-        runs.push(run);
-        o.onRun?.(run);
-      } catch (error) {
-        if (isLabError(error) && error.code === 'INTERRUPTED') throw error;
-        notRun.push({ scenario: scenario.name, topology: name, reason: messageOf(error) });
+      for (const variant of variantsOf(scenario)) {
+        const label = variant ? `${scenario.name} (${variant.label})` : scenario.name;
+        try {
+          const effective = effectiveTopology(topology, scenario, variant, o.overrides);
+          const run = await runScenario({
+            ...o,
+            topology: effective,
+            scenario,
+            ...(variant ? { variant: variant.label } : {}),
+          });
+          runs.push(run);
+          o.onRun?.(run);
+        } catch (error) {
+          if (isLabError(error) && error.code === 'INTERRUPTED') throw error;
+          notRun.push({ scenario: label, topology: name, reason: messageOf(error) });
+        }
       }
     }
     for (const v of scenario.missingVariants ?? []) {

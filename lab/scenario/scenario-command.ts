@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ConsistencyName } from '../../services/app/src/config.ts';
 import { makeRunFolder, newRunId, pointLatest } from '../compare/results-store.ts';
 import { type DriverName, loadLabConfig } from '../config.ts';
 import { LabError } from '../errors.ts';
@@ -7,6 +8,7 @@ import { createRemoteDriver } from '../run/driver/remote/driver.ts';
 import { parseRemoteTarget, type RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { chooseDriver, dockerAnswers, getDriver } from '../run/driver/select-driver.ts';
 import { formatTable } from '../text/table.ts';
+import type { NetworkProfile } from '../topology/network.ts';
 import { describeAction } from './actions/registry.ts';
 import { blockedBy, SCENARIOS } from './catalog.ts';
 import type { EventListener } from './engine/timeline.ts';
@@ -16,8 +18,8 @@ import { type BatchItem, catalogBatch, namedBatch, runBatch } from './run-batch.
 /** Options of `cachelab scenario run`, parsed by the CLI. */
 export interface ScenarioRunFlags {
   topology?: string[];
-  network?: string;
-  consistency?: string;
+  network?: NetworkProfile;
+  consistency?: ConsistencyName;
   driver?: DriverName;
   observe?: boolean;
   /** Parent folder of the run folder; default results/scenarios. */
@@ -32,25 +34,19 @@ export function scenarioTable(): string {
     s.name,
     s.defaultTopologies.join(','),
     s.timeline.map((a) => `${a.atSec}s ${describeAction(a.action)}`).join('; ') || '(cold start)',
-    blockedBy(s) ? 'needs fault proxy' : 'runs',
+    blockedBy(s) ? 'blocked (see notes)' : s.network ? `runs on ${s.network}` : 'runs',
+    s.variants?.map((v) => v.label).join(' / ') ?? '',
     s.question,
   ]);
-  return formatTable([['NAME', 'TOPOLOGIES', 'TIMELINE', 'HERE', 'QUESTION'], ...rows]);
-}
-
-function refuseMissingModelFields(flags: ScenarioRunFlags): void {
-  if (flags.network !== undefined) {
-    throw new LabError(
-      'USAGE',
-      `--network ${flags.network}: the topology model has no network profiles yet (the fault proxy and the \`network\` field have not landed)`,
-    );
-  }
-  if (flags.consistency !== undefined) {
-    throw new LabError(
-      'USAGE',
-      `--consistency ${flags.consistency}: the topology model has no consistency modes yet (\`consistency\` and the CONSISTENCY app setting have not landed)`,
-    );
-  }
+  const notes = SCENARIOS.flatMap((s) => {
+    const why = blockedBy(s);
+    return why ? [`${s.name}: ${why}`] : [];
+  });
+  const table = formatTable([
+    ['NAME', 'TOPOLOGIES', 'TIMELINE', 'HERE', 'VARIANTS', 'QUESTION'],
+    ...rows,
+  ]);
+  return `${table}${notes.map((n) => `\nblocked: ${n}`).join('')}\n`;
 }
 
 /** Runs Ctrl-C / SIGTERM as an abort: the method stops, rollbacks run, the topology goes down. */
@@ -92,6 +88,10 @@ async function runItems(items: BatchItem[], flags: ScenarioRunFlags): Promise<Sc
       driver,
       signal,
       observe: flags.observe,
+      overrides: {
+        ...(flags.network ? { network: flags.network } : {}),
+        ...(flags.consistency ? { consistency: flags.consistency } : {}),
+      },
       onStage: (stage) => process.stderr.write(`cachelab: ${stage}\n`),
       onEvent: printEvent,
       onRun: (r) =>
@@ -105,7 +105,6 @@ async function runItems(items: BatchItem[], flags: ScenarioRunFlags): Promise<Sc
  * scenario's own), writes results.json, report.md and report.html, and prints where.
  */
 export async function runScenarioCommand(name: string, flags: ScenarioRunFlags): Promise<void> {
-  refuseMissingModelFields(flags);
   const items = name === 'all' ? catalogBatch() : namedBatch(name, flags.topology);
   const results = await runItems(items, flags);
   const resultsDir = flags.resultsDir ?? join('results', 'scenarios');

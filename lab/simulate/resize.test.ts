@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatResizeTable } from './simulate-tables.ts';
 import { type ResizeFigures, type ResizeOptions, simulateResize } from './resize.ts';
+import { formatResizeTable } from './simulate-tables.ts';
 
 const small: ResizeOptions = {
   keyCount: 20_000,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadSpec } from '../../loadtests/workload.ts';
-import { formatScaleTable } from './simulate-tables.ts';
 import { type ScaleOptions, type ScaleResult, scaleRowAt, simulateScale } from './scale.ts';
+import { formatScaleTable } from './simulate-tables.ts';
 
 // Small but warm: 20k keys, L1 of 2k, 100k warm-up + 100k measured requests.
 const small: ScaleOptions = {

@@ -2,9 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { WorkloadName } from '../../loadtests/workload.ts';
 import { seconds } from '../text/format.ts';
-import { formatResizeTable, formatScaleTable } from './simulate-tables.ts';
 import { type ResizeOptions, type ResizeResult, simulateResize } from './resize.ts';
 import { type ScaleOptions, type ScaleResult, simulateScale } from './scale.ts';
+import { formatResizeTable, formatScaleTable } from './simulate-tables.ts';
 
 /** What `cachelab simulate` was asked for; undefined = the simulation's default. */
 export interface SimulateFlags {

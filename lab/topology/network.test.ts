@@ -52,7 +52,7 @@ describe('network profiles', () => {
     );
   });
 
-  it('puts a hop's round trip on its replies, as one toxic the fault proxy accepts', () => {
+  it('puts the round trip of a hop on its replies, as one toxic the fault proxy accepts', () => {
     const toxics = latencyToxics({ rttMs: 0.5, jitterMs: 0.05 });
     expect(toxics.map((t) => [t.stream, t.attributes])).toEqual([
       ['downstream', { latency: 0.5, jitter: 0.05 }],

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSwarmLoad } from '../../lab/measure/load/distributed/swarm-load.ts';
 import { createSwarmDriver, type SwarmLab } from '../../lab/run/driver/swarm/driver.ts';
 import { downStack } from '../../lab/run/driver/swarm/stack-down.ts';
 import { stackLeftovers } from '../../lab/run/driver/swarm/swarm-cli.ts';
@@ -129,6 +130,31 @@ describeWithDocker('swarm driver end to end', probe, () => {
       const status = await d.status(state);
       expect(status.serving).toBe(true);
       expect(status.services.filter((s) => s.role === 'app' && s.alive)).toHaveLength(5);
+
+      // Distributed load: 2 runner replicas on the stack's network, one shared start, one merged result.
+      const spread = await runSwarmLoad({
+        stack: lab.record.stack,
+        replicas: 2,
+        image: lab.record.appImage,
+        load: {
+          workload: 'read-heavy',
+          keyCount: SEED_USERS,
+          rate: 20,
+          durationSec: 6,
+          warmupSec: 1,
+          seed: 5,
+          timeoutMs: 15_000,
+          maxInFlight: 200,
+          topology: 'global',
+        },
+      });
+      expect(spread.requests.scheduled).toBe(120);
+      expect(spread.requests.sent).toBe(120);
+      expect(spread.errorSamples).toEqual({});
+      expect(Object.values(spread.servedBy).reduce((a, b) => a + b, 0)).toBe(120);
+      expect(await stackLeftovers(lab.record.stack)).toMatchObject({
+        services: expect.not.arrayContaining([expect.stringContaining('_load-')]),
+      });
       await downAndCheck(lab);
     });
   });

@@ -1,15 +1,15 @@
 import type { Command } from '@commander-js/extra-typings';
 import { WORKLOAD_NAMES } from '../../../loadtests/workload.ts';
 import { LOAD_GENERATORS, type LoadFlags, loadCommand } from '../../measure/load/load-command.ts';
-import { integerInRange, oneOf, workloadName } from '../option-parsers.ts';
+import { integerInRange, networkProfile, oneOf, workloadName } from '../option-parsers.ts';
+import { remoteFlagsOf, withTargetOptions } from '../target-options.ts';
 
 /** Registers `cachelab load [--topology] [--workload] [--rate] [--duration] [--warmup] [--keys]`. */
 export function registerLoadCommand(
   program: Command,
   run: (flags: LoadFlags) => Promise<unknown> = loadCommand,
 ): void {
-  program
-    .command('load')
+  withTargetOptions(program.command('load'))
     .description('load the running topology (k6 when installed, else the Node runner)')
     .option('--topology <name>', 'expected running topology (checked)')
     .option('--workload <name>', WORKLOAD_NAMES.join(' | '), workloadName, 'read-heavy' as const)
@@ -28,7 +28,18 @@ export function registerLoadCommand(
       oneOf(LOAD_GENERATORS),
       'auto' as const,
     )
+    .option(
+      '--network <profile>',
+      'loopback | lan | same-az | cross-az: the running topology must be under it (checked)',
+      networkProfile,
+    )
+    .option(
+      '--replicas <n>',
+      'swarm lab: run the Node runner as n swarm tasks starting together, merged into one result',
+      integerInRange(1, 64),
+    )
     .action(async (options) => {
-      await run(options);
+      const remote = remoteFlagsOf(options);
+      await run({ ...options, ...(remote ? { remote } : {}) });
     });
 }

@@ -1,6 +1,8 @@
 import type { Command } from '@commander-js/extra-typings';
+import { CONSISTENCY_MODES } from '../../../services/app/src/config.ts';
 import { runScenarioCommand, scenarioTable } from '../../scenario/scenario-command.ts';
-import { driverName, topologyList } from '../option-parsers.ts';
+import { NETWORK_PROFILE_NAMES } from '../../topology/network.ts';
+import { driverName, oneOf, topologyList } from '../option-parsers.ts';
 import { remoteFlagsOf, withTargetOptions } from '../target-options.ts';
 
 /** Registers `cachelab scenario list` and `cachelab scenario run <scenario|all> [options]`. */
@@ -22,8 +24,16 @@ export function registerScenarioCommand(program: Command): void {
       "topologies, comma-separated (default: the scenario's)",
       topologyList,
     )
-    .option('--network <profile>', 'network profile of the topology (needs the fault proxy)')
-    .option('--consistency <mode>', 'consistency mode of the app cache (needs leases)')
+    .option(
+      '--network <profile>',
+      `network profile: ${NETWORK_PROFILE_NAMES.join(' | ')} (default: the scenario's, else loopback)`,
+      oneOf(NETWORK_PROFILE_NAMES),
+    )
+    .option(
+      '--consistency <mode>',
+      `consistency of the app cache: ${CONSISTENCY_MODES.join(' | ')} (default: the topology's)`,
+      oneOf(CONSISTENCY_MODES),
+    )
     .option('--driver <name>', 'native or compose (default native)', driverName)
     .option('--observe', 'start Prometheus and write every action as an annotation series')
     .option('--results-dir <dir>', 'parent of the run folder (default results/scenarios)')

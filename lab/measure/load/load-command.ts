@@ -6,9 +6,17 @@ import { runLoad } from '../../../loadtests/runner/run-load.ts';
 import type { WorkloadName } from '../../../loadtests/workload.ts';
 import { loadLabConfig } from '../../config.ts';
 import { LabError } from '../../errors.ts';
+import { remoteState } from '../../run/driver/remote/driver.ts';
+import {
+  parseRemoteTarget,
+  type RemoteTargetFlags,
+} from '../../run/driver/remote/remote-target.ts';
 import { requireState } from '../../run/driver/state-file.ts';
+import { readSwarmRecord } from '../../run/driver/swarm/record.ts';
 import type { LabState } from '../../run/driver/types.ts';
 import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts';
+import type { NetworkProfile } from '../../topology/network.ts';
+import { runSwarmLoad } from './distributed/swarm-load.ts';
 import { k6ContainerFor, runK6Process } from './k6-container.ts';
 
 /** The load generators `cachelab load` can use; auto = k6 when it can run, else the Node runner. */
@@ -23,6 +31,12 @@ export interface LoadFlags {
   warmup: number;
   keys: number;
   generator: (typeof LOAD_GENERATORS)[number];
+  /** --target: load a lab that runs elsewhere (its nginx URL) instead of the recorded one. */
+  remote?: RemoteTargetFlags;
+  /** --replicas: on a swarm lab, run the Node runner as this many swarm tasks and merge them. */
+  replicas?: number;
+  /** --network: the profile the running topology must be under (checked). */
+  network?: NetworkProfile;
 }
 
 interface LoadPlan {
@@ -87,13 +101,26 @@ async function runNode(plan: LoadPlan): Promise<void> {
   process.stdout.write(formatRunSummary(result));
 }
 
+async function stateOf(flags: LoadFlags, stateFile: string): Promise<LabState> {
+  if (!flags.remote) return requireState(stateFile);
+  const target = parseRemoteTarget(flags.remote);
+  return remoteState(flags.topology ?? 'remote', target);
+}
+
 async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
   const config = loadLabConfig();
-  const state = await requireState(config.stateFile);
+  const state = await stateOf(flags, config.stateFile);
   if (flags.topology && flags.topology !== state.topology) {
     throw new LabError(
       'USAGE',
       `${state.topology} is running, not ${flags.topology}: run \`make up TOPOLOGY=${flags.topology}\` first`,
+    );
+  }
+  const running = state.network ?? 'loopback';
+  if (flags.network && flags.network !== running) {
+    throw new LabError(
+      'USAGE',
+      `${state.topology} runs under network ${running}, not ${flags.network}: run \`make up TOPOLOGY=${state.topology} NETWORK=${flags.network}\` first`,
     );
   }
   const dir = join(config.labDir, 'load');
@@ -102,9 +129,61 @@ async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
   return { state, workload: flags.workload, flags, resultPath };
 }
 
+/** Where the lab ran, written beside the result (`<result>.lab.json`). */
+async function recordWhere(plan: LoadPlan, replicas: number): Promise<void> {
+  const { state } = plan;
+  const where = {
+    driver: state.driver,
+    topology: state.topology,
+    target: state.httpUrl,
+    generatorReplicas: replicas,
+    ...(plan.flags.remote ? { scrape: plan.flags.remote } : {}),
+  };
+  await writeFile(
+    plan.resultPath.replace(/\.json$/, '.lab.json'),
+    `${JSON.stringify(where, null, 2)}\n`,
+  );
+}
+
+async function runReplicas(plan: LoadPlan, replicas: number): Promise<void> {
+  const { state, flags } = plan;
+  if (state.driver !== 'swarm') {
+    throw new LabError(
+      'USAGE',
+      `--replicas runs the load generator as swarm tasks: the running lab is ${state.driver}, not swarm`,
+    );
+  }
+  const record = await readSwarmRecord(state.runDir);
+  process.stderr.write(`cachelab: ${replicas} load replicas on swarm, starting together\n`);
+  const result = await runSwarmLoad({
+    stack: record.stack,
+    replicas,
+    image: record.appImage,
+    load: {
+      workload: plan.workload,
+      keyCount: flags.keys,
+      rate: flags.rate,
+      durationSec: flags.duration,
+      warmupSec: flags.warmup,
+      seed: 1,
+      timeoutMs: 2_000,
+      maxInFlight: 512,
+      topology: state.topology,
+    },
+  });
+  await writeFile(plan.resultPath, `${JSON.stringify(result, null, 2)}\n`);
+  process.stdout.write(formatRunSummary(result));
+}
+
 /** `cachelab load`: puts the workload on the running topology with k6 or the Node runner. */
 export async function loadCommand(flags: LoadFlags): Promise<void> {
   const plan = await planLoad(flags);
+  if (flags.replicas !== undefined) {
+    await runReplicas(plan, flags.replicas);
+    await recordWhere(plan, flags.replicas);
+    process.stderr.write(`result: ${plan.resultPath}\n`);
+    return;
+  }
   const k6 = flags.generator === 'node' ? undefined : k6Binary();
   const container =
     flags.generator === 'node' || k6 ? undefined : await k6ContainerFor(plan.state, flags);
@@ -116,5 +195,6 @@ export async function loadCommand(flags: LoadFlags): Promise<void> {
   if (k6) await runK6(k6, plan);
   else if (container) await runK6Process(container);
   else await runNode(plan);
+  await recordWhere(plan, 1);
   process.stderr.write(`result: ${plan.resultPath}\n`);
 }

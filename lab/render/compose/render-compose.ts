@@ -1,4 +1,5 @@
 import { stringify } from 'yaml';
+import { hasInvalidator } from '../../topology/app-env.ts';
 import { CATALOG } from '../../topology/catalog.ts';
 import type { Topology } from '../../topology/model.ts';
 import { redisNodeCount } from '../../topology/services.ts';
@@ -28,6 +29,7 @@ import {
   ref,
 } from './compose-types.ts';
 import { usageHeader } from './headers.ts';
+import { INVALIDATOR_SERVICE, invalidatorService } from './invalidator-service.ts';
 import { k6Service, observabilityOf, observabilityServices } from './observability-services.ts';
 import { topologyOverlay } from './topology-overlay.ts';
 
@@ -52,6 +54,7 @@ export function renderBase(catalog: readonly Topology[]): ComposeFile {
     postgres: postgresService(),
     seed: seedService(),
     ...Object.fromEntries(appNames(maxApps).map((name) => [name, appService()])),
+    ...(catalog.some(hasInvalidator) ? { [INVALIDATOR_SERVICE]: invalidatorService() } : {}),
     ...Object.fromEntries(redisNames(maxRedis).map((name) => [name, redisService()])),
     ...(anyCluster ? { 'redis-cluster-init': clusterInitService() } : {}),
     ...observabilityServices(withRedis),

@@ -1,4 +1,4 @@
-import { appServerEnv, type RedisEndpoints } from '../../topology/app-env.ts';
+import { appServerEnv, hasInvalidator, type RedisEndpoints } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { redisNodeCount } from '../../topology/services.ts';
 import { redisServerConfig } from '../redis/redis-config.ts';
@@ -13,6 +13,7 @@ import {
   REDIS_PASSWORD_REF,
   ref,
 } from './compose-types.ts';
+import { invalidatorOverlay } from './invalidator-service.ts';
 import { observabilityOverlay } from './observability-services.ts';
 
 /** Where each local-disk app server keeps its LMDB cache (the app image makes /app/.lab writable). */
@@ -123,6 +124,9 @@ export function topologyOverlay(topology: Topology): ComposeFile {
       },
       ...redisServices(topology),
       ...appServices(topology),
+      ...(hasInvalidator(topology)
+        ? invalidatorOverlay(topology, containerRedisEndpoints(topology), appDependencies(topology))
+        : {}),
       nginx: { volumes: [nginxConf], depends_on: on(apps, 'service_healthy') },
       ...observabilityOverlay(topology),
     },

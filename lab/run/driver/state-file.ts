@@ -26,6 +26,7 @@ const stateSchema = z.object({
   databaseUrl: z.string(),
   redis: z.object({ url: z.string().optional(), nodes: z.array(z.string()).optional() }),
   services: z.array(serviceSchema),
+  network: z.string().optional(),
 });
 
 /** Writes the state atomically (temp file + rename), creating its folder. */

@@ -41,6 +41,8 @@ export interface LabState {
   databaseUrl: string;
   redis: RedisEndpoints;
   services: ServiceRecord[];
+  /** Network profile the topology runs under (absent: loopback, no fault proxy). */
+  network?: string;
 }
 
 /** One step of a multi-step operation, reported as it starts and as it ends. */

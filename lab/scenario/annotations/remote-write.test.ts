@@ -19,7 +19,16 @@ describe('encodeWriteRequest', () => {
     const bytes = encodeWriteRequest([
       { labels: { b: 'y', __name__: 'm' }, value: 1, timestampMs: 300 },
     ]);
-    const label = (n: string, v: string) => [0x0a, 6, 0x0a, 1, n.charCodeAt(0), 0x12, 1, v.charCodeAt(0)];
+    const label = (n: string, v: string) => [
+      0x0a,
+      6,
+      0x0a,
+      1,
+      n.charCodeAt(0),
+      0x12,
+      1,
+      v.charCodeAt(0),
+    ];
     const sample = [0x12, 12, 0x09, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0x10, 0xac, 0x02];
     const labels = [
       ...[0x0a, 13, 0x0a, 8, ...Buffer.from('__name__'), 0x12, 1, 'm'.charCodeAt(0)],

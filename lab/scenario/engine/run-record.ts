@@ -1,6 +1,7 @@
 import type { SeriesRun } from '../../../loadtests/runner/run-load.ts';
 import type { ScenarioFigures, ScenarioRunRecord } from '../../report/scenario-schema.ts';
 import type { Topology } from '../../topology/model.ts';
+import { networkOf } from '../../topology/network-proxies.ts';
 import { deriveFigures } from '../figures/derive-figures.ts';
 import { phaseVerdicts, verdictSentence } from '../figures/scenario-verdict.ts';
 import { joinSeconds } from '../figures/seconds.ts';
@@ -40,7 +41,7 @@ function keyMovementOf(s: Scenario, t: Topology, m: Measured): ScenarioFigures['
 
 /** The results.json record of one run, with every figure and verdict computed from the data. */
 export function buildRunRecord(
-  o: { scenario: Scenario; topology: Topology; driver: { name: string } },
+  o: { scenario: Scenario; topology: Topology; driver: { name: string }; variant?: string },
   m: Measured,
   wallSec: number,
 ): ScenarioRunRecord {
@@ -79,6 +80,12 @@ export function buildRunRecord(
     scenario: s.name,
     question: s.question,
     topology: t.name,
+    variant: o.variant ?? null,
+    settings: {
+      network: networkOf(t).profile,
+      consistency: t.consistency.mode,
+      graceMs: t.consistency.graceMs,
+    },
     driver: o.driver.name,
     status: failure === undefined ? 'completed' : 'failed',
     error: failure === undefined ? null : messageOf(failure),

@@ -32,6 +32,8 @@ export interface ScenarioRunOptions {
   onStage?: (stage: string) => void;
   /** nginx port; default a free one. */
   httpPort?: number;
+  /** Label of the scenario variant this run is (its settings are already in `topology`). */
+  variant?: string;
 }
 
 interface ObserveSetup {

@@ -94,7 +94,9 @@ describe('deriveFigures', () => {
   });
 
   it('finds when a cold start reaches 90 % of its steady hit ratio', () => {
-    const series = Array.from({ length: 12 }, (_, t) => second(t, { hitRatio: Math.min(0.8, t * 0.1) }));
+    const series = Array.from({ length: 12 }, (_, t) =>
+      second(t, { hitRatio: Math.min(0.8, t * 0.1) }),
+    );
     const f = deriveFigures({
       series,
       baseline: baselineOf(series, 7, 12),

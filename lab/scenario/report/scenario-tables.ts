@@ -11,7 +11,7 @@ function rowOf(r: ScenarioRunRecord): string[] {
   const f = r.figures;
   return [
     r.scenario,
-    r.topology,
+    r.variant ? `${r.topology} (${r.variant})` : r.topology,
     r.status,
     f ? percent(f.availability, 2) : NA,
     f ? String(f.requestsFailed) : NA,

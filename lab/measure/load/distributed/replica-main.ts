@@ -1,41 +1,17 @@
 // Entry of one load replica of a distributed run (a swarm task running `node --import tsx` on this
 // file): runs its share of the schedule from the shared start and prints the result as log lines.
 import { hostname } from 'node:os';
-import { z } from 'zod';
+import { fileURLToPath } from 'node:url';
 import { type RunLoadOptions, resolveOptions } from '../../../../loadtests/runner/options.ts';
 import { runShare } from '../../../../loadtests/runner/share-run.ts';
+import { decodeReplicaInput } from './replica-input.ts';
 import { encodeShareLines } from './share-lines.ts';
-
-/** What every replica is given (the same for all); its index comes from its hostname, load-<slot>. */
-export const replicaInputSchema = z.object({
-  options: z.object({
-    baseUrl: z.string().url(),
-    workload: z.string(),
-    keyCount: z.number().int().positive(),
-    rate: z.number().positive(),
-    durationSec: z.number().positive(),
-    warmupSec: z.number().nonnegative(),
-    seed: z.number().int(),
-    timeoutMs: z.number().positive(),
-    maxInFlight: z.number().int().positive(),
-    topology: z.string(),
-  }),
-  count: z.number().int().positive(),
-  startAtEpochMs: z.number().positive(),
-});
-
-/** The input of every replica. */
-export type ReplicaInput = z.infer<typeof replicaInputSchema>;
-
-/** The input as one command-line argument (base64 JSON: no quoting through docker and sh). */
-export const encodeReplicaInput = (input: ReplicaInput): string =>
-  Buffer.from(JSON.stringify(input)).toString('base64');
 
 /** Least time a replica needs before the start: later, its share would begin behind schedule. */
 const MIN_LEAD_MS = 500;
 
 async function main(arg: string | undefined, host: string): Promise<number> {
-  const input = replicaInputSchema.parse(JSON.parse(Buffer.from(arg ?? '', 'base64').toString()));
+  const input = decodeReplicaInput(arg ?? '');
   const slot = Number(/-(\d+)$/.exec(host)?.[1]);
   if (!Number.isInteger(slot) || slot < 1 || slot > input.count) {
     process.stderr.write(`load replica: hostname ${host} has no slot 1..${input.count}\n`);
@@ -59,4 +35,7 @@ async function main(arg: string | undefined, host: string): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main(process.argv[2], hostname());
+// Only as the entry point: importing this file runs nothing.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv[2], hostname());
+}

@@ -6,7 +6,7 @@ import { STACK_NETWORK } from '../../../render/swarm/stack-services.ts';
 import { REPO_ROOT } from '../../../repo-root.ts';
 import { docker, serviceTasks, stackLabel } from '../../../run/driver/swarm/swarm-cli.ts';
 import { mergeShareResults } from './merge-shares.ts';
-import { encodeReplicaInput, type ReplicaInput } from './replica-main.ts';
+import { encodeReplicaInput, type ReplicaInput } from './replica-input.ts';
 import { decodeShareLines } from './share-lines.ts';
 
 /** A distributed run on swarm: N replicas of the Node runner against a running stack. */

@@ -71,7 +71,7 @@ export async function projectContainers(name: string): Promise<ProjectContainer[
 
 /** What a service does, from its name (decides how status shows it). */
 export function roleOf(service: string): ServiceRole {
-  if (service === 'nginx' || service === 'postgres') return service;
+  if (service === 'nginx' || service === 'postgres' || service === 'invalidator') return service;
   if (/^app-\d+$/.test(service)) return 'app';
   if (/^redis-\d+$/.test(service)) return 'redis';
   return 'observer';

@@ -198,6 +198,7 @@ export function stateOf(ctx: UpContext): LabState {
     databaseUrl: ctx.postgres?.url ?? '',
     redis: ctx.redis?.endpoints ?? {},
     services: [...ctx.records],
+    network: networkOf(ctx.topology).profile,
   };
 }
 
