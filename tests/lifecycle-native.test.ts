@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NativeLab, nativeDriver, upTopology } from '../lab/run/driver/native/driver.ts';
 import { findLeftovers } from '../lab/run/driver/pid-control.ts';
+import { faultProxyApi } from '../lab/run/processes/fault-proxy-api.ts';
 import { freePort } from '../lab/run/processes/ports.ts';
 import { liveProcesses } from '../lab/run/processes/process-registry.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
+import { withNetwork } from '../lab/topology/network-proxies.ts';
 import { lifecycleContract } from './support/lifecycle-contract.ts';
 
 const SEED_USERS = 300;
@@ -77,6 +79,42 @@ describe('native driver: Redis Cluster failover (global-cluster)', () => {
       await nativeDriver.restart(lab, killed.service);
       await lab.services.redis?.cluster?.waitOk(20_000);
       expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
+    } finally {
+      await lab.down();
+      await removeRunDir(runDir);
+    }
+    expect(liveProcesses()).toEqual([]);
+  });
+});
+
+describe('native driver: fault-proxy toxics (global on the lan profile)', () => {
+  it('adds a toxic to one proxy or to every proxy of a hop, and removes it', {
+    timeout: 120_000,
+  }, async () => {
+    const runDir = await makeRunDir('lifecycle-toxics');
+    const topology = withNetwork(getTopology('global'), { profile: 'lan' });
+    const lab = await upTopology(topology, {
+      runDir,
+      httpPort: await freePort(),
+      seedUsers: SEED_USERS,
+      appLogLevel: 'warn',
+    });
+    try {
+      const api = faultProxyApi(lab.services.network?.handle.url ?? '');
+      const toxicsOf = async (proxy: string) =>
+        ((await api.proxies())[proxy]?.toxics ?? []).map((t) => t.name).sort();
+      const slow = { name: 'slow', type: 'latency', attributes: { latency: 30, jitter: 0 } };
+      const applied = await nativeDriver.applyToxic(lab, 'redis-1', slow);
+      expect(applied.detail).toContain('latency=30');
+      expect(await toxicsOf('redis-1')).toContain('slow');
+      const res = await fetch(`${lab.url}/profiles/3`);
+      expect(res.status).toBe(200);
+      await nativeDriver.removeToxic(lab, 'redis-1', 'slow');
+      expect(await toxicsOf('redis-1')).not.toContain('slow');
+      await nativeDriver.applyToxic(lab, 'nginx-app', { ...slow, name: 'hop' });
+      for (const app of ['app-1', 'app-2', 'app-3']) expect(await toxicsOf(app)).toContain('hop');
+      await nativeDriver.removeToxic(lab, 'nginx-app', 'hop');
+      expect(await toxicsOf('app-2')).not.toContain('hop');
     } finally {
       await lab.down();
       await removeRunDir(runDir);

@@ -9,6 +9,7 @@ import {
   VizTooltipOptionsBuilder,
 } from '@grafana/grafana-foundation-sdk/common';
 import {
+  AnnotationQueryBuilder,
   type Dashboard,
   DashboardBuilder,
   DashboardCursorSync,
@@ -59,6 +60,18 @@ export interface VariableSpec {
   regex?: string;
 }
 
+/** A Prometheus annotation: each sample of `expr` marks an event on every time-series panel. */
+export interface AnnotationSpec {
+  name: string;
+  expr: string;
+  /** Grafana templates over the series' labels, e.g. `{{action}}`. */
+  titleFormat: string;
+  textFormat: string;
+  /** Labels shown as tags, comma-separated. */
+  tagKeys: string;
+  iconColor: string;
+}
+
 /** A whole dashboard. */
 export interface DashboardSpec {
   uid: string;
@@ -67,6 +80,7 @@ export interface DashboardSpec {
   tags: string[];
   variables: VariableSpec[];
   rows: RowSpec[];
+  annotations?: AnnotationSpec[];
 }
 
 const REF_IDS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
@@ -135,6 +149,20 @@ function variable(spec: VariableSpec): QueryVariableBuilder {
   return builder;
 }
 
+function annotation(spec: AnnotationSpec): AnnotationQueryBuilder {
+  return new AnnotationQueryBuilder()
+    .name(spec.name)
+    .datasource(DATASOURCE)
+    .enable(true)
+    .iconColor(spec.iconColor)
+    .expr(spec.expr)
+    .step('1s')
+    .titleFormat(spec.titleFormat)
+    .textFormat(spec.textFormat)
+    .tagKeys(spec.tagKeys)
+    .useValueForTime(false);
+}
+
 /** Builds the dashboard JSON model; panel ids are assigned in order, so the output is deterministic. */
 export function buildDashboard(spec: DashboardSpec): Dashboard {
   const builder = new DashboardBuilder(spec.title)
@@ -146,6 +174,7 @@ export function buildDashboard(spec: DashboardSpec): Dashboard {
     .refresh('5s')
     .tooltip(DashboardCursorSync.Crosshair)
     .variables(spec.variables.map(variable));
+  for (const a of spec.annotations ?? []) builder.annotation(annotation(a));
   let id = 0;
   for (const row of spec.rows) {
     builder.withRow(new RowBuilder(row.title).id(++id));

@@ -2,7 +2,7 @@ import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { backendRows } from './comparison-backends.ts';
 import { catalogRegex } from './comparison-common.ts';
 import { trafficRows } from './comparison-traffic.ts';
-import { buildDashboard, type VariableSpec } from './dashboard-builder.ts';
+import { type AnnotationSpec, buildDashboard, type VariableSpec } from './dashboard-builder.ts';
 
 const variables: VariableSpec[] = [
   {
@@ -21,6 +21,19 @@ const variables: VariableSpec[] = [
   },
 ];
 
+/**
+ * Every action of `cachelab scenario run --observe` (kill, failover, flush…, and rollbacks): the
+ * scenario engine writes one sample of this series per action (lab/scenario/annotations).
+ */
+const scenarioActions: AnnotationSpec = {
+  name: 'Scenario actions',
+  expr: 'cachelab_scenario_action{topology=~"$topology", run_id=~"$run_id"}',
+  titleFormat: '{{action}}: {{text}}',
+  textFormat: '{{scenario}} on {{topology}} ({{run_id}})',
+  tagKeys: 'scenario,topology,action',
+  iconColor: 'red',
+};
+
 /** "Topology comparison": several topologies and runs side by side. */
 export function topologyComparison(): Dashboard {
   return buildDashboard({
@@ -31,5 +44,6 @@ export function topologyComparison(): Dashboard {
     tags: ['cachelab'],
     variables,
     rows: [...trafficRows(), ...backendRows()],
+    annotations: [scenarioActions],
   });
 }

@@ -7,9 +7,9 @@ import {
   integerInRange,
   integerList,
   nonNegativeNumber,
-  percentage,
   positiveInteger,
   positiveNumber,
+  share,
   someOf,
   topologyList,
   workloadName,
@@ -53,7 +53,7 @@ describe('option parsers', () => {
     expect(() => parts('disk')).toThrow(/expected one of ladder, ceilings, peer, got 'disk'/);
   });
 
-  it('read durations with units and percentages with or without their sign', () => {
+  it('read durations with units, and shares as percentages or fractions', () => {
     expect(durationSeconds('90')).toBe(90);
     expect(durationSeconds('90s')).toBe(90);
     expect(durationSeconds('500ms')).toBe(0.5);
@@ -64,9 +64,11 @@ describe('option parsers', () => {
     }
     expect(durationOrZeroSeconds('0')).toBe(0);
     expect(durationOrZeroSeconds('4s')).toBe(4);
-    expect(percentage('5%')).toBe(0.05);
-    expect(percentage('12.5')).toBe(0.125);
-    expect(() => percentage('101%')).toThrow(/percentage from 0 to 100/);
-    expect(() => percentage('-1')).toThrow(InvalidArgumentError);
+    expect(share('5%')).toBe(0.05);
+    expect(share('0.1%')).toBeCloseTo(0.001, 12);
+    expect(share('0.05')).toBe(0.05);
+    expect(() => share('101%')).toThrow(/share such as 5% or 0.05/);
+    expect(() => share('2')).toThrow(InvalidArgumentError);
+    expect(() => share('-1')).toThrow(InvalidArgumentError);
   });
 });

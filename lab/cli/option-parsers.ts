@@ -1,8 +1,10 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../loadtests/workload.ts';
+import type { ConsistencyName } from '../../services/app/src/config.ts';
 import { DRIVER_NAMES, type DriverName } from '../config.ts';
 import { isLabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
+import { parseConsistencyList } from '../topology/consistency.ts';
 import { NETWORK_PROFILE_NAMES, type NetworkProfile } from '../topology/network.ts';
 
 // Every option value of the CLI is checked here, as a commander argument parser: a bad value is a
@@ -149,12 +151,22 @@ export const durationSeconds: OptionParser<number> = durationIn('positive');
 /** A duration in seconds that may be zero (a warm-up): "0" → 0, "5s" → 5. */
 export const durationOrZeroSeconds: OptionParser<number> = durationIn('zero');
 
-/** A percentage, with or without its sign, as a fraction in [0, 1]: "5%" → 0.05, "12.5" → 0.125. */
-export function percentage(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)%?$/.exec(value.trim());
-  const fraction = match ? Number(match[1]) / 100 : Number.NaN;
+/** A share in [0, 1], as a percentage or a fraction (as --slo reads errors=): "5%" → 0.05, "0.05" → 0.05. */
+export function share(value: string): number {
+  const match = /^(\d+(?:\.\d+)?)(%)?$/.exec(value.trim());
+  const fraction = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
   if (!Number.isFinite(fraction) || fraction > 1) {
-    throw new InvalidArgumentError(`expected a percentage from 0 to 100, got '${value}'`);
+    throw new InvalidArgumentError(`expected a share such as 5% or 0.05, got '${value}'`);
   }
   return fraction;
+}
+
+/** Consistency modes: "ttl,delete,outbox+lease" → the list; an unknown mode names the valid ones. */
+export function consistencyList(value: string): ConsistencyName[] {
+  try {
+    return parseConsistencyList(value);
+  } catch (error) {
+    if (isLabError(error)) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }

@@ -27,7 +27,9 @@ export function remoteFlagsOf(o: {
   scrapePostgres?: string;
   prometheus?: string;
 }): RemoteTargetFlags | undefined {
-  const { target, ...scrape } = o;
+  // Only these options: `o` is every option of the command (--rate, --topology…).
+  const { target, scrapeApp, scrapeRedis, scrapePostgres, prometheus } = o;
+  const scrape = { scrapeApp, scrapeRedis, scrapePostgres, prometheus };
   if (target === undefined) {
     const given = Object.entries(scrape).filter(([, v]) => v !== undefined);
     if (given.length > 0)

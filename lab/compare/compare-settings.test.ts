@@ -41,4 +41,17 @@ describe('resolveCompareSettings', () => {
     expect(() => resolveCompareSettings({ topologies: ['local', 'local'] })).toThrow(CompareError);
     expect(() => resolveCompareSettings({ workload: 'heavy' })).toThrow(/unknown workload/);
   });
+
+  it('runs each topology once by default, accepts --repeat up to 20, and bounds the warm-up', () => {
+    expect(resolveCompareSettings({}).repeat).toBe(1);
+    expect(resolveCompareSettings({ repeat: 5 }).repeat).toBe(5);
+    expect(() => resolveCompareSettings({ repeat: 0 })).toThrow(/--repeat/);
+    expect(() => resolveCompareSettings({ repeat: 21 })).toThrow(/--repeat/);
+    expect(resolveCompareSettings({ quick: true }).warmupPolicy).toEqual({
+      rps: 600,
+      maxSec: 12,
+      maxExtraWindows: 1,
+      stableWithin: 0.02,
+    });
+  });
 });

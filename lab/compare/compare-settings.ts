@@ -1,7 +1,9 @@
 import { isWorkloadName, type WorkloadName } from '../../loadtests/workload.ts';
+import type { ConsistencyName } from '../../services/app/src/config.ts';
 import type { DriverName } from '../config.ts';
 import type { RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
+import { withConsistency } from '../topology/consistency.ts';
 import type { NetworkProfile } from '../topology/network.ts';
 import { CompareError } from './compare-error.ts';
 
@@ -34,6 +36,8 @@ export interface CompareSettings {
   network: NetworkProfile;
   /** A lab running elsewhere (driver `remote`): its front door and scrape addresses. */
   remote?: RemoteTargetFlags;
+  /** Consistency modes each topology runs with, as a product (--consistency); absent: its default. */
+  consistency?: ConsistencyName[];
 }
 
 /** Flags of `cachelab compare`, as parsed (undefined = default). */
@@ -53,6 +57,8 @@ export interface CompareFlags {
   network?: NetworkProfile;
   /** --target and its scrape endpoints: measure a lab that runs elsewhere instead of starting one. */
   remote?: RemoteTargetFlags;
+  /** --consistency: run every topology under each of these modes. */
+  consistency?: ConsistencyName[];
 }
 
 /**
@@ -176,5 +182,22 @@ export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
     driver: flags.remote ? 'remote' : (flags.driver ?? 'native'),
     network: flags.network ?? 'loopback',
     ...(flags.remote ? { remote: checkRemote(flags) } : {}),
+    ...(flags.consistency ? { consistency: checkConsistency(flags) } : {}),
   };
+}
+
+/** Every topology must accept every mode (leases and outboxes need a shared cache). */
+function checkConsistency(flags: CompareFlags): ConsistencyName[] {
+  const modes = flags.consistency ?? [];
+  for (const name of flags.topologies ?? topologyNames()) {
+    for (const mode of modes) {
+      try {
+        withConsistency(getTopology(name), mode);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        throw new CompareError('USAGE', `--consistency ${mode} cannot run on ${name}: ${reason}`);
+      }
+    }
+  }
+  return modes;
 }

@@ -6,6 +6,7 @@ import { describeRedis } from '../render/redis/redis-config.ts';
 import type { MeasuredTopology, TierHitRatioFigures } from '../report/results-types.ts';
 import { percent, points } from '../text/format.ts';
 import type { Topology } from '../topology/model.ts';
+import { consistencyFigures } from './consistency-figures.ts';
 import type { WarmupRecord } from './warm-until-stable.ts';
 
 /** Which cache tiers a topology has. */
@@ -184,5 +185,6 @@ export function measuredFigures(t: Topology, input: FiguresInput): MeasuredTopol
     timings: input.timings,
     ...(input.window.warmup ? { warmup: input.window.warmup } : {}),
     ...(input.window.cost ? { cost: input.window.cost } : {}),
+    consistency: consistencyFigures(t, run, delta),
   };
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { ConsistencyName } from '../../services/app/src/config.ts';
 import { loadLabConfig } from '../config.ts';
 import { calibrateNetwork } from '../measure/network/calibrate.ts';
 import { formatCalibration } from '../measure/network/calibrate-command.ts';
@@ -14,6 +15,7 @@ import { type WrittenReport, writeReport } from '../report/write-report.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
 import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
+import { consistencyRunLabel, withConsistency } from '../topology/consistency.ts';
 import { hopDelays, needsProxies } from '../topology/network.ts';
 import { withNetwork } from '../topology/network-proxies.ts';
 import { CompareError } from './compare-error.ts';
@@ -49,6 +51,21 @@ export interface CompareOutput {
   latestLink: string;
 }
 
+/** One run of the comparison: a catalog topology, under a consistency mode when --consistency is given. */
+interface PlannedRun {
+  name: string;
+  label: string;
+  mode?: ConsistencyName;
+}
+
+function plannedRuns(s: CompareSettings): PlannedRun[] {
+  if (!s.consistency) return s.topologies.map((name) => ({ name, label: name }));
+  const modes = s.consistency;
+  return s.topologies.flatMap((name) =>
+    modes.map((mode) => ({ name, mode, label: consistencyRunLabel(name, mode) })),
+  );
+}
+
 async function runAll(
   o: CompareOptions,
   driver: Driver,
@@ -57,17 +74,19 @@ async function runAll(
 ) {
   const s = o.settings;
   const runRoot = o.runRoot ?? defaultRunRoot(loadLabConfig().labDir);
-  const runs = new Map<string, TopologyOutcome[]>(s.topologies.map((name) => [name, []]));
+  const planned = plannedRuns(s);
+  const runs = new Map<string, TopologyOutcome[]>(planned.map((p) => [p.label, []]));
   const hook = o.afterMeasure;
-  const total = s.topologies.length * s.repeat;
+  const total = planned.length * s.repeat;
   // Rounds over the whole list, so a drift in the machine's load spreads over every topology.
   for (let round = 0; round < s.repeat; round++) {
-    for (const [index, name] of s.topologies.entries()) {
+    for (const [index, run] of planned.entries()) {
       if (o.signal?.aborted)
         throw new CompareError('INTERRUPTED', 'interrupted; stopped between topologies');
-      const label = s.repeat > 1 ? `${name} (run ${round + 1}/${s.repeat})` : name;
-      printer.topologyStart(round * s.topologies.length + index, total, label);
-      const topology = withNetwork(getTopology(name), { profile: s.network });
+      const label = s.repeat > 1 ? `${run.label} (run ${round + 1}/${s.repeat})` : run.label;
+      printer.topologyStart(round * planned.length + index, total, label);
+      const base = withNetwork(getTopology(run.name), { profile: s.network });
+      const topology = run.mode ? withConsistency(base, run.mode) : base;
       const outcome = await runTopology(topology, s, {
         runRoot,
         driver,
@@ -76,13 +95,14 @@ async function runAll(
         onUpProgress: (e) => printer.upStep(e),
         onLoadProgress: (p) => printer.load(p, s.warmupSec + s.durationSec),
         onUp: (_lab, endpoints) => versions.collect(endpoints),
-        afterMeasure: hook ? (lab) => hook(name, lab) : undefined,
+        afterMeasure: hook ? (lab) => hook(run.name, lab) : undefined,
       });
-      printer.topologyDone(outcome);
-      runs.get(name)?.push(outcome);
+      const labelled = { ...outcome, topology: run.label };
+      printer.topologyDone(labelled);
+      runs.get(run.label)?.push(labelled);
     }
   }
-  return s.topologies.map((name) => mergeRepeats(runs.get(name) ?? []));
+  return planned.map((p) => mergeRepeats(runs.get(p.label) ?? []));
 }
 
 function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['parameters'] {
@@ -104,6 +124,7 @@ function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['pa
     driver: driver.name,
     ...(s.remote ? { target: s.remote.target } : {}),
     network: s.network,
+    ...(s.consistency ? { consistency: s.consistency } : {}),
   };
 }
 

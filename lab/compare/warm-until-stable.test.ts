@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { SecondPoint } from '../../loadtests/runner/run-load.ts';
-import { halvesOf } from '../measure/measure-window.ts';
-import { halvesStability, hitRatioOfCounts } from './warm-until-stable.ts';
+import { type CacheCounts, halvesOf } from '../measure/measure-window.ts';
+import {
+  halvesStability,
+  hitRatioOfCounts,
+  type SettlePlan,
+  settleLoop,
+} from './warm-until-stable.ts';
 
 const point = (t: number, hits: number, misses: number): SecondPoint => ({
   t,
@@ -66,5 +71,88 @@ describe('halvesStability', () => {
       first: null,
       stable: true,
     });
+  });
+});
+
+describe('settleLoop', () => {
+  const plan: SettlePlan = {
+    policy: { rps: 600, maxSec: 12, maxExtraWindows: 1, stableWithin: 0.02 },
+    chunkSec: 4,
+    rate: 150,
+    durationSec: 8,
+  };
+  // Halves of 100,000 reads each: the 2-point threshold applies as asked.
+  const halves = (a: number, b: number): [CacheCounts, CacheCounts] => [
+    { 'HIT-L1': a * 100_000, MISS: (1 - a) * 100_000 },
+    { 'HIT-L1': b * 100_000, MISS: (1 - b) * 100_000 },
+  ];
+  const steps = (chunks: [number, number][], windows: [number, number][]) => {
+    const calls: string[] = [];
+    return {
+      calls,
+      warmChunk: async (index: number) => {
+        calls.push(`chunk ${index}`);
+        const [a, b] = chunks[index] ?? [0.5, 0.5];
+        return halves(a, b);
+      },
+      measure: async (extra: number, settleSec: number) => {
+        calls.push(`window ${extra} (settle ${settleSec} s)`);
+        const [a, b] = windows[extra] ?? [0.5, 0.5];
+        return { halves: halves(a, b), extra };
+      },
+    };
+  };
+
+  it('warms until a chunk is stable, then measures once', async () => {
+    const io = steps(
+      [
+        [0.3, 0.45],
+        [0.5, 0.55],
+        [0.6, 0.61],
+      ],
+      [[0.62, 0.63]],
+    );
+    const { window, warmup } = await settleLoop(plan, io);
+    expect(io.calls).toEqual(['chunk 0', 'chunk 1', 'chunk 2', 'window 0 (settle 1 s)']);
+    expect(window.extra).toBe(0);
+    expect(warmup).toMatchObject({ seconds: 13, requests: 7_350, extraWindows: 0, stable: true });
+    expect(warmup.boundReached).toBe(false);
+  });
+
+  it('stops warming at maxSec and re-measures a moving window once, then flags it', async () => {
+    const io = steps(
+      [
+        [0.3, 0.4],
+        [0.4, 0.5],
+        [0.5, 0.6],
+        [0.6, 0.7],
+      ],
+      [
+        [0.6, 0.7],
+        [0.7, 0.75],
+      ],
+    );
+    const { window, warmup } = await settleLoop(plan, io);
+    expect(io.calls).toEqual([
+      'chunk 0',
+      'chunk 1',
+      'chunk 2',
+      'window 0 (settle 1 s)',
+      'chunk 3',
+      'window 1 (settle 1 s)',
+    ]);
+    expect(window.extra).toBe(1);
+    // 3 chunks + settle, then the first window, one more chunk and a settle count as warm-up.
+    expect(warmup).toMatchObject({ seconds: 13 + 4 + 8 + 1, extraWindows: 1, stable: false });
+    expect(warmup.requests).toBe(7_350 + 2_400 + 9 * 150);
+    expect(warmup.boundReached).toBe(true);
+    expect(warmup.halves).toEqual({ first: 0.7, second: 0.75 });
+  });
+
+  it('without warm-up (chunks of 0 s) measures at once with no settle second', async () => {
+    const io = steps([], [[0.5, 0.51]]);
+    const { warmup } = await settleLoop({ ...plan, chunkSec: 0 }, io);
+    expect(io.calls).toEqual(['window 0 (settle 0 s)']);
+    expect(warmup).toMatchObject({ seconds: 0, requests: 0, stable: true });
   });
 });

@@ -69,15 +69,63 @@ async function warmChunk(baseUrl: string, s: CompareSettings, topology: string, 
   return halvesOf(series, 0, s.warmupSec);
 }
 
-/** Chunks until one's halves agree or the bound is spent; returns the seconds spent (at `rps`). */
-async function warmUp(baseUrl: string, s: CompareSettings, topology: string, seed: number) {
-  let spent = 0;
-  while (s.warmupSec > 0 && spent < s.warmupPolicy.maxSec) {
-    const halves = await warmChunk(baseUrl, s, topology, seed + spent);
-    spent += s.warmupSec;
-    if (halvesStability(halves, s.warmupPolicy.stableWithin).stable) break;
+/** What the settle loop needs to know about the run besides the policy. */
+export interface SettlePlan {
+  policy: CompareSettings['warmupPolicy'];
+  /** Seconds per warm-up chunk (0: no warm-up at all). */
+  chunkSec: number;
+  /** The measured rate and window length. */
+  rate: number;
+  durationSec: number;
+}
+
+/** The load the settle loop drives: a warm-up chunk and a measured window, each with its seed. */
+export interface SettleSteps<W extends { halves: [CacheCounts, CacheCounts] }> {
+  warmChunk(index: number): Promise<[CacheCounts, CacheCounts]>;
+  measure(extra: number, settleSec: number): Promise<W>;
+}
+
+/**
+ * Warm-up chunks until one's halves agree or `maxSec` is spent; then a measured window, and while
+ * its halves disagree one more chunk and window, at most `maxExtraWindows` times. Returns the last
+ * window and how the warm-up ended (a window that is still moving at the bound is flagged).
+ */
+export async function settleLoop<W extends { halves: [CacheCounts, CacheCounts] }>(
+  plan: SettlePlan,
+  steps: SettleSteps<W>,
+): Promise<{ window: W; warmup: WarmupRecord }> {
+  const { policy, chunkSec } = plan;
+  let chunks = 0;
+  while (chunkSec > 0 && chunks * chunkSec < policy.maxSec) {
+    const halves = await steps.warmChunk(chunks);
+    chunks++;
+    if (halvesStability(halves, policy.stableWithin).stable) break;
   }
-  return spent;
+  const settle = chunkSec > 0 ? SETTLE_SEC : 0;
+  let seconds = chunks * chunkSec + settle;
+  let requests = chunks * chunkSec * policy.rps + settle * plan.rate;
+  let window = await steps.measure(0, settle);
+  let check = halvesStability(window.halves, policy.stableWithin);
+  let extra = 0;
+  while (!check.stable && extra < policy.maxExtraWindows) {
+    extra++;
+    if (chunkSec > 0) await steps.warmChunk(chunks++);
+    seconds += chunkSec + plan.durationSec + settle;
+    requests += chunkSec * policy.rps + (plan.durationSec + settle) * plan.rate;
+    window = await steps.measure(extra, settle);
+    check = halvesStability(window.halves, policy.stableWithin);
+  }
+  const warmup: WarmupRecord = {
+    seconds,
+    requests: Math.round(requests),
+    extraWindows: extra,
+    maxExtraWindows: policy.maxExtraWindows,
+    halves: { first: check.first, second: check.second },
+    threshold: Math.min(1, check.threshold),
+    stable: check.stable,
+    boundReached: !check.stable,
+  };
+  return { window, warmup };
 }
 
 /**
@@ -93,40 +141,23 @@ export async function measureSettled(
   onProgress?: LoadProgressListener,
   costProbe?: CostProbe,
 ): Promise<SettledWindow> {
-  const policy = s.warmupPolicy;
-  const chunkSec = await warmUp(baseUrl, s, topology, s.seed + 1000);
-  let warmSec = chunkSec;
-  let warmRequests = chunkSec * policy.rps;
-  const settle = s.warmupSec > 0 ? SETTLE_SEC : 0;
-  const measure = (extra: number) =>
-    measureWindow(
-      baseUrl,
-      targets,
-      { ...s, warmupSec: settle, seed: s.seed + extra },
-      topology,
-      onProgress,
-      costProbe,
-    );
-  let window = await measure(0);
-  let check = halvesStability(window.halves, policy.stableWithin);
-  let extra = 0;
-  while (!check.stable && extra < policy.maxExtraWindows) {
-    extra++;
-    if (s.warmupSec > 0) await warmChunk(baseUrl, s, topology, s.seed + 2000 + extra);
-    warmSec += s.warmupSec + settle + s.durationSec;
-    warmRequests += s.warmupSec * policy.rps + (settle + s.durationSec) * s.rate;
-    window = await measure(extra);
-    check = halvesStability(window.halves, policy.stableWithin);
-  }
-  const warmup: WarmupRecord = {
-    seconds: warmSec + settle,
-    requests: Math.round(warmRequests + settle * s.rate),
-    extraWindows: extra,
-    maxExtraWindows: policy.maxExtraWindows,
-    halves: { first: check.first, second: check.second },
-    threshold: Math.min(1, check.threshold),
-    stable: check.stable,
-    boundReached: !check.stable,
+  const plan = {
+    policy: s.warmupPolicy,
+    chunkSec: s.warmupSec,
+    rate: s.rate,
+    durationSec: s.durationSec,
   };
+  const { window, warmup } = await settleLoop(plan, {
+    warmChunk: (index) => warmChunk(baseUrl, s, topology, s.seed + 1000 + index),
+    measure: (extra, settleSec) =>
+      measureWindow(
+        baseUrl,
+        targets,
+        { ...s, warmupSec: settleSec, seed: s.seed + extra },
+        topology,
+        onProgress,
+        costProbe,
+      ),
+  });
   return { ...window, warmup };
 }

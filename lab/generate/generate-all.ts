@@ -16,6 +16,7 @@ import {
 import { k8sExampleSet } from '../render/k8s/k8s-examples.ts';
 import { REPO_ROOT } from '../repo-root.ts';
 import { RESULTS_SCHEMA_PATH, resultsSchemaText } from '../report/results-schema-file.ts';
+import { SCENARIO_SCHEMA_PATH, scenarioSchemaText } from '../scenario/scenario-schema-file.ts';
 
 /** The command that rewrites every generated file; `--check` names it when something is stale. */
 export const GENERATE_COMMAND = 'make generate';
@@ -61,6 +62,13 @@ export const GENERATORS: readonly Generator[] = [
     name: 'JSON Schema of capacity results.json',
     render: () => ({
       files: [{ path: fromRepo(CAPACITY_SCHEMA_PATH), text: capacitySchemaText() }],
+      ownedDirs: [],
+    }),
+  },
+  {
+    name: 'JSON Schema of scenario results.json',
+    render: () => ({
+      files: [{ path: fromRepo(SCENARIO_SCHEMA_PATH), text: scenarioSchemaText() }],
       ownedDirs: [],
     }),
   },

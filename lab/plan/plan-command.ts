@@ -137,9 +137,9 @@ export function buildPlan(source: ComparisonResults, path: string, f: PlanFlags)
 
 /** The plan as a text table. */
 export function formatPlan(p: PlanResults): string {
-  const head = `${'topology'.padEnd(15)} ${'N'.padStart(3)}  hit   ${FLEET_TIERS.map((t) => t.padStart(11)).join('')}  cores  redis  DB q/s`;
+  const head = `${'topology'.padEnd(15)} ${'N'.padStart(3)}  hit   ${FLEET_TIERS.map((t) => t.padStart(12)).join('')}  cores  redis  DB q/s`;
   const lines = p.plans.map((x) => {
-    const cores = FLEET_TIERS.map((t) => x.cores[t].toFixed(1).padStart(11)).join('');
+    const cores = FLEET_TIERS.map((t) => x.cores[t].toFixed(1).padStart(12)).join('');
     return (
       `${x.topology.padEnd(15)} ${String(x.servers).padStart(3)}  ${(x.hitRatio * 100).toFixed(0).padStart(3)}% ${cores}` +
       `  ${x.totalCores.toFixed(0).padStart(5)}  ${String(x.redisNodes).padStart(5)}  ${x.dbQueriesPerSec.toFixed(0)}`

@@ -118,6 +118,7 @@ export function planTopology(
 export function assumptionsText(a: PlanAssumptions, source: string): string[] {
   return [
     `Per-request CPU of each tier is the one measured in ${source} on this machine; other CPUs differ.`,
+    "Per-request CPU includes each process's idle work spread over the requests of the window: a run at a low rate overstates it; plan from a run near capacity.",
     'nginx and app-server CPU per request stay as measured whatever the hit ratio (a miss costs the app more: this understates caches that miss more).',
     'Postgres CPU scales with database reads per request, Redis CPU with L2 lookups per request; writes cost what they cost in the measured run.',
     "Hit ratios at N servers come from the simulator (LRU per server, the lab's routing), not from a measurement.",

@@ -2,6 +2,7 @@ import { bytes, millis, number, points } from '../text/format.ts';
 import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
+import { consistencySection } from './consistency-report.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import { networkTables } from './network-tables.ts';
 import {
@@ -152,6 +153,8 @@ function tablesOf(r: ComparisonResults): ReportTable[] {
       table: warmupTable(warmed),
     });
   }
+  const staleness = consistencySection(r);
+  if (staleness) tables.push(staleness);
   if (r.calibration) tables.push(calibrationSection(r.calibration));
   tables.push(...networkTables(r));
   return tables;

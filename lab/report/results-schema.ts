@@ -7,6 +7,7 @@ import {
   requestCountsSchema,
 } from '../../loadtests/result-format.ts';
 import { DRIVER_NAMES } from '../config.ts';
+import { consistencyFiguresSchema } from './consistency-schema.ts';
 import { windowCostSchema } from './cost-schema.ts';
 import { networkResultSchema } from './network-schema.ts';
 import { calibrationSchema, simulationSchema } from './simulation-schema.ts';
@@ -165,6 +166,8 @@ export const measuredTopologySchema = z.strictObject({
   generatorCpu: generatorCpuSchema.optional(),
   /** CPU and memory per component over the window. */
   cost: windowCostSchema.optional(),
+  /** How stale the topology went under its consistency mode, and the mode's cost (absent in older runs). */
+  consistency: consistencyFiguresSchema.optional(),
 });
 
 /** A topology that could not be measured. */
@@ -220,6 +223,8 @@ export const comparisonResultsSchema = z.strictObject({
     target: z.string().url().optional(),
     /** Network profile of every topology (--network); absent in older runs, which were loopback. */
     network: z.string().optional(),
+    /** Consistency modes each topology ran with (--consistency); absent: each topology's default. */
+    consistency: z.array(z.string().min(1)).optional(),
   }),
   machine: z.strictObject({
     cpuModel: z.string(),

@@ -1,10 +1,13 @@
+/** nginx's spelling of a literal dollar sign: a variable holding one. */
+const DOLLAR = `\${dollar}`;
+
 /** Raw characters per `map` value: escaped, each stays under nginx's 4 KiB token limit. */
 const CHUNK_CHARS = 1_500;
 
 // Inside single quotes nginx unescapes \\ and \'; a `$` would start a variable, so it is spelled
 // through a variable that holds a dollar sign.
 function escapeChunk(text: string): string {
-  return text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$/g, '${dollar}');
+  return text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\$/g, DOLLAR);
 }
 
 /** The `map` blocks that hold the body in chunks, and the expression that joins them. */
@@ -31,7 +34,7 @@ export function nginxFloorConfig(rendered: string, body: string): string {
   const start = lines.findIndex((l) => /^\s*location \/ \{$/.test(l));
   const indent = lines[start]?.match(/^\s*/)?.[0] ?? '';
   const end = lines.findIndex((l, i) => i > start && l === `${indent}}`);
-  const http = lines.findIndex((l) => l === 'http {');
+  const http = lines.indexOf('http {');
   if (start < 0 || end < 0 || http < 0)
     throw new Error('no `location /` block in the nginx config');
   const { lines: maps, expression } = bodyVariables(body);

@@ -3,6 +3,7 @@ import { WORKLOAD_NAMES } from '../../../loadtests/workload.ts';
 import { compareCommand } from '../../compare/compare-command.ts';
 import { type CompareFlags, MAX_REPEAT } from '../../compare/compare-settings.ts';
 import {
+  consistencyList,
   driverName,
   durationOrZeroSeconds,
   durationSeconds,
@@ -56,6 +57,11 @@ export function withCompareOptions<Args extends unknown[], Opts extends OptionVa
       networkProfile,
     )
     .option(
+      '--consistency <a,b,…>',
+      "run every topology under each mode: ttl | delete | lease | outbox | outbox+lease (default: each topology's own)",
+      consistencyList,
+    )
+    .option(
       '--repeat <n>',
       `runs per topology; figures become medians with 95 % intervals (1..${MAX_REPEAT}, default 1)`,
       integerInRange(1, MAX_REPEAT),
@@ -77,6 +83,7 @@ export function compareFlagsOf(o: {
   resultsDir?: string;
   repeat?: number;
   network?: CompareFlags['network'];
+  consistency?: CompareFlags['consistency'];
 }): CompareFlags {
   return {
     topologies: o.topologies,
@@ -92,6 +99,7 @@ export function compareFlagsOf(o: {
     resultsDir: o.resultsDir,
     repeat: o.repeat,
     network: o.network,
+    ...(o.consistency ? { consistency: o.consistency } : {}),
   };
 }
 

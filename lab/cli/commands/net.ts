@@ -1,11 +1,13 @@
 import type { Command } from '@commander-js/extra-typings';
+import { saveBenchResult } from '../../bench/bench-results.ts';
 import { type CalibrateFlags, calibrateCommand } from '../../measure/network/calibrate-command.ts';
 import { integerInRange, networkProfile } from '../option-parsers.ts';
 
 /** Registers `cachelab net calibrate [--network <profile>] [--samples n]`. */
 export function registerNetCommand(
   program: Command,
-  run: (flags: CalibrateFlags) => Promise<unknown> = calibrateCommand,
+  run: (flags: CalibrateFlags) => Promise<unknown> = (flags) =>
+    calibrateCommand(flags, saveBenchResult),
 ): void {
   const net = program.command('net').description('the emulated network between the services');
   net

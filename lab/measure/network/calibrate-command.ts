@@ -1,4 +1,3 @@
-import { saveBenchResult } from '../../bench/bench-results.ts';
 import { NETWORK_PROFILES, type NetworkProfile } from '../../topology/network.ts';
 import { calibrateNetwork, type NetCalibration } from './calibrate.ts';
 
@@ -29,15 +28,19 @@ export function formatCalibration(c: NetCalibration): string {
   ].join('\n');
 }
 
-/** `cachelab net calibrate`: measures the profile's hops, prints them, saves results/bench/net-calibration-<profile>.json. */
+/** Where the calibration is kept; returns the path written. */
+export type SaveCalibration = (fileName: string, calibration: NetCalibration) => Promise<string>;
+
+/** `cachelab net calibrate`: measures the profile's hops, prints them, saves net-calibration-<profile>.json. */
 export async function calibrateCommand(
   flags: CalibrateFlags,
+  save: SaveCalibration,
   print: (text: string) => void = (text) => void process.stdout.write(text),
 ): Promise<NetCalibration> {
   const profile = flags.network ?? 'same-az';
   print(`calibrating ${profile} (${NETWORK_PROFILES[profile].rttMs} ms per hop) …\n`);
   const calibration = await calibrateNetwork({ profile }, flags.samples ?? 500);
-  const path = await saveBenchResult(`net-calibration-${profile}.json`, calibration);
+  const path = await save(`net-calibration-${profile}.json`, calibration);
   print(`${formatCalibration(calibration)}saved ${path}\n`);
   return calibration;
 }

@@ -23,6 +23,12 @@ export interface AppCounters {
   l1Entries: number;
   /** Gauge: bytes the local tier holds when scraped. */
   l1Bytes: number;
+  /** Consistency mode events (lease_granted, fill_refused, invalidate_failed …). */
+  consistencyEvents?: Record<string, number>;
+  /** Reads that met a database failure, by grace result (served, expired, missing). */
+  graceReads?: Record<string, number>;
+  /** Staleness audit checks keyed `tier:result` (fresh, stale, healed, unversioned). */
+  auditChecks?: Record<string, number>;
 }
 
 const HTTP = 'cachelab_http_request_duration_seconds';
@@ -58,7 +64,20 @@ export function appCountersOf(server: string, samples: readonly Sample[]): AppCo
     cacheErrors: sumSamples(samples, 'cachelab_cache_errors_total'),
     l1Entries: sumSamples(samples, 'cachelab_l1_entries'),
     l1Bytes: sumSamples(samples, 'cachelab_l1_bytes'),
+    consistencyEvents: sumBy(samples, 'cachelab_consistency_events_total', 'event'),
+    graceReads: sumBy(samples, 'cachelab_grace_reads_total', 'result'),
+    auditChecks: auditChecksOf(samples),
   };
+}
+
+function auditChecksOf(samples: readonly Sample[]): Record<string, number> {
+  const checks: Record<string, number> = {};
+  for (const s of samples) {
+    if (s.name !== 'cachelab_audit_checks_total') continue;
+    const key = `${s.labels.tier ?? '?'}:${s.labels.result ?? '?'}`;
+    checks[key] = (checks[key] ?? 0) + s.value;
+  }
+  return checks;
 }
 
 function subtractRecord(
@@ -84,6 +103,12 @@ export function subtractAppCounters(after: AppCounters, before: AppCounters): Ap
     cacheErrors: after.cacheErrors - before.cacheErrors,
     l1Entries: after.l1Entries,
     l1Bytes: after.l1Bytes,
+    consistencyEvents: subtractRecord(
+      after.consistencyEvents ?? {},
+      before.consistencyEvents ?? {},
+    ),
+    graceReads: subtractRecord(after.graceReads ?? {}, before.graceReads ?? {}),
+    auditChecks: subtractRecord(after.auditChecks ?? {}, before.auditChecks ?? {}),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Topology } from '../../topology/model.ts';
 import { CONTAINER_PORTS } from '../compose/compose-types.ts';
 import { STATUS_ALLOW } from '../compose/render-compose.ts';
 import { renderNginxConfig } from '../nginx/render-nginx.ts';
+import { NETWORK_CONNECT_TIMEOUTS } from '../swarm/stack-services.ts';
 import {
   type K8sObject,
   type K8sRenderOptions,
@@ -39,7 +40,10 @@ function appEnv(topology: Topology) {
     secretEnv('POSTGRES_PASSWORD'),
     { name: 'DATABASE_URL', value: DATABASE_URL ?? K8S_DATABASE_URL },
     ...(topology.redis.kind === 'none' ? [] : [secretEnv('REDIS_PASSWORD')]),
-    ...Object.entries(rest).map(([name, value]) => ({ name, value })),
+    ...Object.entries({ ...rest, ...NETWORK_CONNECT_TIMEOUTS }).map(([name, value]) => ({
+      name,
+      value,
+    })),
   ];
 }
 

@@ -175,6 +175,15 @@ export function clusterInitStackService(
   };
 }
 
+/**
+ * Connect timeouts of a network, not of loopback: tasks reach Postgres and Redis through Docker's DNS
+ * and an overlay network, possibly hosts apart (the app's defaults, 1 s and 500 ms, suit 127.0.0.1).
+ */
+export const NETWORK_CONNECT_TIMEOUTS = {
+  DB_CONNECT_TIMEOUT_MS: '5000',
+  REDIS_CONNECT_TIMEOUT_MS: '2000',
+} as const;
+
 /** The slot of a task (1..replicas) as swarm substitutes it in the environment. */
 const TASK_SLOT = '{{.Task.Slot}}';
 
@@ -200,6 +209,7 @@ export function appStackService(
   environment.SERVER_ID = `app-${TASK_SLOT}`;
   environment.DISK_CACHE_PATH = `/app/.lab/disk-cache/app-${TASK_SLOT}`;
   environment.LOG_LEVEL = logLevel;
+  Object.assign(environment, NETWORK_CONNECT_TIMEOUTS);
   const exports: Record<string, string> = { DATABASE_URL };
   if (topology.redis.kind !== 'none') exports.REDIS_PASSWORD = readSecret(STACK_SECRETS.redis);
   return {

@@ -6,6 +6,7 @@ import type { Topology } from '../../../topology/model.ts';
 import { validateTopology } from '../../../topology/schema.ts';
 import { makeRunDir } from '../../processes/run-dir.ts';
 import { assertHttpPortFree } from '../native/up.ts';
+import { refuseNetworkProfile } from '../network-support.ts';
 import type { LabState, RunningLab, UpOptions } from '../types.ts';
 import { type ComposeProject, runCompose, upCommand } from './compose-binary.ts';
 import { projectContainers, waitUntilReady } from './containers.ts';
@@ -172,6 +173,7 @@ export async function upCompose(
   input: Topology,
   options: UpOptions,
 ): Promise<ComposeLab> {
+  refuseNetworkProfile(input, 'compose');
   const r = await newRun(settings, input, options);
   try {
     await runSteps(r);

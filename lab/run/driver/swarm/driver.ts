@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { dockerImageProbes, type ImageProbes } from '../compose/images.ts';
+import { refuseNetworkProfile } from '../network-support.ts';
 import type { Driver, LabState, RunningLab } from '../types.ts';
 import { swarmLifecycle } from './lifecycle.ts';
 import { readSwarmRecord, type SwarmRunRecord } from './record.ts';
@@ -57,6 +58,7 @@ export function createSwarmDriver(options: SwarmDriverOptions = {}): SwarmDriver
     ...swarmLifecycle,
     name: 'swarm',
     up: async (topology, upOptions) => {
+      refuseNetworkProfile(topology, 'swarm');
       const { state, record } = await upSwarm(settings, topology, upOptions);
       let stopping: Promise<void> | undefined;
       const down = (): Promise<void> => {

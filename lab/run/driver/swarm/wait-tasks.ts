@@ -48,7 +48,8 @@ export async function waitForServices(
     if (failure) throw new LabError('UP_FAILED', `swarm service failed: ${failure[1]}`);
     waiting = verdicts.filter(([, v]) => v === 'waiting').map(([name]) => name);
     if (waiting.length === 0) return;
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Once a second: every poll is work for dockerd, which also answers the tasks' DNS queries.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
   throw new LabError(
     'UP_FAILED',
