@@ -100,3 +100,44 @@ describe('scenarios through the native driver', () => {
     expect(await isPortFree(httpPort)).toBe(true);
   });
 });
+
+describe('an interrupted scenario (Ctrl-C)', () => {
+  it('stops the load, runs the rollbacks, takes the topology down, then says INTERRUPTED', {
+    timeout: 120_000,
+  }, async () => {
+    const s = short(
+      'app-server-kill',
+      [{ atSec: 4, action: { kind: 'kill', service: 'app-2' } }],
+      30,
+    );
+    const controller = new AbortController();
+    const httpPort = await freePort();
+    let loadStarted = 0;
+    const running = runScenario({
+      driver: nativeDriver,
+      topology: getTopology('local'),
+      scenario: s,
+      httpPort,
+      signal: controller.signal,
+      onStage: (stage) => {
+        if (stage.startsWith('load')) loadStarted = performance.now();
+      },
+      onEvent: (event) => {
+        if (event.kind === 'kill') setTimeout(() => controller.abort(), 1_000);
+      },
+    });
+    const error = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const elapsedSec = (performance.now() - loadStarted) / 1000;
+    expect(error).toMatchObject({ code: 'INTERRUPTED' });
+    const rollbacks = (error as { details?: { rollbacks?: unknown[] } }).details?.rollbacks;
+    expect(rollbacks).toEqual([
+      expect.objectContaining({ description: 'bring app-2 back', ok: true }),
+    ]);
+    expect(elapsedSec).toBeLessThan(20);
+    expect(liveProcesses()).toEqual([]);
+    expect(await isPortFree(httpPort)).toBe(true);
+  });
+});

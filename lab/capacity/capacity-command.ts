@@ -1,8 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkloadName } from '../../loadtests/workload.ts';
 import { newRunId } from '../compare/results-store.ts';
 import { type DriverName, loadLabConfig } from '../config.ts';
+import { LabError } from '../errors.ts';
 import { machineInfo } from '../measure/scrape/environment.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
@@ -93,6 +95,24 @@ export function formatCapacitySummary(r: CapacityResults): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Runs `work` with SIGINT/SIGTERM (or `outer`) turned into an abort: the current lab still goes down. */
+async function interruptibly<T>(work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal) {
+  const controller = new AbortController();
+  const onSignal = (name: NodeJS.Signals): void => {
+    process.stderr.write(`\ncachelab: ${name}: stopping after the current topology is down…\n`);
+    controller.abort(new LabError('INTERRUPTED', `interrupted by ${name}`));
+  };
+  outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    return await work(controller.signal);
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
 async function runAll(s: CapacitySettings, print: (text: string) => void, signal?: AbortSignal) {
   const driver = getDriver(s.driver);
   const hooks: SearchHooks = {
@@ -124,7 +144,8 @@ export async function capacityCommand(
   const s = resolveCapacitySettings(flags);
   const createdAt = new Date();
   const started = performance.now();
-  const topologies = await runAll(s, print, signal);
+  const loadBefore = loadavg()[0] ?? 0;
+  const topologies = await interruptibly((inner) => runAll(s, print, inner), signal);
   const runId = newRunId(createdAt, `capacity-${s.workload}`);
   const p = s;
   const results = parseCapacityResults({
@@ -150,6 +171,7 @@ export async function capacityCommand(
     },
     machine: machineInfo(),
     node: process.version,
+    loadAverage: { before: loadBefore, after: loadavg()[0] ?? 0 },
     topologies,
   });
   const dir = resolve(s.resultsDir, 'capacity', runId);

@@ -66,6 +66,7 @@ function results(): CapacityResults {
       arch: 'x64',
     },
     node: 'v20.20.2',
+    loadAverage: { before: 0.5, after: 1.2 },
     topologies: [
       {
         topology: 'local',

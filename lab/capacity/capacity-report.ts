@@ -146,7 +146,7 @@ export function capacityReportModel(r: CapacityResults): ReportModel {
       ['network', p.network],
       [
         'machine',
-        `${r.machine.cores} cores, ${r.machine.cpuModel}; node ${r.node}; driver ${p.driver}`,
+        `${r.machine.cores} cores, ${r.machine.cpuModel}; node ${r.node}; driver ${p.driver}; load average ${r.loadAverage.before.toFixed(1)} → ${r.loadAverage.after.toFixed(1)}`,
       ],
     ],
     notes: r.topologies.flatMap((t) =>

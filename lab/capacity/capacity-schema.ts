@@ -81,6 +81,7 @@ export const capacityResultsSchema = z.strictObject({
       startRps: rate,
       growth: z.number().gt(1),
       maxRps: rate,
+      minRps: rate,
       resolution: z.number().gt(0).lt(1),
       maxSteps: z.number().int().positive(),
     }),
@@ -95,6 +96,8 @@ export const capacityResultsSchema = z.strictObject({
     arch: z.string(),
   }),
   node: z.string(),
+  /** 1-minute load average before and after: a busy machine lowers every figure. */
+  loadAverage: z.strictObject({ before: nonNegative, after: nonNegative }),
   topologies: z.array(z.discriminatedUnion('status', [searchedSchema, failedSchema])),
 });
 

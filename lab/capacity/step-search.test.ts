@@ -5,6 +5,7 @@ const plan: SearchPlan = {
   startRps: 100,
   growth: 2,
   maxRps: 10_000,
+  minRps: 20,
   resolution: 0.05,
   maxSteps: 14,
 };
@@ -30,10 +31,13 @@ describe('searchCapacity', () => {
     expect(out.stoppedBecause).toMatch(/rate cap/);
   });
 
-  it('reports no capacity when the first step already breaks, and bisects below it', async () => {
+  it('bisects below a first step that breaks, but not under the floor', async () => {
     const out = await searchCapacity(knee(10), plan);
-    expect(out.steps[0]?.rate).toBe(100);
-    expect(out.maxSustainableRps === null || out.maxSustainableRps <= 10).toBe(true);
+    expect(out.steps.map((s) => s.rate)).toEqual([100, 50, 25]);
+    expect(out.maxSustainableRps).toBeNull();
+    expect(out.stoppedBecause).toBe('broke at 25/s, the lowest rate tried (floor 20/s)');
+    const above = await searchCapacity(knee(60), plan);
+    expect(above.maxSustainableRps).toBeGreaterThanOrEqual(50);
   });
 
   it('never takes more than maxSteps steps', async () => {

@@ -11,17 +11,20 @@ export interface SearchPlan {
   growth: number;
   /** Never offer more than this. */
   maxRps: number;
+  /** Never bisect below this: a topology that breaks here is reported as below it. */
+  minRps: number;
   /** Bisection stops when the bracket is narrower than this share of its upper end. */
   resolution: number;
   /** Hard bound on the number of steps of one search. */
   maxSteps: number;
 }
 
-/** Defaults: 200 req/s ×1.6 up to 20k, bisect to 5 %, at most 14 steps. */
+/** Defaults: 200 req/s ×1.6 up to 20k, bisect to 5 % (not below 50), at most 14 steps. */
 export const DEFAULT_SEARCH_PLAN: SearchPlan = {
   startRps: 200,
   growth: 1.6,
   maxRps: 20_000,
+  minRps: 50,
   resolution: 0.05,
   maxSteps: 14,
 };
@@ -62,7 +65,7 @@ export async function searchCapacity<T extends SearchStep>(
   }
   while (bad !== null && steps.length < plan.maxSteps && (bad - good) / bad > plan.resolution) {
     const mid = Math.round((good + bad) / 2);
-    if (mid <= good || mid >= bad) break;
+    if (mid <= good || mid >= bad || mid < plan.minRps) break;
     if (await step(mid)) good = mid;
     else bad = mid;
   }
@@ -73,6 +76,8 @@ export async function searchCapacity<T extends SearchStep>(
         : `held up to the rate cap of ${plan.maxRps}/s`
       : (bad - good) / bad <= plan.resolution
         ? `bracketed within ${Math.round(plan.resolution * 100)}%`
-        : `step limit (${plan.maxSteps}) reached while bisecting`;
+        : good === 0 && Math.round(bad / 2) < plan.minRps
+          ? `broke at ${bad}/s, the lowest rate tried (floor ${plan.minRps}/s)`
+          : `step limit (${plan.maxSteps}) reached while bisecting`;
   return { steps, maxSustainableRps: good > 0 ? good : null, firstBrokenRps: bad, stoppedBecause };
 }

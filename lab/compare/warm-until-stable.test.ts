@@ -86,14 +86,18 @@ describe('settleLoop', () => {
     { 'HIT-L1': a * 100_000, MISS: (1 - a) * 100_000 },
     { 'HIT-L1': b * 100_000, MISS: (1 - b) * 100_000 },
   ];
-  const steps = (chunks: [number, number][], windows: [number, number][]) => {
+  const steps = (chunks: number[][], windows: [number, number][]) => {
     const calls: string[] = [];
+    const rates: number[] = [];
     return {
       calls,
-      warmChunk: async (index: number) => {
+      rates,
+      warmChunk: async (index: number, rps: number) => {
         calls.push(`chunk ${index}`);
-        const [a, b] = chunks[index] ?? [0.5, 0.5];
-        return halves(a, b);
+        rates.push(rps);
+        const [a = 0.5, b = 0.5, answered = 1] = chunks[index] ?? [];
+        const scheduled = rps * plan.chunkSec;
+        return { halves: halves(a, b), scheduled, completed: Math.round(answered * scheduled) };
       },
       measure: async (extra: number, settleSec: number) => {
         calls.push(`window ${extra} (settle ${settleSec} s)`);
@@ -147,6 +151,21 @@ describe('settleLoop', () => {
     expect(warmup.requests).toBe(7_350 + 2_400 + 9 * 150);
     expect(warmup.boundReached).toBe(true);
     expect(warmup.halves).toEqual({ first: 0.7, second: 0.75 });
+  });
+
+  it('halves the rate of the next chunk after one the topology could not keep up with', async () => {
+    const io = steps(
+      [
+        [0.3, 0.4, 0.5],
+        [0.4, 0.5, 1],
+        [0.5, 0.6, 0.9],
+      ],
+      [[0.6, 0.61]],
+    );
+    const { warmup } = await settleLoop(plan, io);
+    expect(io.rates).toEqual([600, 300, 300]);
+    // Only answered requests count: 1,200 + 1,200 + 1,080, and the settle second at 150 req/s.
+    expect(warmup.requests).toBe(1_200 + 1_200 + 1_080 + 150);
   });
 
   it('without warm-up (chunks of 0 s) measures at once with no settle second', async () => {

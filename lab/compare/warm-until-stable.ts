@@ -51,14 +51,29 @@ export function halvesStability(
   return { first: a, second: b, threshold, stable: Math.abs(b - a) <= threshold };
 }
 
-/** One unmeasured chunk of load at the warm-up rate; returns its halves (by the schedule). */
-async function warmChunk(baseUrl: string, s: CompareSettings, topology: string, seed: number) {
-  const { series } = await runLoadWithSeries({
+/** What a warm-up chunk did: its halves, and how many requests the servers answered. */
+export interface ChunkResult {
+  halves: [CacheCounts, CacheCounts];
+  /** Requests that got a response (what filled the caches). */
+  completed: number;
+  /** Requests the schedule asked for. */
+  scheduled: number;
+}
+
+/** One unmeasured chunk of load at `rps`; returns its halves (by the schedule) and counts. */
+async function warmChunk(
+  baseUrl: string,
+  s: CompareSettings,
+  topology: string,
+  seed: number,
+  rps: number,
+): Promise<ChunkResult> {
+  const { result, series } = await runLoadWithSeries({
     baseUrl,
     topology,
     workload: s.workload,
     keyCount: s.keyCount,
-    rate: s.warmupPolicy.rps,
+    rate: rps,
     durationSec: s.warmupSec,
     warmupSec: 0,
     seed,
@@ -66,8 +81,12 @@ async function warmChunk(baseUrl: string, s: CompareSettings, topology: string, 
     maxInFlight: s.maxInFlight,
     series: true,
   });
-  return halvesOf(series, 0, s.warmupSec);
+  const { completed, scheduled } = result.requests;
+  return { halves: halvesOf(series, 0, s.warmupSec), completed, scheduled };
 }
+
+/** A chunk that got fewer answers than this share of its schedule was too fast for the topology. */
+export const CHUNK_ANSWERED_SHARE = 0.95;
 
 /** What the settle loop needs to know about the run besides the policy. */
 export interface SettlePlan {
@@ -81,7 +100,7 @@ export interface SettlePlan {
 
 /** The load the settle loop drives: a warm-up chunk and a measured window, each with its seed. */
 export interface SettleSteps<W extends { halves: [CacheCounts, CacheCounts] }> {
-  warmChunk(index: number): Promise<[CacheCounts, CacheCounts]>;
+  warmChunk(index: number, rps: number): Promise<ChunkResult>;
   measure(extra: number, settleSec: number): Promise<W>;
 }
 
@@ -95,23 +114,32 @@ export async function settleLoop<W extends { halves: [CacheCounts, CacheCounts] 
   steps: SettleSteps<W>,
 ): Promise<{ window: W; warmup: WarmupRecord }> {
   const { policy, chunkSec } = plan;
+  let rps = policy.rps;
   let chunks = 0;
+  let requests = 0;
+  // A chunk the topology could not keep up with fills less than asked: halve the next one's rate
+  // (never below the measured rate), and count only what was answered.
+  const chunk = async (): Promise<ChunkResult> => {
+    const result = await steps.warmChunk(chunks++, rps);
+    requests += result.completed;
+    if (result.completed < CHUNK_ANSWERED_SHARE * result.scheduled)
+      rps = Math.max(plan.rate, rps / 2);
+    return result;
+  };
   while (chunkSec > 0 && chunks * chunkSec < policy.maxSec) {
-    const halves = await steps.warmChunk(chunks);
-    chunks++;
-    if (halvesStability(halves, policy.stableWithin).stable) break;
+    if (halvesStability((await chunk()).halves, policy.stableWithin).stable) break;
   }
   const settle = chunkSec > 0 ? SETTLE_SEC : 0;
   let seconds = chunks * chunkSec + settle;
-  let requests = chunks * chunkSec * policy.rps + settle * plan.rate;
+  requests += settle * plan.rate;
   let window = await steps.measure(0, settle);
   let check = halvesStability(window.halves, policy.stableWithin);
   let extra = 0;
   while (!check.stable && extra < policy.maxExtraWindows) {
     extra++;
-    if (chunkSec > 0) await steps.warmChunk(chunks++);
+    if (chunkSec > 0) await chunk();
     seconds += chunkSec + plan.durationSec + settle;
-    requests += chunkSec * policy.rps + (plan.durationSec + settle) * plan.rate;
+    requests += (plan.durationSec + settle) * plan.rate;
     window = await steps.measure(extra, settle);
     check = halvesStability(window.halves, policy.stableWithin);
   }
@@ -148,7 +176,7 @@ export async function measureSettled(
     durationSec: s.durationSec,
   };
   const { window, warmup } = await settleLoop(plan, {
-    warmChunk: (index) => warmChunk(baseUrl, s, topology, s.seed + 1000 + index),
+    warmChunk: (index, rps) => warmChunk(baseUrl, s, topology, s.seed + 1000 + index, rps),
     measure: (extra, settleSec) =>
       measureWindow(
         baseUrl,

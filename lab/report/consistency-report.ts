@@ -67,7 +67,7 @@ export function consistencyVerdict(ts: readonly MeasuredTopology[]): string {
       `No stale read and no stale entry in the audit: ${listProse(clean.map((t) => t.topology))}` +
         (enough.length === clean.length
           ? ` (each over at least ${number(GOAL_READS)} reads).`
-          : `; ${enough.length} of them over the ${number(GOAL_READS)} reads the goal asks for, so the others show no staleness in a shorter run, not its absence.`),
+          : `; ${enough.length} of ${clean.length} ran the ${number(GOAL_READS)} reads the goal asks for: a shorter clean run shows no staleness, not its absence.`),
     );
   }
   sentences.push(costSentence(withMode));

@@ -80,6 +80,8 @@ export const scenarioRunSchema = z.strictObject({
   driver: z.string(),
   status: z.enum(['completed', 'failed']),
   error: z.string().nullable(),
+  /** The first message the generator saw per error class (e.g. `HTTP 503`, `UND_ERR_SOCKET: other side closed`). */
+  errorSamples: z.record(z.string(), z.string()),
   load: z.strictObject({
     workload: z.string(),
     rate: num,

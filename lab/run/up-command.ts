@@ -3,7 +3,8 @@ import { type DriverName, type LabConfig, loadLabConfig } from '../config.ts';
 import { LabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { NetworkProfile } from '../topology/network.ts';
-import { withNetwork } from '../topology/network-proxies.ts';
+import { needsProxies } from '../topology/network.ts';
+import { networkOf, withNetwork } from '../topology/network-proxies.ts';
 import { attach } from './driver/attach.ts';
 import { chooseDriver, dockerAnswers, getDriver } from './driver/select-driver.ts';
 import { removeState, writeState } from './driver/state-file.ts';
@@ -75,7 +76,9 @@ export async function upCommand(
   const topology = flags.network ? withNetwork(catalogued, { profile: flags.network }) : catalogued;
   const config = loadLabConfig();
   await checkNothingRunning(config);
-  const driver = await pickDriver(flags.driver, config);
+  // Only the native driver places fault proxies: a network profile picks it unless one was asked for.
+  const proxied = needsProxies(networkOf(topology)) && !config.driver;
+  const driver = await pickDriver(flags.driver ?? (proxied ? 'native' : undefined), config);
   const lab = await interruptibly('stopping what was started', (signal) =>
     driver
       .up(topology, {

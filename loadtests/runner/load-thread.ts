@@ -8,7 +8,7 @@ import type { FromThread, ToThread } from './thread-messages.ts';
 const port = parentPort;
 if (!port) throw new Error('load-thread.ts runs only as a worker thread');
 const { options, share } = workerData as {
-  options: Omit<ResolvedOptions, 'onProgress' | 'onStart'>;
+  options: Omit<ResolvedOptions, 'onProgress' | 'onStart' | 'signal'>;
   share: Omit<ScheduleShare, 'startAtEpochMs'>;
 };
 const post = (message: FromThread): void => port.postMessage(message);
@@ -18,6 +18,7 @@ port.once('message', (message: ToThread) => {
     ...options,
     onProgress: (p) => post({ kind: 'progress', progress: p }),
     onStart: undefined,
+    signal: undefined,
   };
   runShare(resolved, { ...share, startAtEpochMs: message.startAtEpochMs }).then(
     (result) => post({ kind: 'done', result }),

@@ -105,7 +105,7 @@ export class OpenLoop {
   }
 
   private tick(done: () => void): void {
-    while (this.advance()) {
+    while (!this.o.signal?.aborted && this.advance()) {
       const due = this.t0 + this.index * this.intervalMs;
       const now = performance.now();
       if (due > now) {

@@ -52,6 +52,8 @@ export interface RunLoadOptions {
   series?: boolean;
   /** Called once with the schedule's start (epoch ms, performance.timeOrigin + now). */
   onStart?: (startAtEpochMs: number) => void;
+  /** Ends the schedule early (no more starts; in-flight requests drain). One worker thread only. */
+  signal?: AbortSignal;
 }
 
 /** From `atSec` seconds into the schedule, operations are drawn from `workload`. */
@@ -65,11 +67,14 @@ export type LoadClientKind = 'raw' | 'undici';
 
 /** Options with every default filled in and the workload resolved. */
 export interface ResolvedOptions
-  extends Required<Omit<RunLoadOptions, 'onProgress' | 'workload' | 'phases' | 'onStart'>> {
+  extends Required<
+    Omit<RunLoadOptions, 'onProgress' | 'workload' | 'phases' | 'onStart' | 'signal'>
+  > {
   workload: WorkloadSpec;
   phases: { atSec: number; workload: WorkloadSpec }[];
   onProgress: ((progress: RunProgress) => void) | undefined;
   onStart: ((startAtEpochMs: number) => void) | undefined;
+  signal: AbortSignal | undefined;
 }
 
 /** Default cap on keep-alive connections. */
@@ -125,6 +130,7 @@ export function resolveOptions(o: RunLoadOptions): ResolvedOptions {
   positive('connections', connections, true);
   const workers = o.workers ?? (o.rate <= AUTO_SPREAD_RPS ? 1 : availableParallelism());
   positive('workers', workers, true);
+  if (o.signal && workers > 1) throw new RangeError('signal needs a single worker thread');
   return {
     ...o,
     baseUrl: url.origin,
@@ -132,6 +138,7 @@ export function resolveOptions(o: RunLoadOptions): ResolvedOptions {
     phases: resolvePhases(o.phases ?? []),
     series: o.series ?? false,
     onStart: o.onStart,
+    signal: o.signal,
     connections,
     workers,
     client: o.client ?? 'raw',

@@ -20,8 +20,8 @@ export const epochNow = (): number => performance.timeOrigin + performance.now()
 function shareOptions(
   o: ResolvedOptions,
   count: number,
-): Omit<ResolvedOptions, 'onProgress' | 'onStart'> {
-  const { onProgress: _, onStart: __, ...rest } = o;
+): Omit<ResolvedOptions, 'onProgress' | 'onStart' | 'signal'> {
+  const { onProgress: _, onStart: __, signal: ___, ...rest } = o;
   return {
     ...rest,
     maxInFlight: Math.max(1, Math.ceil(o.maxInFlight / count)),

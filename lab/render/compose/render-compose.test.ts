@@ -158,8 +158,10 @@ describe('topology overlays', () => {
   it('turn on exactly the services of each topology', () => {
     expect(runningServices('local-single')).toEqual(['nginx', 'postgres', 'seed', 'app-1']);
     expect(runningServices('global')).toEqual([
-      ...['nginx', 'postgres', 'seed', 'app-1', 'app-2', 'app-3', 'redis-1'],
+      ...['nginx', 'postgres', 'seed', 'app-1', 'app-2', 'app-3', 'invalidator', 'redis-1'],
     ]);
+    // The outbox invalidator runs beside the shared-cache topologies only.
+    expect(runningServices('local')).not.toContain('invalidator');
     expect(runningServices('global-sharded').filter((s) => s.startsWith('redis'))).toHaveLength(3);
     expect(runningServices('global-cluster')).toContain('redis-cluster-init');
   });

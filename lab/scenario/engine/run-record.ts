@@ -89,6 +89,7 @@ export function buildRunRecord(
     driver: o.driver.name,
     status: failure === undefined ? 'completed' : 'failed',
     error: failure === undefined ? null : messageOf(failure),
+    errorSamples: { ...(m.run?.result.errorSamples ?? {}) },
     load: { ...s.load },
     tolerances: tol,
     baseline,

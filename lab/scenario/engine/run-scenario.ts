@@ -113,6 +113,7 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
       maxInFlight: 512,
       workers: 1,
       series: true,
+      ...(o.signal ? { signal: o.signal } : {}),
       phases: phasesOf(scenario),
       onStart: (startAt) => {
         sampler.start(startAt, Math.ceil(load.durationSec));
@@ -159,7 +160,10 @@ export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRec
     await lab.down();
   }
   if (o.signal?.aborted) {
-    throw new LabError('INTERRUPTED', `interrupted; rollbacks ran and ${o.topology.name} is down`);
+    const rollbacks = measured.timeline.events.filter((e) => e.phase === 'rollback');
+    throw new LabError('INTERRUPTED', `interrupted; rollbacks ran and ${o.topology.name} is down`, {
+      details: { rollbacks },
+    });
   }
   return buildRunRecord(o, measured, (performance.now() - started) / 1000);
 }

@@ -35,7 +35,10 @@ export function phaseVerdicts(
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)} %`;
 
 function specificClause(f: ScenarioFigures, baseline: Baseline): string | undefined {
-  if (f.timeTo90PctSec !== null) return `90 % of the steady hit ratio after ${f.timeTo90PctSec} s`;
+  if (f.timeTo90PctSec !== null) {
+    const steady = baseline.hitRatio === null ? '' : ` (${pct(baseline.hitRatio)})`;
+    return `90 % of its hit ratio over the last 5 s${steady} after ${f.timeTo90PctSec} s`;
+  }
   if (f.failover) {
     return `slot-0 master unavailable ~${f.failover.unavailableSec} s (the cluster specification predicts ${f.failover.predictedSec.toFixed(2)} s)`;
   }

@@ -32,6 +32,8 @@ function runSection(r: ScenarioRunRecord): string {
     '',
     `**Verdict:** ${r.verdict}`,
     '',
+    ...Object.entries(r.errorSamples).map(([cls, msg]) => `- first ${cls}: \`${msg}\``),
+    '',
     markdownTable(eventsTable(r)),
     '',
     timelineText(r),

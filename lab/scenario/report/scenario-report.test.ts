@@ -37,6 +37,7 @@ function run(): ScenarioRunRecord {
     driver: 'native',
     status: 'completed',
     error: null,
+    errorSamples: { http5xx: 'HTTP 503' },
     load: { workload: 'read-heavy', rate: 10, keyCount: 100, warmupSec: 1, durationSec: 4 },
     tolerances: { maxErrorRate: 0.001, maxP99Factor: 2, minHitRatioFactor: 0.9 },
     baseline: { errorRate: 0, p99Ms: 4, hitRatio: 0.5, dbQps: 5 },

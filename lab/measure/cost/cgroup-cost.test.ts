@@ -1,0 +1,67 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cgroupCostProbe,
+  parseCpuStatMs,
+  readContainerCgroup,
+  tierOfService,
+} from './cgroup-cost.ts';
+
+const ID = 'a'.repeat(64);
+const OTHER = 'b'.repeat(64);
+const dirs: string[] = [];
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function fakeRoot(): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), 'cachelab-cgroup-'));
+  dirs.push(root);
+  const v2 = join(root, 'system.slice', `docker-${ID}.scope`);
+  await mkdir(v2, { recursive: true });
+  await writeFile(
+    join(v2, 'cpu.stat'),
+    'usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n',
+  );
+  await writeFile(join(v2, 'memory.current'), '10485760\n');
+  const v1cpu = join(root, 'cpuacct', 'docker', OTHER);
+  const v1mem = join(root, 'memory', 'docker', OTHER);
+  await mkdir(v1cpu, { recursive: true });
+  await mkdir(v1mem, { recursive: true });
+  await writeFile(join(v1cpu, 'cpuacct.usage'), '750000000\n');
+  await writeFile(join(v1mem, 'memory.usage_in_bytes'), '2097152\n');
+  return root;
+}
+
+describe('container cost from cgroups', () => {
+  it('reads cgroup v2 and v1 statistics', async () => {
+    const root = await fakeRoot();
+    expect(await readContainerCgroup(ID, root)).toEqual({ cpuMs: 2500, memoryBytes: 10_485_760 });
+    expect(await readContainerCgroup(OTHER, root)).toEqual({ cpuMs: 750, memoryBytes: 2_097_152 });
+    expect(await readContainerCgroup('c'.repeat(64), root)).toBeUndefined();
+    expect(parseCpuStatMs('user_usec 1\n')).toBeUndefined();
+  });
+
+  it('probes every container as one component each', async () => {
+    const root = await fakeRoot();
+    const probe = cgroupCostProbe(
+      [
+        { component: 'app-1', tier: 'app', id: ID },
+        { component: 'redis-1', tier: 'redis', id: OTHER },
+      ],
+      root,
+    );
+    const reading = await probe.read();
+    expect(probe.source).toBe('cgroup');
+    expect(reading.components.map((c) => [c.component, c.cpuMs])).toEqual([
+      ['app-1', 2500],
+      ['redis-1', 750],
+    ]);
+  });
+
+  it('maps compose service names onto tiers and skips observers', () => {
+    expect(
+      ['nginx', 'app-2', 'redis-3', 'postgres', 'prometheus', 'redis-exporter'].map(tierOfService),
+    ).toEqual(['nginx', 'app', 'redis', 'postgres', undefined, undefined]);
+  });
+});
