@@ -9,6 +9,9 @@ export const MIN_ACHIEVED_FRACTION = 0.95;
 /** Busiest generator event loop's utilization above which its window is invalid (saturated). */
 export const MAX_GENERATOR_LOOP_UTILIZATION = 0.9;
 
+/** Below this many cores per thread, a busy generator loop was starved rather than saturated. */
+export const STARVED_CORES_PER_THREAD = 0.5;
+
 /** The fields of a RunResult that decide whether the generator kept up. */
 export type GeneratorFigures = Pick<
   RunResult,
@@ -38,9 +41,14 @@ export function invalidReasonsOf(
   }
   const cpu = r.generatorCpu;
   if (cpu && cpu.maxEventLoopUtilization > MAX_GENERATOR_LOOP_UTILIZATION) {
+    const busy = `its busiest event loop was busy ${(cpu.maxEventLoopUtilization * 100).toFixed(0)}% of the window`;
+    const limit = `limit ${MAX_GENERATOR_LOOP_UTILIZATION * 100}%, ${cpu.workers} thread(s), ${cpu.coresUsed.toFixed(2)} cores`;
+    // A loop busy while its process got little CPU was starved by other processes, not by its own work.
+    const starved = cpu.coresUsed < STARVED_CORES_PER_THREAD * cpu.workers;
     reasons.push(
-      `generator CPU saturated: its busiest event loop was busy ${(cpu.maxEventLoopUtilization * 100).toFixed(0)}% ` +
-        `of the window (limit ${MAX_GENERATOR_LOOP_UTILIZATION * 100}%, ${cpu.workers} thread(s), ${cpu.coresUsed.toFixed(2)} cores)`,
+      starved
+        ? `generator CPU-starved (the machine is overloaded): ${busy} (${limit})`
+        : `generator CPU saturated: ${busy} (${limit})`,
     );
   }
   return reasons;

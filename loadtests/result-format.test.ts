@@ -89,18 +89,25 @@ describe('invalidReasonsOf', () => {
   });
 
   it.each([
-    [0.9, []],
-    [0.97, ['generator CPU saturated: its busiest event loop was busy 97% of the window']],
-  ])('judges a busiest generator loop at %f', (utilization, expected) => {
+    [0.9, 1.8, []],
+    [0.97, 1.8, ['generator CPU saturated: its busiest event loop was busy 97% of the window']],
+    [
+      0.97,
+      0.2,
+      [
+        'generator CPU-starved (the machine is overloaded): its busiest event loop was busy 97% of the window',
+      ],
+    ],
+  ])('judges a busiest generator loop at %f with %f cores', (utilization, coresUsed, expected) => {
     const generatorCpu = {
       workers: 2,
       cpuMs: 900,
       cpuUsPerRequest: 9,
-      coresUsed: 1.8,
+      coresUsed,
       maxEventLoopUtilization: utilization,
     };
     const reasons = invalidReasonsOf({ ...figures(), generatorCpu }, 20);
-    expect(reasons.map((r) => r.split(' (')[0])).toEqual(expected);
+    expect(reasons.map((r) => r.replace(/ \(limit.*$/, ''))).toEqual(expected);
   });
 });
 

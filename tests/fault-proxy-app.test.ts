@@ -1,4 +1,4 @@
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
 import { type FaultProxyHandle, startFaultProxyProcess } from '../lab/run/processes/fault-proxy.ts';
@@ -22,8 +22,8 @@ const IDS = [21, 22, 23, 24];
 let backends: Backends;
 let faults: FaultProxyHandle;
 let toxiproxy: Toxiproxy;
-let redisProxy: Proxy;
-let pgProxy: Proxy;
+let redisProxy: ToxiproxyProxy;
+let pgProxy: ToxiproxyProxy;
 let globalApp: AppServerHandle;
 let localApp: AppServerHandle;
 

@@ -1,4 +1,4 @@
-import { type Proxy, Toxiproxy } from 'toxiproxy-node-client';
+import { Toxiproxy, type Proxy as ToxiproxyProxy } from 'toxiproxy-node-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultProxyHandle, startFaultProxyProcess } from '../lab/run/processes/fault-proxy.ts';
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
@@ -16,7 +16,7 @@ const WARM_UP = 200;
 let runDir: string;
 let proxyServer: FaultProxyHandle;
 let redis: RedisNode;
-let proxy: Proxy;
+let proxy: ToxiproxyProxy;
 let bare: RawClient;
 let proxied: RawClient;
 

@@ -131,7 +131,10 @@ describe('runLoad (open model)', () => {
     });
     expect(r.generatorCpu?.maxEventLoopUtilization).toBeGreaterThan(0.9);
     expect(r.valid).toBe(false);
-    expect(r.invalidReasons.join()).toMatch(/generator CPU saturated: its busiest event loop/);
+    // Saturated by its own work, or starved when the shared machine gives the spinning loop little CPU.
+    expect(r.invalidReasons.join()).toMatch(
+      /generator CPU(-starved| saturated).*its busiest event loop/,
+    );
   });
 
   it('tallies X-Cache and X-Served-By', async () => {

@@ -75,7 +75,7 @@ async function search(lab: RunningLab, t: Topology, s: TopologySearchSettings, h
   h.onPhase?.(t.name, 'prewarm');
   await prewarm(lab, t, s);
   h.onPhase?.(t.name, 'search');
-  const probe = costProbeOf(h.driver, lab);
+  const probe = await costProbeOf(h.driver, lab);
   return searchCapacity(async (rate) => {
     h.signal?.throwIfAborted();
     const step = await measureStep(lab.url, endpoints, s, t.name, rate, probe);

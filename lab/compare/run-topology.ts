@@ -97,7 +97,7 @@ async function load(stage: Stage, t: Topology, s: CompareSettings, hooks: Topolo
   hooks.onPhase?.('load');
   const endpoints = await endpointsOf(stage);
   await hooks.onUp?.(stage.lab, endpoints);
-  const probe = costProbeOf(stage.driver, stage.lab);
+  const probe = await costProbeOf(stage.driver, stage.lab);
   return measureSettled(stage.lab.url, endpoints, s, t.name, hooks.onLoadProgress, probe);
 }
 

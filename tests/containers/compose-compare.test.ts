@@ -58,6 +58,13 @@ describeWithDocker('compare through the compose driver: no-cache and global', pr
       driver,
       runRoot: join(dir, 'runs'),
       printer: silentPrinter,
+    }).catch(async (error: unknown) => {
+      // results.json is written before NOTHING_MEASURED is thrown: say why each topology failed.
+      const written = await readResults(join(dir, 'results', 'latest', 'results.json')).catch(
+        () => undefined,
+      );
+      const why = written?.topologies.map((t) => (t.status === 'failed' ? t.error : t.status));
+      throw new Error(`${String(error)}: ${JSON.stringify(why)}`, { cause: error });
     });
   }, 600_000);
 

@@ -97,7 +97,7 @@ describeWithDocker('swarm driver end to end', probe, () => {
           baseUrl: lab.url,
           workload: 'read-heavy',
           keyCount: SEED_USERS,
-          rate: 25,
+          rate: 15,
           durationSec: 20,
           warmupSec: 1,
           seed: 3,
@@ -197,7 +197,7 @@ describeWithDocker('swarm driver end to end', probe, () => {
             const hit = await waitFor(
               `an L2 hit for profile ${id}`,
               async () => ((await read(lab.url, id)).cache === 'HIT-L2' ? true : undefined),
-              { timeoutMs: 20_000, intervalMs: 250 },
+              { timeoutMs: 60_000, intervalMs: 500 },
             );
             expect(hit).toBe(true);
           }

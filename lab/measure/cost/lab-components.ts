@@ -1,4 +1,6 @@
+import { readRunRecord } from '../../run/driver/compose/record.ts';
 import type { Driver, RunningLab, ServiceRecord } from '../../run/driver/types.ts';
+import { cgroupCostProbe, composeCostComponents } from './cgroup-cost.ts';
 import {
   type CostComponent,
   type CostProbe,
@@ -29,11 +31,16 @@ export function costComponentsOf(records: readonly ServiceRecord[]): CostCompone
   });
 }
 
-/** How a running lab's components are accounted: /proc trees natively, none the driver cannot give. */
-export function costProbeOf(
+/**
+ * How a running lab's components are accounted: /proc process trees natively, cgroup statistics per
+ * container on compose; none for a driver that gives neither.
+ */
+export async function costProbeOf(
   driver: Pick<Driver, 'name'>,
   lab: Pick<RunningLab, 'state'>,
-): CostProbe | undefined {
-  if (driver.name !== 'native') return undefined;
-  return procCostProbe(costComponentsOf(lab.state.services));
+): Promise<CostProbe | undefined> {
+  if (driver.name === 'native') return procCostProbe(costComponentsOf(lab.state.services));
+  if (driver.name !== 'compose') return undefined;
+  const record = await readRunRecord(lab.state.runDir);
+  return cgroupCostProbe(await composeCostComponents(record.project.name));
 }

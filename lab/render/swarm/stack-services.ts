@@ -2,7 +2,7 @@ import { appServerEnv } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { REDIS_CONF, SEED_SCRIPT } from '../compose/base-services.ts';
 import { CONTAINER_PORTS, POSTGRES } from '../compose/compose-types.ts';
-import { appProbe, httpProbe, LIMITS, postgresProbe, redisProbe } from '../compose/healthchecks.ts';
+import { httpProbe, LIMITS, postgresProbe, redisProbe } from '../compose/healthchecks.ts';
 import { redisServerConfig } from '../redis/redis-config.ts';
 import type { StackDeploy, StackMount, StackService } from './stack-types.ts';
 
@@ -222,7 +222,9 @@ export function appStackService(
       ...(topology.redis.kind === 'none' ? [] : [mountSecret(STACK_SECRETS.redis)]),
     ],
     networks: [STACK_NETWORK],
-    healthcheck: appProbe(CONTAINER_PORTS.app),
+    // GET /healthz from the shell (bash /dev/tcp), not a Node process per probe: with several
+    // replicas per node, a Node start every few seconds each costs the CPU the servers need.
+    healthcheck: { ...httpProbe(CONTAINER_PORTS.app, '/healthz'), interval: '3s', retries: 10 },
     // Above the app's SHUTDOWN_GRACE_MS default (10 s): it drains, then exits on its own.
     stop_grace_period: '15s',
     deploy: {

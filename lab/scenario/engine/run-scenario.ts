@@ -36,7 +36,8 @@ export interface ScenarioRunOptions {
   variant?: string;
 }
 
-interface ObserveSetup {
+/** The --observe hook of a lab and the annotation sink it creates once Prometheus runs. */
+export interface ObserveSetup {
   hook: ObserveHook | undefined;
   sink: () => AnnotationSink | undefined;
 }
@@ -140,30 +141,65 @@ async function probeAt(baseUrl: string, epochMs: number): Promise<Map<number, st
   return keyOwners(baseUrl);
 }
 
+/** A topology brought up for scenarios, with its annotation sink (under --observe). */
+export interface ScenarioLab {
+  lab: RunningLab;
+  observe: ObserveSetup;
+}
+
+/** Brings the topology of `o` up (with Prometheus under `o.observe`). */
+export async function startScenarioLab(
+  o: Pick<
+    ScenarioRunOptions,
+    'driver' | 'topology' | 'scenario' | 'signal' | 'observe' | 'onStage' | 'httpPort'
+  >,
+): Promise<ScenarioLab> {
+  const observe = observeSetup(o.observe ?? false);
+  return { lab: await bringUp(o as ScenarioRunOptions, observe.hook), observe };
+}
+
+function interrupted(o: ScenarioRunOptions, measured: Measured): LabError {
+  const rollbacks = measured.timeline.events.filter((e) => e.phase === 'rollback');
+  return new LabError('INTERRUPTED', `interrupted; rollbacks ran and ${o.topology.name} is down`, {
+    details: { rollbacks },
+  });
+}
+
 /**
- * Runs one scenario against one topology: brings it up, puts the scenario's load on it, runs the
- * actions at their offsets while the servers are sampled every second, runs every rollback (also
- * after a failure or an abort), takes the topology down, and returns the run's record.
+ * Runs one scenario on a lab that is already up (and leaves it up): the load, the actions at their
+ * offsets while the servers are sampled every second, and every rollback (also after a failure or an
+ * abort). `clean` says whether the lab is as it was (completed, every rollback done).
  */
-export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRecord> {
+export async function runOnLab(
+  o: ScenarioRunOptions,
+  on: ScenarioLab,
+): Promise<{ record: ScenarioRunRecord; clean: boolean }> {
   const started = performance.now();
   const why = notApplicable(o.scenario, o.topology);
-  if (why)
+  if (why) {
     throw new LabError('USAGE', `${o.scenario.name} does not apply to ${o.topology.name}: ${why}`);
-  const observe = observeSetup(o.observe ?? false);
-  const lab = await bringUp(o, observe.hook);
-  let measured: Measured | undefined;
+  }
+  const measured = await method(o, on.lab, on.observe);
+  if (o.signal?.aborted) throw interrupted(o, measured);
+  const record = buildRunRecord(o, measured, (performance.now() - started) / 1000);
+  const rolledBack = measured.timeline.events.every((e) => e.phase !== 'rollback' || e.ok);
+  return { record, clean: record.status === 'completed' && rolledBack };
+}
+
+/**
+ * Runs one scenario against one topology: brings it up, runs it (runOnLab), takes the topology down
+ * (also after a failure or an abort), and returns the run's record.
+ */
+export async function runScenario(o: ScenarioRunOptions): Promise<ScenarioRunRecord> {
+  const why = notApplicable(o.scenario, o.topology);
+  if (why) {
+    throw new LabError('USAGE', `${o.scenario.name} does not apply to ${o.topology.name}: ${why}`);
+  }
+  const on = await startScenarioLab(o);
   try {
-    measured = await method(o, lab, observe);
+    return (await runOnLab(o, on)).record;
   } finally {
     o.onStage?.(`down ${o.topology.name}`);
-    await lab.down();
+    await on.lab.down();
   }
-  if (o.signal?.aborted) {
-    const rollbacks = measured.timeline.events.filter((e) => e.phase === 'rollback');
-    throw new LabError('INTERRUPTED', `interrupted; rollbacks ran and ${o.topology.name} is down`, {
-      details: { rollbacks },
-    });
-  }
-  return buildRunRecord(o, measured, (performance.now() - started) / 1000);
 }

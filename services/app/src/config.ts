@@ -76,7 +76,7 @@ const envSchema = z.object({
   LEASE_TTL_MS: int(10, 60_000).default(3_000),
   /** How long a miss on a key another server is filling waits for that fill before reading through. */
   LEASE_WAIT_MS: int(0, 10_000).default(300),
-  /** Poll period of that wait. */
+  /** First poll period of that wait (doubling up to 50 ms). */
   LEASE_POLL_MS: int(1, 1_000).default(5),
   /** Lifetime of an outbox tombstone; must outlast the longest load (DB connect + statement timeouts). */
   TOMBSTONE_TTL_MS: int(100, 600_000).default(10_000),

@@ -13,12 +13,15 @@ export interface LeaseSettings {
 
 /** Hard cap on polls of one wait, whatever the settings say. */
 const MAX_POLLS = 10_000;
+/** Longest pause between two polls of a wait. */
+const MAX_POLL_MS = 50;
 
 /**
  * Memcache-style lease lookup (NSDI 2013, §3.2.1): a miss takes the key's lease under a fresh 64-bit
  * token and only that token may fill; a write deletes the key and with it the lease, so a fill from a
  * load that began before the write is refused. A miss on a key another server is filling polls for
- * that fill up to `waitMs`, then reads through without filling: one load per key across all servers.
+ * that fill (backing off from `pollMs`) up to `waitMs`, then reads through without filling: one load
+ * per key across all servers.
  */
 export async function leaseLookup(
   ops: SharedOps,
@@ -42,7 +45,8 @@ export async function leaseLookup(
     if (!waited) observer.event('lease_busy');
     waited = true;
     if (performance.now() >= deadline) break;
-    await sleep(settings.pollMs);
+    // Backing off keeps a long wait from costing Redis a poll every few ms.
+    await sleep(Math.min(settings.pollMs * 2 ** poll, MAX_POLL_MS));
   }
   observer.event('lease_wait_expired');
   return {};
