@@ -60,7 +60,8 @@ beforeAll(async () => {
     topologies: TOPOLOGIES,
     seedUsers: 1_000,
     rate: 150,
-    warmupSec: 10,
+    // Warm-up chunks run at 600 req/s: 4 s serve more requests than 10 s at the measured rate.
+    warmupSec: 4,
     durationSec: 10,
     // The machine is shared by parallel jobs: validity is not what this suite asserts.
     maxLagP99Ms: 500,
@@ -139,6 +140,29 @@ describe('cachelab compare (quick, 5 topologies, measured)', () => {
     expect(topology('global').redisOpsPerNode.map((n) => n.node)).toEqual(['redis-1']);
     expect(topology('global').redisOpsPerNode[0]?.ops ?? 0).toBeGreaterThan(0);
     expect(topology('local').redisOpsPerNode).toEqual([]);
+  });
+
+  it('accounts the CPU and memory of every component of every measured window', () => {
+    for (const name of TOPOLOGIES) {
+      const cost = topology(name).cost;
+      expect(cost?.source, name).toBe('proc');
+      const components = cost?.components.map((c) => c.component) ?? [];
+      expect(components, name).toEqual(
+        expect.arrayContaining(['generator', 'nginx', 'app-1', 'app-2', 'app-3', 'postgres']),
+      );
+      // Every component did some work, and the app servers and Postgres hold memory.
+      expect(cost?.tiers.find((t) => t.tier === 'app')?.cpuUsPerRequest ?? 0, name).toBeGreaterThan(
+        0,
+      );
+      expect(
+        cost?.components.find((c) => c.component === 'postgres')?.memoryMB ?? 0,
+      ).toBeGreaterThan(1);
+      expect(topology(name).generatorCpu?.cpuMs ?? 0, name).toBeGreaterThan(0);
+    }
+    const redis = topology('global').cost?.components.find((c) => c.component === 'redis-1');
+    expect(redis?.redisUsedMemoryMB ?? 0).toBeGreaterThan(0);
+    const app = topology('local').cost?.components.find((c) => c.component === 'app-1');
+    expect(app?.l1Entries ?? 0).toBeGreaterThan(0);
   });
 
   it('compares the measured hit ratios with the simulation at N=3', () => {

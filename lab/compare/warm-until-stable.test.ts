@@ -168,6 +168,18 @@ describe('settleLoop', () => {
     expect(warmup.requests).toBe(1_200 + 1_200 + 1_080 + 150);
   });
 
+  it('never warms past maxSec, but always warms one chunk', async () => {
+    const io = steps(
+      [
+        [0.3, 0.4],
+        [0.4, 0.5],
+      ],
+      [[0.6, 0.61]],
+    );
+    await settleLoop({ ...plan, chunkSec: 10 }, io);
+    expect(io.calls).toEqual(['chunk 0', 'window 0 (settle 1 s)']);
+  });
+
   it('without warm-up (chunks of 0 s) measures at once with no settle second', async () => {
     const io = steps([], [[0.5, 0.51]]);
     const { warmup } = await settleLoop({ ...plan, chunkSec: 0 }, io);

@@ -126,7 +126,8 @@ export async function settleLoop<W extends { halves: [CacheCounts, CacheCounts] 
       rps = Math.max(plan.rate, rps / 2);
     return result;
   };
-  while (chunkSec > 0 && chunks * chunkSec < policy.maxSec) {
+  // At least one chunk; after it, only as many as fit in maxSec.
+  while (chunkSec > 0 && (chunks === 0 || (chunks + 1) * chunkSec <= policy.maxSec)) {
     if (halvesStability((await chunk()).halves, policy.stableWithin).stable) break;
   }
   const settle = chunkSec > 0 ? SETTLE_SEC : 0;
