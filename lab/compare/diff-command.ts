@@ -29,7 +29,7 @@ export function formatDiff(report: DiffReport, changedOnly = false): string {
   const legend =
     'A change is flagged only when the two intervals are disjoint: the repeats’ median interval, ' +
     'or for a single run its noise model (±20 % p50, ±30 % p99, ±50 % p99.9, ±3 % throughput, ' +
-    'Wilson 95 % for ratios).\n';
+    'Wilson 95 % for ratios, at least ±3 points for hit ratios).\n';
   return `${formatTable(diffTableRows(report, changedOnly))}${notes}${legend}${verdict}`;
 }
 

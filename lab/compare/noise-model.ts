@@ -6,7 +6,7 @@ import type { MeasuredTopology } from '../report/results-types.ts';
  *   machine, where two `make demo` runs of one build differ by 10–30 % at p50: ±20 % at p50,
  *   ±30 % at p99, ±50 % at p99.9, ±3 % on throughput.
  * - `proportion`: sampling noise of a share of `trials` events: the 95 % Wilson score interval,
- *   widened to at least ±abs (the request stream is seeded, so most of what remains is timing).
+ *   widened to at least ±abs (±3 points for hit ratios: how warm a run starts varies).
  */
 export type NoiseModel =
   | { kind: 'relative'; rel: number; abs: number }

@@ -53,7 +53,10 @@ describe('createPhasedStream', () => {
 
   it('without phases draws exactly the plain workload stream', () => {
     const plain = createPhasedStream({ ...base, phases: [] });
-    const again = createPhasedStream({ ...base, phases: [{ atSec: 1_000, workload: WORKLOADS.uniform }] });
+    const again = createPhasedStream({
+      ...base,
+      phases: [{ atSec: 1_000, workload: WORKLOADS.uniform }],
+    });
     for (let i = 0; i < 100; i++) expect(again(i)).toEqual(plain(i));
   });
 });

@@ -113,7 +113,7 @@ export function containerDatabaseUrl(): string {
 }
 
 /** Profiles of the base file. */
-export const PROFILES = { observability: 'observability', k6: 'k6' } as const;
+export const PROFILES = { observability: 'observability', k6: 'k6', network: 'network' } as const;
 
 /** Folder of the generated files inside compose/ (the hand-written .env, secrets and scripts stay out). */
 export const GENERATED_SUBDIR = 'generated';
@@ -125,6 +125,10 @@ export const COMPOSE_PATHS = {
   overlay: (topology: string) => `topologies/${topology}.yaml`,
   nginx: (topology: string) => `nginx/${topology}.conf`,
   prometheus: (topology: string) => `prometheus/${topology}.yml`,
+  /** Over the overlay when the network profile is not loopback: the fault proxy on every hop. */
+  network: (topology: string) => `topologies/${topology}.network.yaml`,
+  networkNginx: (topology: string) => `nginx/${topology}.network.conf`,
+  faultProxy: (topology: string) => `fault-proxy/${topology}.json`,
   /** Hand-written (not generated), in compose/redis: creates the Redis Cluster, then waits for cluster_state:ok. */
   clusterInit: '../redis/cluster-init.sh',
 } as const;

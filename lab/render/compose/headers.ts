@@ -20,7 +20,10 @@ function usage(overlay: string): string[] {
   ];
 }
 
-function describe(kind: 'base' | 'offline' | 'overlay', topology?: Topology): string[] {
+/** The kinds of generated compose file. */
+export type ComposeFileKind = 'base' | 'offline' | 'overlay' | 'network';
+
+function describe(kind: ComposeFileKind, topology?: Topology): string[] {
   switch (kind) {
     case 'base':
       return [
@@ -41,11 +44,18 @@ function describe(kind: 'base' | 'offline' | 'overlay', topology?: Topology): st
         'Overlay of compose.yaml: turns on its app servers (environment derived from the model),',
         'its Redis layout, and mounts its generated nginx.conf and prometheus.yml.',
       ];
+    case 'network':
+      return [
+        `cachelab topology '${topology?.name}' behind the fault proxy (network profile not loopback):`,
+        'add it after the topology overlay. Turns on the fault proxy (toxiproxy API) with one proxy per',
+        'hop and points nginx, the app servers and the invalidator at it; a Redis Cluster announces the',
+        "proxies. The driver adds each hop's latency through the API (POST /populate, then toxics).",
+      ];
   }
 }
 
 /** The comment every generated compose file opens with: what it is, that it is generated, usage. */
-export function usageHeader(kind: 'base' | 'offline' | 'overlay', topology?: Topology): string {
+export function usageHeader(kind: ComposeFileKind, topology?: Topology): string {
   const overlay = COMPOSE_PATHS.overlay(topology?.name ?? '<topology>');
   const lines = [...describe(kind, topology), ...GENERATED, ...usage(overlay)];
   return `${lines.map((l) => `# ${l}`).join('\n')}\n`;

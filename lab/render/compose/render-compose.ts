@@ -28,6 +28,14 @@ import {
   offlineImageVariable,
   ref,
 } from './compose-types.ts';
+import {
+  FAULT_PROXY_SERVICE,
+  faultProxyConfigJson,
+  faultProxyService,
+  networkOverlay,
+  offlineFaultProxyService,
+  proxiedNginxUpstreams,
+} from './fault-proxy-service.ts';
 import { usageHeader } from './headers.ts';
 import { INVALIDATOR_SERVICE, invalidatorService } from './invalidator-service.ts';
 import { k6Service, observabilityOf, observabilityServices } from './observability-services.ts';
@@ -59,6 +67,7 @@ export function renderBase(catalog: readonly Topology[]): ComposeFile {
     ...(anyCluster ? { 'redis-cluster-init': clusterInitService() } : {}),
     ...observabilityServices(withRedis),
     k6: k6Service(),
+    [FAULT_PROXY_SERVICE]: faultProxyService(),
   };
   return { services, volumes: { [POSTGRES_VOLUME]: {} } };
 }
@@ -81,15 +90,24 @@ export function renderOffline(base: ComposeFile): ComposeFile {
       : { image: ref(offlineImageVariable(family)) };
     return [[name, swapped] as const];
   });
-  return { services: Object.fromEntries(entries) };
+  const proxy = base.services[FAULT_PROXY_SERVICE]
+    ? [[FAULT_PROXY_SERVICE, offlineFaultProxyService()]]
+    : [];
+  return { services: Object.fromEntries([...entries, ...proxy]) };
 }
 
-/** nginx.conf of `topology` in compose: upstreams by service DNS name, logs to stdout/stderr. */
-export function renderComposeNginx(topology: Topology): string {
+/**
+ * nginx.conf of `topology` in compose: upstreams by service DNS name (or `upstreams`, the proxies in
+ * front of the app servers), logs to stdout/stderr.
+ */
+export function renderComposeNginx(
+  topology: Topology,
+  upstreams = appNames(topology.appServers).map((name) => `${name}:${CONTAINER_PORTS.app}`),
+): string {
   return renderNginxConfig(topology, {
     listenPort: CONTAINER_PORTS.nginx,
     listenHost: '0.0.0.0',
-    upstreams: appNames(topology.appServers).map((name) => `${name}:${CONTAINER_PORTS.app}`),
+    upstreams,
     prefix: '/tmp',
     tempDir: '/tmp',
     stdioLogs: true,
@@ -108,6 +126,15 @@ function topologyFiles(topology: Topology): GeneratedFile[] {
       path: COMPOSE_PATHS.prometheus(topology.name),
       text: observabilityOf(topology).prometheusYaml,
     },
+    {
+      path: COMPOSE_PATHS.network(topology.name),
+      text: usageHeader('network', topology) + yaml(networkOverlay(topology)),
+    },
+    {
+      path: COMPOSE_PATHS.networkNginx(topology.name),
+      text: renderComposeNginx(topology, proxiedNginxUpstreams(topology)),
+    },
+    { path: COMPOSE_PATHS.faultProxy(topology.name), text: faultProxyConfigJson(topology) },
   ];
 }
 

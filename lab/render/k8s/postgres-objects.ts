@@ -2,8 +2,8 @@ import { StatefulSet } from 'kubernetes-models/apps/v1';
 import { Job } from 'kubernetes-models/batch/v1';
 import { Service } from 'kubernetes-models/v1';
 import type { Topology } from '../../topology/model.ts';
-import { SEED_SCRIPT } from '../compose/base-services.ts';
 import { CONTAINER_PORTS, POSTGRES } from '../compose/compose-types.ts';
+import { SEED_AND_ANALYZE_SCRIPT } from '../swarm/stack-services.ts';
 import {
   type K8sImages,
   type K8sObject,
@@ -105,7 +105,7 @@ function seedJob(topology: Topology, images: K8sImages): Job {
             {
               name: 'seed',
               image: images.app,
-              command: ['node', '--input-type=module', '-e', SEED_SCRIPT],
+              command: ['node', '--input-type=module', '-e', SEED_AND_ANALYZE_SCRIPT],
               env: [
                 secretEnv('POSTGRES_PASSWORD'),
                 { name: 'DATABASE_URL', value: K8S_DATABASE_URL },

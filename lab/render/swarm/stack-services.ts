@@ -96,12 +96,25 @@ export function postgresStackService(image: string, hostPort: number): StackServ
   };
 }
 
+/**
+ * The seed, then ANALYZE: the app servers are started right after it, and until autovacuum gets to
+ * the fresh tables (up to a minute) the planner has no statistics for the 59-table profile query,
+ * whose bad plans time out under load.
+ */
+export const SEED_AND_ANALYZE_SCRIPT = [
+  SEED_SCRIPT,
+  "const { default: pg } = await import('pg');",
+  'const client = new pg.Client({ connectionString: url });',
+  "await client.connect(); await client.query('ANALYZE'); await client.end();",
+  "console.log('analyzed');",
+].join(' ');
+
 /** Schema and deterministic seed, once, before any app server starts (the driver deploys in phases). */
 export function seedStackService(image: string, seedUsers: number): StackService {
   return {
     image,
     entrypoint: secretEntrypoint({ DATABASE_URL }, 'node'),
-    command: ['--input-type=module', '-e', SEED_SCRIPT],
+    command: ['--input-type=module', '-e', SEED_AND_ANALYZE_SCRIPT],
     environment: { SEED_USERS: String(seedUsers) },
     secrets: [mountSecret(STACK_SECRETS.postgres)],
     networks: [STACK_NETWORK],

@@ -7,10 +7,10 @@ import { refuseNetworkProfile } from './network-support.ts';
 
 describe('drivers without fault proxies', () => {
   it('accept loopback and refuse any other profile with USAGE naming the native driver', () => {
-    expect(() => refuseNetworkProfile(getTopology('global'), 'compose')).not.toThrow();
+    expect(() => refuseNetworkProfile(getTopology('global'), 'swarm')).not.toThrow();
     let error: unknown;
     try {
-      refuseNetworkProfile(withNetwork(getTopology('global'), { profile: 'lan' }), 'compose');
+      refuseNetworkProfile(withNetwork(getTopology('global'), { profile: 'lan' }), 'swarm');
     } catch (e) {
       error = e;
     }

@@ -7,10 +7,13 @@ import {
   GENERATED_SUBDIR,
   PROFILES,
 } from '../../../render/compose/compose-types.ts';
-import { readEnvFile } from '../../../render/compose/pins.ts';
+import { TOXIPROXY_IMAGE_VARIABLE } from '../../../render/compose/fault-proxy-service.ts';
+import { readEnvFile, requireValue } from '../../../render/compose/pins.ts';
 import { renderComposeFiles } from '../../../render/compose/render-compose.ts';
 import { CATALOG } from '../../../topology/catalog.ts';
 import type { Topology } from '../../../topology/model.ts';
+import { needsProxies } from '../../../topology/network.ts';
+import { networkOf } from '../../../topology/network-proxies.ts';
 import { type ComposeCli, type ComposeProject, detectComposeCli } from './compose-binary.ts';
 import {
   chooseImages,
@@ -36,9 +39,16 @@ export function projectNameOf(prefix: string, topology: string): string {
   return `${prefix}-${topology}`.toLowerCase().replace(/[^a-z0-9_-]/g, '-');
 }
 
-/** The files a run of `topology` uses, relative to compose/generated. */
-export function filesOf(topology: string, offline: boolean): string[] {
+/** True when `topology` runs behind the fault proxy (its network profile is not loopback). */
+export const isProxied = (topology: Topology): boolean => needsProxies(networkOf(topology));
+
+/**
+ * The files a run of `topology` uses, relative to compose/generated: the network overlay after the
+ * topology's when it runs behind the fault proxy, the offline override last.
+ */
+export function filesOf(topology: string, offline: boolean, proxied = false): string[] {
   const files = [COMPOSE_PATHS.base, COMPOSE_PATHS.overlay(topology)];
+  if (proxied) files.push(COMPOSE_PATHS.network(topology));
   return offline ? [...files, COMPOSE_PATHS.offline] : files;
 }
 
@@ -54,10 +64,14 @@ export async function assertFilesMatchModel(topology: Topology, composeDir: stri
       `compose runs catalog topologies only, not '${topology.name}'`,
     );
   }
+  const proxied = isProxied(topology);
   const wanted = new Set([
-    ...filesOf(topology.name, true),
+    ...filesOf(topology.name, true, proxied),
     COMPOSE_PATHS.nginx(topology.name),
     COMPOSE_PATHS.prometheus(topology.name),
+    ...(proxied
+      ? [COMPOSE_PATHS.networkNginx(topology.name), COMPOSE_PATHS.faultProxy(topology.name)]
+      : []),
   ]);
   for (const file of renderComposeFiles(catalog).filter((f) => wanted.has(f.path))) {
     const path = join(composeDir, GENERATED_SUBDIR, file.path);
@@ -84,6 +98,9 @@ export async function planRun(topology: Topology, s: ComposeRunSettings): Promis
   const cli = await detectComposeCli(s.flavor);
   const pins = await readEnvFile(envFile);
   const { official, offline } = imagesOf(familiesFor(s.profiles), pins);
+  if (s.profiles.includes(PROFILES.network)) {
+    official.push(requireValue(pins, TOXIPROXY_IMAGE_VARIABLE, 'compose/.env'));
+  }
   const images = await chooseImages({
     forced: s.forcedOffline,
     official,
@@ -95,7 +112,7 @@ export async function planRun(topology: Topology, s: ComposeRunSettings): Promis
   const project: ComposeProject = {
     name: projectNameOf(s.projectPrefix, topology.name),
     envFile,
-    files: filesOf(topology.name, images.offline).map((f) =>
+    files: filesOf(topology.name, images.offline, isProxied(topology)).map((f) =>
       join(s.composeDir, GENERATED_SUBDIR, f),
     ),
     profiles,

@@ -3,15 +3,21 @@ import { loadLabConfig } from '../../../config.ts';
 import { LabError } from '../../../errors.ts';
 import { PROFILES } from '../../../render/compose/compose-types.ts';
 import type { Topology } from '../../../topology/model.ts';
+import { describeNetwork } from '../../../topology/network.ts';
+import { networkOf } from '../../../topology/network-proxies.ts';
 import { validateTopology } from '../../../topology/schema.ts';
 import { makeRunDir } from '../../processes/run-dir.ts';
 import { assertHttpPortFree } from '../native/up.ts';
-import { refuseNetworkProfile } from '../network-support.ts';
 import type { LabState, RunningLab, UpOptions } from '../types.ts';
 import { type ComposeProject, runCompose, upCommand } from './compose-binary.ts';
 import { projectContainers, waitUntilReady } from './containers.ts';
 import type { ImageChoice, ImageProbes } from './images.ts';
-import { assertFilesMatchModel, type ComposePlan, planRun } from './plan.ts';
+import {
+  configureFaultProxy,
+  faultProxyUrl,
+  refuseFractionalForToxiproxy,
+} from './network-setup.ts';
+import { assertFilesMatchModel, type ComposePlan, isProxied, planRun } from './plan.ts';
 import { writeRunRecord } from './record.ts';
 import { loadSecrets } from './secrets.ts';
 import { downRecorded, stateFromContainers, waitServing } from './status-logs-down.ts';
@@ -73,6 +79,7 @@ async function planStep(r: UpRun): Promise<void> {
     flavor: config.composeFlavor,
     forcedOffline: config.offline,
   });
+  if (isProxied(r.topology) && !r.plan.images.offline) refuseFractionalForToxiproxy(r.topology);
   const { name } = r.plan.project;
   if ((await projectContainers(name)).length > 0) {
     const hint = 'run `cachelab down` (or `compose -p NAME down -v`) first';
@@ -108,15 +115,27 @@ async function upStep(r: UpRun): Promise<void> {
 async function waitStep(r: UpRun): Promise<void> {
   const { signal } = r.options;
   await waitUntilReady(need(r).project.name, { timeoutMs: r.settings.readyTimeoutMs, signal });
-  await waitServing(`http://127.0.0.1:${r.httpPort}`, signal);
+}
+
+async function networkStep(r: UpRun): Promise<void> {
+  await configureFaultProxy(r.topology, await faultProxyUrl(need(r).project.name));
+}
+
+async function servingStep(r: UpRun): Promise<void> {
+  await waitServing(`http://127.0.0.1:${r.httpPort}`, r.options.signal);
 }
 
 function stepsOf(r: UpRun): Step[] {
+  const network: Step[] = isProxied(r.topology)
+    ? [{ label: `fault proxy toxics: ${describeNetwork(networkOf(r.topology))}`, run: networkStep }]
+    : [];
   return [
     { label: 'check the compose files against the model', run: checkStep },
     { label: 'choose the compose CLI and the images', run: planStep },
     { label: `compose up ${r.topology.name} (nginx on 127.0.0.1:${r.httpPort})`, run: upStep },
-    { label: 'wait for every healthcheck and GET /healthz through nginx', run: waitStep },
+    { label: 'wait for every healthcheck', run: waitStep },
+    ...network,
+    { label: 'GET /healthz through nginx', run: servingStep },
   ];
 }
 
@@ -145,6 +164,7 @@ async function newRun(settings: ComposeSettings, input: Topology, options: UpOpt
   const topology = validateTopology(input);
   const config = loadLabConfig();
   const profiles = [...settings.profiles];
+  if (isProxied(topology) && !profiles.includes(PROFILES.network)) profiles.push(PROFILES.network);
   if (options.observe && !profiles.includes(PROFILES.observability)) {
     profiles.push(PROFILES.observability);
   }
@@ -173,14 +193,17 @@ export async function upCompose(
   input: Topology,
   options: UpOptions,
 ): Promise<ComposeLab> {
-  refuseNetworkProfile(input, 'compose');
   const r = await newRun(settings, input, options);
   try {
     await runSteps(r);
     const plan = need(r);
     const containers = await projectContainers(plan.project.name);
     const run = { runDir: r.runDir, httpPort: r.httpPort };
-    return composeLab(r.topology, stateFromContainers(r.topology, run, containers), plan);
+    const state = {
+      ...stateFromContainers(r.topology, run, containers),
+      network: networkOf(r.topology).profile,
+    };
+    return composeLab(r.topology, state, plan);
   } catch (error) {
     throw upError(error, await cleanUp(r), options.signal?.aborted ?? false);
   }

@@ -55,6 +55,8 @@ interface Flight {
   promise?: Promise<ReadResult>;
   /** Set when the key was invalidated while this read was in flight: its value must not be stored. */
   invalidated: boolean;
+  /** Set when the mode refused the fill: a write overtook the load, whose value may be old. */
+  overtaken?: boolean;
 }
 
 type Attempt<T> = { ok: true; value: T } | { ok: false };
@@ -72,7 +74,8 @@ type Attempt<T> = { ok: true; value: T } | { ok: false };
  * - Not-found (loader returns undefined) is not cached.
  * - Single-flight per key on this server: concurrent reads of a key share one lookup, one load and
  *   one fill; the flight ends after the fill, so a later read finds the value cached.
- * - An invalidate during a flight cancels its fill and detaches it (later reads start afresh).
+ * - An invalidate during a flight cancels its fill and detaches it (later reads start afresh); a
+ *   read that joined a flight whose fill the mode refused (a write elsewhere overtook it) reads again.
  */
 export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const { cache } = options;
@@ -84,17 +87,25 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
     attempt: cacheAttempt(options),
     ttl: () => jitteredTtl(options.ttlMs, options.jitter, options.random ?? Math.random),
   };
+  const start = (key: string, load: Loader): Promise<ReadResult> => {
+    const existing = flights.get(key)?.promise;
+    if (existing !== undefined) return existing;
+    const flight: Flight = { invalidated: false };
+    flight.promise = fly(path, key, load, flight).finally(() => {
+      if (flights.get(key) === flight) flights.delete(key);
+    });
+    flights.set(key, flight);
+    return flight.promise;
+  };
   return {
     async read(key, load) {
       if (cache.passthrough === true) return bypass(load, options.grace, key);
-      const current = flights.get(key)?.promise;
-      if (current !== undefined) return current;
-      const flight: Flight = { invalidated: false };
-      flight.promise = fly(path, key, load, flight).finally(() => {
-        if (flights.get(key) === flight) flights.delete(key);
-      });
-      flights.set(key, flight);
-      return flight.promise;
+      const current = flights.get(key);
+      if (current?.promise === undefined) return start(key, load);
+      const shared = await current.promise;
+      // A read that joined a load a write then overtook (another server's write: the mode refused
+      // its fill) may have started after that write was acknowledged: it reads again, once.
+      return current.overtaken === true ? start(key, load) : shared;
     },
     async invalidate(key, version = Number.MAX_SAFE_INTEGER) {
       if (!mode.invalidates) return;
@@ -147,7 +158,10 @@ async function fly(
   }
   if (body !== undefined) {
     const fill = cached.ok && !flight.invalidated ? cached.value.fill : undefined;
-    await timed(timing, 'cacheMs', () => storeLoaded(path, { key, body, loadedAtMs, fill }));
+    const stored = await timed(timing, 'cacheMs', () =>
+      storeLoaded(path, { key, body, loadedAtMs, fill }),
+    );
+    if (stored === false) flight.overtaken = true;
   }
   return { body, result: cached.ok ? 'MISS' : 'BYPASS', ...timing };
 }
@@ -156,12 +170,13 @@ async function fly(
 async function storeLoaded(
   path: CachePath,
   loaded: { key: string; body: Buffer; loadedAtMs: number; fill: Lookup['fill'] },
-): Promise<void> {
+): Promise<boolean | undefined> {
   const { key, body, fill } = loaded;
-  await Promise.all([
+  const [filled] = await Promise.all([
     fill === undefined ? undefined : path.attempt(() => fill(body, path.ttl())),
     path.grace?.keep(key, body, loaded.loadedAtMs),
   ]);
+  return filled?.ok === true ? filled.value : undefined;
 }
 
 /** A database failure: the last known value within grace (STALE), else the failure itself. */

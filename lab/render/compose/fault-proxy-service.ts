@@ -1,0 +1,204 @@
+import { appServerEnv, hasInvalidator, invalidatorEnv } from '../../topology/app-env.ts';
+import type { Topology } from '../../topology/model.ts';
+import { faultProxies, withNetwork } from '../../topology/network-proxies.ts';
+import { redisNodeCount } from '../../topology/services.ts';
+import { appNames, localPort, redisNames } from './base-services.ts';
+import {
+  COMPOSE_PATHS,
+  CONTAINER_PORTS,
+  type ComposeFile,
+  type ComposeService,
+  containerDatabaseUrl,
+  offlineImageVariable,
+  POSTGRES,
+  POSTGRES_PASSWORD_REF,
+  PROFILES,
+  ref,
+} from './compose-types.ts';
+import { INVALIDATOR_SERVICE } from './invalidator-service.ts';
+
+/** The compose service of the fault proxy (toxiproxy API), and the host name apps and nginx dial. */
+export const FAULT_PROXY_SERVICE = 'fault-proxy';
+
+/** Port of the toxiproxy API inside its container (toxiproxy's default). */
+export const FAULT_PROXY_API_PORT = 8474;
+
+/** Pins variable of the real toxiproxy image (official-image stacks). */
+export const TOXIPROXY_IMAGE_VARIABLE = 'CACHELAB_TOXIPROXY_IMAGE';
+
+/** Where the proxies of the topology (the populate body) are mounted in the fault-proxy container. */
+export const FAULT_PROXY_CONFIG_MOUNT = '/etc/cachelab/fault-proxy.json';
+
+/** First listen port of the proxies inside the fault-proxy container; one port per proxy after it. */
+const FIRST_PROXY_PORT = 21_000;
+
+/** One proxy of a compose topology: name (app-1, redis-1, postgres), hop, listen and upstream. */
+export interface ComposeProxy {
+  name: string;
+  hop: 'nginx-app' | 'app-redis' | 'app-postgres';
+  /** Listen port inside the fault-proxy container. */
+  port: number;
+  /** `0.0.0.0:port`, as the populate body gives it. */
+  listen: string;
+  /** The service it stands for, by compose DNS name. */
+  upstream: string;
+}
+
+/** The proxies of `topology` in compose, with fixed listen ports (whatever its network profile). */
+export function composeProxies(topology: Topology): ComposeProxy[] {
+  const specs = faultProxies(withNetwork(topology, { profile: 'lan' }), {
+    app: (i) => `${appNames(i + 1)[i]}:${CONTAINER_PORTS.app}`,
+    redis: (i) => `${redisNames(i + 1)[i]}:${CONTAINER_PORTS.redis}`,
+    postgres: `${POSTGRES.host}:${CONTAINER_PORTS.postgres}`,
+  });
+  return specs.map((spec, index) => {
+    const port = FIRST_PROXY_PORT + index;
+    return {
+      name: spec.name,
+      hop: spec.hop,
+      port,
+      listen: `0.0.0.0:${port}`,
+      upstream: spec.upstream,
+    };
+  });
+}
+
+const portOf = (proxies: ComposeProxy[], name: string): number => {
+  const proxy = proxies.find((p) => p.name === name);
+  if (!proxy) throw new Error(`no compose proxy named ${name}`);
+  return proxy.port;
+};
+
+/** `fault-proxy:PORT` of the proxy standing for `name`. */
+export function proxyAddress(topology: Topology, name: string): string {
+  return `${FAULT_PROXY_SERVICE}:${portOf(composeProxies(topology), name)}`;
+}
+
+/** The populate body of the fault proxy of `topology` (mounted as its start-up config). */
+export function faultProxyConfigJson(topology: Topology): string {
+  const body = composeProxies(topology).map(({ name, listen, upstream }) => ({
+    name,
+    listen,
+    upstream,
+    enabled: true,
+  }));
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+const API_FLAGS = ['--host', '0.0.0.0', '--port', String(FAULT_PROXY_API_PORT)];
+
+/**
+ * The fault proxy in compose.yaml: the real toxiproxy image (it has `/toxiproxy-cli` for its probe; Go
+ * flags take `--name value` as our proxy does), off until a network overlay turns it on.
+ */
+export function faultProxyService(): ComposeService {
+  return {
+    image: ref(TOXIPROXY_IMAGE_VARIABLE),
+    // In a profile: compose v1 would otherwise pull its image for loopback runs too.
+    profiles: [PROFILES.network],
+    scale: 0,
+    command: [...API_FLAGS, '--config', FAULT_PROXY_CONFIG_MOUNT],
+    ports: [localPort('', FAULT_PROXY_API_PORT)],
+    healthcheck: {
+      test: ['CMD', '/toxiproxy-cli', 'list'],
+      interval: '2s',
+      timeout: '5s',
+      retries: 15,
+      start_period: '30s',
+    },
+    cpus: 0.5,
+    mem_limit: '128m',
+  };
+}
+
+/** The fault proxy in compose.offline.yaml: the lab's own proxy, shipped in the offline app image. */
+export function offlineFaultProxyService(): ComposeService {
+  const probe = `fetch('http://127.0.0.1:${FAULT_PROXY_API_PORT}/version').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`;
+  return {
+    image: ref(offlineImageVariable('app')),
+    entrypoint: ['node', '--enable-source-maps', 'dist/services/fault-proxy/src/main.js'],
+    healthcheck: { test: ['CMD', 'node', '-e', probe] },
+  };
+}
+
+/** nginx.conf of `topology` behind proxies: every app server reached through its proxy. */
+export function proxiedNginxUpstreams(topology: Topology): string[] {
+  return appNames(topology.appServers).map((name) => proxyAddress(topology, name));
+}
+
+/** What differs between two environments: the keys of `after` whose value changed. */
+function changed(before: Record<string, string>, after: Record<string, string>) {
+  return Object.fromEntries(Object.entries(after).filter(([key, value]) => before[key] !== value));
+}
+
+function proxiedBackends(topology: Topology) {
+  const url = new URL(containerDatabaseUrl().replace(POSTGRES_PASSWORD_REF, 'PASSWORD'));
+  const [host = '', port = ''] = proxyAddress(topology, 'postgres').split(':');
+  url.hostname = host;
+  url.port = port;
+  const databaseUrl = url.toString().replace('PASSWORD', POSTGRES_PASSWORD_REF);
+  const nodes = redisNames(redisNodeCount(topology.redis)).map((n) => proxyAddress(topology, n));
+  if (topology.redis.kind === 'single')
+    return { databaseUrl, redis: { url: `redis://${nodes[0]}` } };
+  return { databaseUrl, redis: nodes.length > 0 ? { nodes } : {} };
+}
+
+function directBackends(topology: Topology) {
+  const nodes = redisNames(redisNodeCount(topology.redis)).map(
+    (n) => `${n}:${CONTAINER_PORTS.redis}`,
+  );
+  const redis = topology.redis.kind === 'single' ? { url: `redis://${nodes[0]}` } : { nodes };
+  return { databaseUrl: containerDatabaseUrl(), redis: nodes.length > 0 ? redis : {} };
+}
+
+const healthyProxy = { [FAULT_PROXY_SERVICE]: { condition: 'service_healthy' as const } };
+
+function appsThroughProxies(topology: Topology): Record<string, ComposeService> {
+  const common = { port: CONTAINER_PORTS.app, host: '0.0.0.0' };
+  const direct = { ...common, ...directBackends(topology) };
+  const proxied = { ...common, ...proxiedBackends(topology) };
+  const entries = appNames(topology.appServers).map((name, index) => {
+    const env = (b: typeof direct) => appServerEnv(topology, { ...b, index, diskCacheDir: '' });
+    const service: ComposeService = {
+      environment: changed(env(direct), env(proxied)),
+      depends_on: healthyProxy,
+    };
+    return [name, service] as const;
+  });
+  if (hasInvalidator(topology)) {
+    const environment = changed(
+      invalidatorEnv(topology, direct),
+      invalidatorEnv(topology, proxied),
+    );
+    entries.push([INVALIDATOR_SERVICE, { environment, depends_on: healthyProxy }]);
+  }
+  return Object.fromEntries(entries);
+}
+
+/** The cluster nodes announce their proxy (cluster-init sets it once the cluster is formed). */
+function clusterAnnounce(topology: Topology): Record<string, ComposeService> {
+  if (topology.redis.kind !== 'cluster') return {};
+  const pairs = redisNames(redisNodeCount(topology.redis)).map(
+    (name) => `${name}:${CONTAINER_PORTS.redis}=${proxyAddress(topology, name)}`,
+  );
+  return { 'redis-cluster-init': { environment: { CLUSTER_ANNOUNCE: pairs.join(' ') } } };
+}
+
+/**
+ * The network overlay of `topology` (over its topology overlay): turns the fault proxy on with the
+ * topology's proxies, and points the app servers, the invalidator and nginx at them. The latency of
+ * each hop is the driver's business (toxics through the API), so one overlay serves every profile.
+ */
+export function networkOverlay(topology: Topology): ComposeFile {
+  const config = `./${COMPOSE_PATHS.faultProxy(topology.name)}:${FAULT_PROXY_CONFIG_MOUNT}:ro`;
+  const nginxConf = `./${COMPOSE_PATHS.networkNginx(topology.name)}:/etc/nginx/nginx.conf:ro`;
+  const proxyPorts = composeProxies(topology).map((p) => localPort('', p.port));
+  return {
+    services: {
+      [FAULT_PROXY_SERVICE]: { scale: 1, volumes: [config], ports: proxyPorts },
+      ...clusterAnnounce(topology),
+      ...appsThroughProxies(topology),
+      nginx: { volumes: [nginxConf], depends_on: healthyProxy },
+    },
+  };
+}

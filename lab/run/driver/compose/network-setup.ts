@@ -1,0 +1,58 @@
+import { LabError } from '../../../errors.ts';
+import {
+  composeProxies,
+  FAULT_PROXY_API_PORT,
+  FAULT_PROXY_SERVICE,
+} from '../../../render/compose/fault-proxy-service.ts';
+import type { Topology } from '../../../topology/model.ts';
+import { hopDelays, latencyToxics } from '../../../topology/network.ts';
+import { networkOf } from '../../../topology/network-proxies.ts';
+import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
+import { projectContainers } from './containers.ts';
+
+const whole = (ms: number): boolean => Number.isInteger(ms);
+
+/**
+ * Refuses a network the real toxiproxy cannot express: its latency toxic takes whole milliseconds
+ * (latency and jitter), so 0.5 ms would silently become 0 or 1. USAGE naming the hops and the way out.
+ */
+export function refuseFractionalForToxiproxy(topology: Topology): void {
+  const network = networkOf(topology);
+  const fractional = Object.entries(hopDelays(network)).filter(
+    ([, d]) => !whole(d.rttMs) || !whole(d.jitterMs),
+  );
+  if (fractional.length === 0) return;
+  const hops = fractional.map(([hop, d]) => `${hop} ${d.rttMs} ms ± ${d.jitterMs} ms`).join(', ');
+  throw new LabError(
+    'USAGE',
+    `network ${network.profile} needs sub-millisecond latency (${hops}), which the real toxiproxy of the official-image stack cannot express (whole milliseconds only); use the offline images (CACHELAB_OFFLINE=1), whose fault proxy takes fractions, or whole-millisecond hop overrides`,
+  );
+}
+
+/** The published URL of the fault proxy's API of a running compose project. */
+export async function faultProxyUrl(project: string): Promise<string> {
+  const containers = await projectContainers(project);
+  const proxy = containers.find((c) => c.service === FAULT_PROXY_SERVICE);
+  const port = proxy?.ports[FAULT_PROXY_API_PORT];
+  if (port === undefined) {
+    throw new LabError(
+      'UP_FAILED',
+      `compose project ${project} has no ${FAULT_PROXY_SERVICE} publishing port ${FAULT_PROXY_API_PORT}`,
+    );
+  }
+  return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * Configures the fault proxy of a compose run through its API: POST /populate with the topology's
+ * proxies (the ones it started with, so nothing moves), then each hop's latency toxic.
+ */
+export async function configureFaultProxy(topology: Topology, apiUrl: string): Promise<void> {
+  const api = faultProxyApi(apiUrl);
+  const proxies = composeProxies(topology);
+  await api.populate(proxies.map(({ name, listen, upstream }) => ({ name, listen, upstream })));
+  const delays = hopDelays(networkOf(topology));
+  for (const proxy of proxies) {
+    for (const toxic of latencyToxics(delays[proxy.hop])) await api.addToxic(proxy.name, toxic);
+  }
+}

@@ -1,0 +1,155 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import {
+  type ComposeCli,
+  DOWN_COMMAND,
+  runCompose,
+} from '../../lab/run/driver/compose/compose-binary.ts';
+import { createComposeDriver } from '../../lab/run/driver/compose/driver.ts';
+import { faultProxyUrl } from '../../lab/run/driver/compose/network-setup.ts';
+import { parseSecrets, placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
+import type { ComposeLab } from '../../lab/run/driver/compose/up.ts';
+import { freePort } from '../../lab/run/processes/ports.ts';
+import { getTopology } from '../../lab/topology/catalog.ts';
+import { withNetwork } from '../../lab/topology/network-proxies.ts';
+import { describeWithDocker, dockerOk } from '../docker/docker-cli.ts';
+import { probeCompose, projectLeftovers } from './compose-support.ts';
+import { read } from './support.ts';
+
+// global-cluster through the compose driver behind the fault proxy (offline images here: the lab's own
+// proxy). nginx→app gets a large override so its added latency stands out of any scheduling noise.
+const probe = await probeCompose();
+
+const NGINX_APP_MS = 40;
+const topology = withNetwork(getTopology('global-cluster'), {
+  profile: 'same-az',
+  hops: { 'nginx-app': { rttMs: NGINX_APP_MS, jitterMs: 0 } },
+});
+
+/** Service name → container IP of every running container of `project`. */
+async function containerIps(project: string): Promise<Map<string, string>> {
+  const label = `label=com.docker.compose.project=${project}`;
+  const ids = (await dockerOk(['ps', '-q', '--filter', label])).split('\n').filter(Boolean);
+  const format =
+    '{{index .Config.Labels "com.docker.compose.service"}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}';
+  const out = await dockerOk(['inspect', '--format', format, ...ids]);
+  return new Map(
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => l.split(' ') as [string, string]),
+  );
+}
+
+async function msOf(url: string): Promise<number> {
+  const started = performance.now();
+  const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  await res.arrayBuffer();
+  expect(res.status).toBe(200);
+  return performance.now() - started;
+}
+
+describeWithDocker('compose driver behind the fault proxy: global-cluster', probe, () => {
+  const prefix = `cachelab-net-${process.pid}`;
+  let dir = '';
+  let lab: ComposeLab | undefined;
+  let redisPassword = '';
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'compose-network-'));
+    const secretsFile = join(dir, 'secrets.env');
+    const driver = createComposeDriver({
+      projectPrefix: prefix,
+      secretsFile,
+      readyTimeoutMs: 240_000,
+    });
+    lab = await driver.up(topology, {
+      runDir: dir,
+      httpPort: await freePort(),
+      seedUsers: 200,
+      appLogLevel: 'warn',
+    });
+    redisPassword =
+      parseSecrets(await readFile(secretsFile, 'utf8'), secretsFile).REDIS_PASSWORD ?? '';
+  });
+
+  afterAll(async () => {
+    const project = lab?.project;
+    if (project)
+      await runCompose(probe.cli as ComposeCli, project, DOWN_COMMAND, {
+        env: placeholderSecrets(),
+      });
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('serves through nginx, the fault proxy and the cluster, and records the profile', async () => {
+    const current = lab as ComposeLab;
+    expect(current.state.network).toBe('same-az');
+    const first = await read(current.url, 7);
+    expect(first.status).toBe(200);
+    const second = await read(current.url, 7);
+    expect(second.status).toBe(200);
+    expect(['HIT-L2', 'HIT-L1']).toContain(second.cache);
+  });
+
+  it('configured a latency toxic on every proxy, and nginx→app pays it', async () => {
+    const current = lab as ComposeLab;
+    const res = await fetch(`${await faultProxyUrl(current.project.name)}/proxies`);
+    const proxies = (await res.json()) as Record<
+      string,
+      { toxics: { attributes: { latency: number } }[] }
+    >;
+    expect(Object.keys(proxies).sort()).toEqual(
+      [
+        'app-1',
+        'app-2',
+        'app-3',
+        'postgres',
+        ...[1, 2, 3, 4, 5, 6].map((i) => `redis-${i}`),
+      ].sort(),
+    );
+    expect(proxies['app-1']?.toxics.map((t) => t.attributes.latency)).toEqual([NGINX_APP_MS]);
+    expect(proxies['redis-1']?.toxics.map((t) => t.attributes.latency)).toEqual([0.5]);
+    const times: number[] = [];
+    for (let i = 0; i < 5; i++) times.push(await msOf(`${current.url}/healthz`));
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(NGINX_APP_MS);
+  });
+
+  it('the cluster announces its proxies and no app connects to Redis around them', async () => {
+    const current = lab as ComposeLab;
+    const ips = await containerIps(current.project.name);
+    const appIps = [...ips].filter(([s]) => /^app-\d+$|^invalidator$/.test(s)).map(([, ip]) => ip);
+    expect(appIps.length).toBeGreaterThanOrEqual(3);
+    const proxied: string[] = [];
+    for (const address of current.state.redis.nodes ?? []) {
+      const [, port] = address.split(':');
+      const node = new Redis({ port: Number(port), password: redisPassword, lazyConnect: true });
+      try {
+        await node.connect();
+        const slots = JSON.stringify(await node.call('CLUSTER', 'SLOTS'));
+        expect(slots).not.toMatch(/"redis-\d+"/);
+        expect(slots).toContain('"fault-proxy"');
+        const clients = String(await node.call('CLIENT', 'LIST'));
+        const from = [...clients.matchAll(/addr=([\d.]+):/g)].map((m) => m[1]);
+        expect(from.filter((ip) => appIps.includes(ip ?? ''))).toEqual([]);
+        proxied.push(...from.filter((ip) => ip === ips.get('fault-proxy')).map(String));
+      } finally {
+        node.disconnect();
+      }
+    }
+    expect(proxied.length).toBeGreaterThan(0);
+  });
+
+  it('down leaves no container, network or volume behind', async () => {
+    const current = lab as ComposeLab;
+    await current.down();
+    expect(await projectLeftovers(current.project.name)).toEqual({
+      containers: 0,
+      networks: 0,
+      volumes: 0,
+    });
+  });
+});
