@@ -80,7 +80,8 @@ function jobsOf(o: BatchOptions, notRun: ScenarioResults['notRun']): Job[] {
       }
       for (const variant of variantsOf(scenario)) {
         const topology = effectiveTopology(base, scenario, variant, o.overrides);
-        const fresh = scenario.probes?.includes('cold-start') ?? false;
+        // Variants are compared with each other: each starts from the same fresh state.
+        const fresh = (scenario.probes?.includes('cold-start') ?? false) || variant !== undefined;
         jobs.push({ scenario, variant, topology, key: JSON.stringify(topology), fresh });
       }
     }

@@ -46,7 +46,7 @@ app_inputs_hash() {
     docker image inspect --format '{{.Id}}' "$base_image"
     cat "$repo/services/app/Dockerfile" "$repo/package.json" "$repo/package-lock.json"
     cat "$repo/tsconfig.json" "$repo/tsconfig.build.json" "$here/prune-dev-deps.mjs" "$0"
-    (cd "$repo" && find services/app/src services/fault-proxy/src services/postgres -type f ! -name '*.test.ts' | LC_ALL=C sort |
+    (cd "$repo" && find services/app/src services/fault-proxy/src services/invalidator/src services/postgres -type f ! -name '*.test.ts' | LC_ALL=C sort |
       xargs sha256sum)
   } | sha_stdin
 }
@@ -79,9 +79,11 @@ assemble_context() {
   cp "$repo/.dockerignore" "$ctx/"
   cp "$here/prune-dev-deps.mjs" "$ctx/scripts/docker/"
   (cd "$repo/services/app" && tar --exclude='*.test.ts' -cf - src) | tar -C "$ctx/services/app" -xf -
-  mkdir -p "$ctx/services/fault-proxy"
-  (cd "$repo/services/fault-proxy" && tar --exclude='*.test.ts' -cf - src) |
-    tar -C "$ctx/services/fault-proxy" -xf -
+  for service in fault-proxy invalidator; do
+    mkdir -p "$ctx/services/$service"
+    (cd "$repo/services/$service" && tar --exclude='*.test.ts' -cf - src) |
+      tar -C "$ctx/services/$service" -xf -
+  done
   cp -r "$repo/services/postgres" "$ctx/services/postgres"
   node "$here/prune-dev-deps.mjs" "$ctx" --keep-build-tools >&2
 }

@@ -18,6 +18,7 @@ import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts'
 import type { NetworkProfile } from '../../topology/network.ts';
 import { runSwarmLoad } from './distributed/swarm-load.ts';
 import { k6ContainerFor, runK6Process } from './k6-container.ts';
+import { type LoadNetwork, loadNetwork } from './load-network.ts';
 
 /** The load generators `cachelab load` can use; auto = k6 when it can run, else the Node runner. */
 export const LOAD_GENERATORS = ['auto', 'k6', 'node'] as const;
@@ -35,7 +36,7 @@ export interface LoadFlags {
   remote?: RemoteTargetFlags;
   /** --replicas: on a swarm lab, run the Node runner as this many swarm tasks and merge them. */
   replicas?: number;
-  /** --network: the profile the running topology must be under (checked). */
+  /** --network: the profile the running topology must be under (checked, and recorded with the result). */
   network?: NetworkProfile;
 }
 
@@ -44,6 +45,8 @@ interface LoadPlan {
   workload: WorkloadName;
   flags: LoadFlags;
   resultPath: string;
+  /** The network the lab runs under, recorded beside the result. */
+  network: LoadNetwork;
 }
 
 /** k6 when it is installed, otherwise the Node runner (k6 cannot be installed everywhere). */
@@ -123,13 +126,15 @@ async function planLoad(flags: LoadFlags): Promise<LoadPlan> {
       `${state.topology} runs under network ${running}, not ${flags.network}: run \`make up TOPOLOGY=${state.topology} NETWORK=${flags.network}\` first`,
     );
   }
+  // Read before the load: an unreadable calibration stops here, not after minutes of load.
+  const network = await loadNetwork(running);
   const dir = join(config.labDir, 'load');
   await mkdir(dir, { recursive: true });
   const resultPath = resolve(dir, `${state.topology}-${flags.workload}-${Date.now()}.json`);
-  return { state, workload: flags.workload, flags, resultPath };
+  return { state, workload: flags.workload, flags, resultPath, network };
 }
 
-/** Where the lab ran, written beside the result (`<result>.lab.json`). */
+/** Where the lab ran and under which network (with its calibration), beside the result (`<result>.lab.json`). */
 async function recordWhere(plan: LoadPlan, replicas: number): Promise<void> {
   const { state } = plan;
   const where = {
@@ -138,6 +143,7 @@ async function recordWhere(plan: LoadPlan, replicas: number): Promise<void> {
     target: state.httpUrl,
     generatorReplicas: replicas,
     ...(plan.flags.remote ? { scrape: plan.flags.remote } : {}),
+    network: plan.network,
   };
   await writeFile(
     plan.resultPath.replace(/\.json$/, '.lab.json'),
@@ -175,6 +181,15 @@ async function runReplicas(plan: LoadPlan, replicas: number): Promise<void> {
   process.stdout.write(formatRunSummary(result));
 }
 
+function networkLine(n: LoadNetwork): string {
+  const calibrated = n.calibration
+    ? `calibration ${n.calibration.path}`
+    : n.profile === 'loopback'
+      ? 'no proxy'
+      : `not calibrated (run \`cachelab net calibrate --network ${n.profile}\`)`;
+  return `network ${n.profile}: ${calibrated}`;
+}
+
 /** `cachelab load`: puts the workload on the running topology with k6 or the Node runner. */
 export async function loadCommand(flags: LoadFlags): Promise<void> {
   const plan = await planLoad(flags);
@@ -192,6 +207,7 @@ export async function loadCommand(flags: LoadFlags): Promise<void> {
   }
   const which = k6 ? `k6 (${k6})` : container ? 'k6 in its container' : 'the Node runner (no k6)';
   process.stderr.write(`cachelab: loading ${plan.state.topology} with ${which}\n`);
+  process.stderr.write(`cachelab: ${networkLine(plan.network)}\n`);
   if (k6) await runK6(k6, plan);
   else if (container) await runK6Process(container);
   else await runNode(plan);

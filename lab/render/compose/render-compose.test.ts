@@ -102,7 +102,7 @@ describe('compose.yaml', () => {
     ]);
   });
 
-  it('keeps Prometheus, the exporters and Grafana behind `observability`, k6 behind `k6`', () => {
+  it('keeps Prometheus, the exporters and Grafana behind `observability`, k6 behind `k6`, the fault proxy behind `network`', () => {
     const profiled = Object.entries(base).filter(([, s]) => s.profiles);
     expect(Object.fromEntries(profiled.map(([n, s]) => [n, s.profiles]))).toEqual({
       prometheus: ['observability'],
@@ -111,6 +111,7 @@ describe('compose.yaml', () => {
       'nginx-exporter': ['observability'],
       grafana: ['observability'],
       k6: ['k6'],
+      'fault-proxy': ['network'],
     });
   });
 });

@@ -73,6 +73,7 @@ export async function projectContainers(name: string): Promise<ProjectContainer[
 export function roleOf(service: string): ServiceRole {
   if (service === 'nginx' || service === 'postgres' || service === 'invalidator') return service;
   if (/^app-\d+$/.test(service)) return 'app';
+  if (service === 'fault-proxy') return 'network';
   if (/^redis-\d+$/.test(service)) return 'redis';
   return 'observer';
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ConsistencyMode } from '../consistency/types.ts';
 import { CacheError } from '../errors.ts';
 import { createNoCache } from './none.ts';
 import { createReadThrough, jitteredTtl } from './read-through.ts';
@@ -174,5 +175,35 @@ describe('read-through', () => {
     expect((await first).body?.toString()).toBe('old');
     expect((await second).body?.toString()).toBe('new');
     expect(fake.store.get('k')?.toString()).toBe('new');
+  });
+  it('a read that joined a load whose fill the mode refused reads again; the owner keeps its value', async () => {
+    let loads = 0;
+    let refuse = true;
+    const mode: ConsistencyMode = {
+      name: 'outbox',
+      invalidates: true,
+      lookup: async () => ({ fill: async () => !refuse }),
+      async recordWrite() {},
+      async invalidate() {},
+    };
+    const reader = createReadThrough({
+      cache: fakeCache().cache,
+      ttlMs: 1_000,
+      jitter: 0,
+      consistency: mode,
+    });
+    const loader = deferredLoader(Buffer.from('v1'));
+    const load = async () => {
+      loads += 1;
+      if (loads > 1) return Buffer.from('v2');
+      return loader.load();
+    };
+    const owner = reader.read('k', load);
+    const joiner = reader.read('k', load);
+    loader.release();
+    expect((await owner).body?.toString()).toBe('v1');
+    refuse = false;
+    expect((await joiner).body?.toString()).toBe('v2');
+    expect(loads).toBe(2);
   });
 });
