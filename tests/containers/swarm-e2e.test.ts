@@ -92,14 +92,20 @@ describeWithDocker('swarm driver end to end', probe, () => {
         expect(lab.state.services.filter((s) => s.role === 'app')).toHaveLength(3);
 
         const d = driver();
+        // A stack just deployed is cold (connection pools, Postgres buffers, no cached profile): the
+        // warm-up absorbs that, and the scale starts with the measured window and ends inside it.
+        const WARMUP_SEC = 10;
+        const WINDOW_SEC = 30;
         let scaled: Promise<unknown> = Promise.resolve();
+        let scaleDoneSec = Number.POSITIVE_INFINITY;
+        let timer: NodeJS.Timeout | undefined;
         const result = await runLoad({
           baseUrl: lab.url,
           workload: 'read-heavy',
           keyCount: SEED_USERS,
           rate: 15,
-          durationSec: 20,
-          warmupSec: 1,
+          durationSec: WINDOW_SEC,
+          warmupSec: WARMUP_SEC,
           seed: 3,
           // Generous: the box is shared, and a slow answer is not a failed one; an error class is.
           timeoutMs: 15_000,
@@ -107,11 +113,23 @@ describeWithDocker('swarm driver end to end', probe, () => {
           // that no scheduled request is dropped while it happens.
           maxInFlight: 400,
           topology: 'global',
-          onStart: () => {
-            scaled = d.scale(lab.state, 'app', 5);
+          onStart: (startAt) => {
+            let resolveScale: (v: unknown) => void = () => {};
+            scaled = new Promise((resolve) => {
+              resolveScale = resolve;
+            });
+            timer = setTimeout(() => {
+              const scaling = d.scale(lab.state, 'app', 5);
+              scaling.then(() => {
+                scaleDoneSec = (performance.timeOrigin + performance.now() - startAt) / 1000;
+              });
+              resolveScale(scaling);
+            }, WARMUP_SEC * 1000);
           },
         });
-        const state = (await scaled) as typeof lab.state;
+        clearTimeout(timer);
+        const state = (await (await scaled)) as typeof lab.state;
+        expect(scaleDoneSec).toBeLessThan(WARMUP_SEC + WINDOW_SEC);
         expect(state.services.filter((s) => s.role === 'app').map((s) => s.name)).toEqual([
           'app-1',
           'app-2',
