@@ -12,6 +12,7 @@ import { execCommand } from './compose-binary.ts';
 import { isReady, type ProjectContainer, projectContainers, roleOf } from './containers.ts';
 import { readRunRecord } from './record.ts';
 import { stateFromContainers } from './status-logs-down.ts';
+import { applyComposeToxic, removeComposeToxic } from './toxics.ts';
 
 const READY_TIMEOUT_MS = 90_000;
 
@@ -182,9 +183,7 @@ export const composeLifecycle: LifecycleOperations = {
     };
   },
   flushCache,
-  applyToxic: async (lab) =>
-    unsupported(`${lab.topology.name} runs without a fault proxy (services/fault-proxy)`),
-  removeToxic: async (lab) =>
-    unsupported(`${lab.topology.name} runs without a fault proxy (services/fault-proxy)`),
+  applyToxic: applyComposeToxic,
+  removeToxic: removeComposeToxic,
   failoverRedisMaster: failover,
 };

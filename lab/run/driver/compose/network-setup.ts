@@ -8,6 +8,7 @@ import type { Topology } from '../../../topology/model.ts';
 import { hopDelays, latencyToxics } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
+import { httpStatus } from '../../processes/net-checks.ts';
 import { projectContainers } from './containers.ts';
 
 const whole = (ms: number): boolean => Number.isInteger(ms);
@@ -41,6 +42,17 @@ export async function faultProxyUrl(project: string): Promise<string> {
     );
   }
   return `http://127.0.0.1:${port}`;
+}
+
+/** Polls GET <url>/version until the proxy's API answers 200 (bounded: 60 s). */
+export async function waitForApi(url: string, signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    signal?.throwIfAborted();
+    if ((await httpStatus(`${url}/version`, 2_000).catch(() => 0)) === 200) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new LabError('UP_FAILED', `the fault proxy at ${url} did not answer GET /version in 60 s`);
 }
 
 /**

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { loadLabConfig } from '../../../config.ts';
 import { LabError } from '../../../errors.ts';
 import { PROFILES } from '../../../render/compose/compose-types.ts';
+import { FAULT_PROXY_SERVICE } from '../../../render/compose/fault-proxy-service.ts';
 import type { Topology } from '../../../topology/model.ts';
 import { describeNetwork } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
@@ -16,6 +17,7 @@ import {
   configureFaultProxy,
   faultProxyUrl,
   refuseFractionalForToxiproxy,
+  waitForApi,
 } from './network-setup.ts';
 import { assertFilesMatchModel, type ComposePlan, isProxied, planRun } from './plan.ts';
 import { writeRunRecord } from './record.ts';
@@ -105,11 +107,15 @@ async function upStep(r: UpRun): Promise<void> {
   await recordRun(r, plan);
   r.started = true;
   const { readyTimeoutMs: timeoutMs } = r.settings;
-  await runCompose(cli, project, upCommand(cli), {
-    env: r.env,
-    timeoutMs,
-    signal: r.options.signal,
-  });
+  const options = { env: r.env, timeoutMs, signal: r.options.signal };
+  // The fault proxy first, toxics in place, so no app or nginx connection ever skips the latency.
+  if (isProxied(r.topology)) {
+    await runCompose(cli, project, [...upCommand(cli), FAULT_PROXY_SERVICE], options);
+    const url = await faultProxyUrl(project.name);
+    await waitForApi(url, r.options.signal);
+    await configureFaultProxy(r.topology, url);
+  }
+  await runCompose(cli, project, upCommand(cli), options);
 }
 
 async function waitStep(r: UpRun): Promise<void> {
@@ -117,24 +123,22 @@ async function waitStep(r: UpRun): Promise<void> {
   await waitUntilReady(need(r).project.name, { timeoutMs: r.settings.readyTimeoutMs, signal });
 }
 
-async function networkStep(r: UpRun): Promise<void> {
-  await configureFaultProxy(r.topology, await faultProxyUrl(need(r).project.name));
-}
-
 async function servingStep(r: UpRun): Promise<void> {
   await waitServing(`http://127.0.0.1:${r.httpPort}`, r.options.signal);
 }
 
 function stepsOf(r: UpRun): Step[] {
-  const network: Step[] = isProxied(r.topology)
-    ? [{ label: `fault proxy toxics: ${describeNetwork(networkOf(r.topology))}`, run: networkStep }]
-    : [];
+  const proxied = isProxied(r.topology)
+    ? `, fault proxy first: ${describeNetwork(networkOf(r.topology))}`
+    : '';
   return [
     { label: 'check the compose files against the model', run: checkStep },
     { label: 'choose the compose CLI and the images', run: planStep },
-    { label: `compose up ${r.topology.name} (nginx on 127.0.0.1:${r.httpPort})`, run: upStep },
+    {
+      label: `compose up ${r.topology.name} (nginx on 127.0.0.1:${r.httpPort}${proxied})`,
+      run: upStep,
+    },
     { label: 'wait for every healthcheck', run: waitStep },
-    ...network,
     { label: 'GET /healthz through nginx', run: servingStep },
   ];
 }
