@@ -11,17 +11,17 @@ import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import {
-  createReadThrough,
-  type ReadResult,
-  type ReadThrough,
-} from '../services/app/src/cache/read-through.ts';
-import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
 import { createShardedRedisCache } from '../services/app/src/cache/redis-sharded.ts';
 import type { CacheStrategy } from '../services/app/src/cache/types.ts';
 import { loadConfig } from '../services/app/src/config.ts';
+import {
+  createReadThrough,
+  type ReadResult,
+  type ReadThrough,
+} from '../services/app/src/consistency/read-through.ts';
 import { createLogger } from '../services/app/src/logger.ts';
 
 /** Every read must answer within this, whatever Redis is doing. */

@@ -10,11 +10,7 @@ import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
-import {
-  createReadThrough,
-  type ReadResult,
-  type ReadThrough,
-} from '../services/app/src/cache/read-through.ts';
+import { readProfileVersion } from '../services/app/src/cache/profile-version.ts';
 import {
   createRecordingObserver,
   type RecordingObserver,
@@ -23,13 +19,17 @@ import type { CacheStrategy } from '../services/app/src/cache/types.ts';
 import { type AppConfig, type ConsistencyName, loadConfig } from '../services/app/src/config.ts';
 import { createConsistency } from '../services/app/src/consistency/create-consistency.ts';
 import { invalidatedSince } from '../services/app/src/consistency/outbox-store.ts';
+import {
+  createReadThrough,
+  type ReadResult,
+  type ReadThrough,
+} from '../services/app/src/consistency/read-through.ts';
 import type { ConsistencyEvent, ConsistencyMode } from '../services/app/src/consistency/types.ts';
 import {
   createProfileRepository,
   type ProfileRepository,
 } from '../services/app/src/db/profile-repository.ts';
 import { applySchema, seedUsers } from '../services/app/src/db/setup.ts';
-import { readProfileVersion } from '../services/app/src/http/profile-version.ts';
 import { type WriteResult, writeProfile } from '../services/app/src/http/profile-write.ts';
 import { createLogger } from '../services/app/src/logger.ts';
 

@@ -2,6 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { WorkloadName } from '../../loadtests/workload.ts';
+import { repeatRuns } from '../compare/confidence.ts';
 import { newRunId } from '../compare/results-store.ts';
 import { type DriverName, loadLabConfig } from '../config.ts';
 import { LabError } from '../errors.ts';
@@ -10,8 +11,15 @@ import { getDriver } from '../run/driver/select-driver.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
 import type { NetworkProfile } from '../topology/network.ts';
 import { withNetwork } from '../topology/network-proxies.ts';
+import { mergeCapacityRepeats } from './capacity-repeats.ts';
 import { writeCapacityReport } from './capacity-report.ts';
-import { type SearchHooks, searchTopology, type TopologySearchSettings } from './capacity-run.ts';
+import {
+  type FailedSearch,
+  type SearchedTopology,
+  type SearchHooks,
+  searchTopology,
+  type TopologySearchSettings,
+} from './capacity-run.ts';
 import { type CapacityResults, parseCapacityResults } from './capacity-schema.ts';
 import type { CapacityStep } from './capacity-step.ts';
 import { DEFAULT_SLO, describeSlo, type Slo } from './slo.ts';
@@ -29,6 +37,8 @@ export interface CapacityFlags {
   startRps?: number;
   maxRps?: number;
   maxSteps?: number;
+  /** Searches per topology; figures become medians with 95 % intervals. */
+  repeat?: number;
   resultsDir?: string;
 }
 
@@ -37,6 +47,7 @@ export interface CapacitySettings extends TopologySearchSettings {
   topologies: string[];
   network: NetworkProfile;
   driver: DriverName;
+  repeat: number;
   resultsDir: string;
 }
 
@@ -49,6 +60,7 @@ export function resolveCapacitySettings(f: CapacityFlags): CapacitySettings {
     topologies,
     network: f.network ?? 'loopback',
     driver: f.driver ?? 'native',
+    repeat: f.repeat ?? 1,
     resultsDir: f.resultsDir ?? 'results',
     workload: f.workload ?? 'read-heavy',
     seedUsers,
@@ -89,8 +101,12 @@ export function formatCapacitySummary(r: CapacityResults): string {
     }
     const max =
       t.maxSustainableRps === null ? `< ${r.parameters.plan.startRps}` : `${t.maxSustainableRps}`;
+    const ci = t.repeat?.figures.maxSustainableRps;
+    const interval = ci ? ` [${ci.low}–${ci.high}, ${t.repeat?.measured} runs]` : '';
     const usl = t.usl ? `  USL σ=${t.usl.sigma.toFixed(4)} κ=${t.usl.kappa.toExponential(2)}` : '';
-    lines.push(`  ${t.topology.padEnd(15)} ${max.padStart(7)} req/s${usl}  (${t.stoppedBecause})`);
+    lines.push(
+      `  ${t.topology.padEnd(15)} ${max.padStart(7)} req/s${interval}${usl}  (${t.stoppedBecause})`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -127,7 +143,11 @@ async function runAll(s: CapacitySettings, print: (text: string) => void, signal
     signal?.throwIfAborted();
     const base = getTopology(name);
     const t = s.network === 'loopback' ? base : withNetwork(base, { profile: s.network });
-    out.push(await searchTopology(t, s, hooks));
+    const runs = await repeatRuns(s.repeat, async (i) => {
+      if (s.repeat > 1) print(`${name}: search ${i + 1} of ${s.repeat}\n`);
+      return searchTopology(t, s, hooks);
+    });
+    out.push(mergeCapacityRepeats<SearchedTopology, FailedSearch>(runs, (f) => `${f.phase}: ${f.error}`));
   }
   return out;
 }
@@ -168,6 +188,7 @@ export async function capacityCommand(
       prewarmSec: p.prewarmSec,
       plan: p.plan,
       topologies: p.topologies,
+      ...(p.repeat > 1 ? { repeat: p.repeat } : {}),
     },
     machine: machineInfo(),
     node: process.version,

@@ -23,6 +23,15 @@ export function stepAtCapacity(t: Searched): CapacityStep | undefined {
   return t.steps.find((s) => s.ok && s.rate === t.maxSustainableRps);
 }
 
+/** Capacity as shown: the median with its interval and run count when the search was repeated. */
+function capacityCell(t: Searched, startRps: number): string {
+  const ci = t.repeat?.figures.maxSustainableRps;
+  if (ci && t.repeat) {
+    return `${fixed(ci.median)} [${fixed(ci.low)}–${fixed(ci.high)}] (${t.repeat.measured} runs, ${fixed(ci.coverage * 100)} % interval)`;
+  }
+  return t.maxSustainableRps === null ? `< ${startRps}` : fixed(t.maxSustainableRps);
+}
+
 /** One row per topology: capacity, latency there, the USL's σ and κ, why the search stopped. */
 export function capacityTable(r: CapacityResults): Table {
   const rows = r.topologies.map((t) => {
@@ -32,7 +41,7 @@ export function capacityTable(r: CapacityResults): Table {
     const usl = t.usl;
     return [
       t.topology,
-      t.maxSustainableRps === null ? `< ${r.parameters.plan.startRps}` : fixed(t.maxSustainableRps),
+      capacityCell(t, r.parameters.plan.startRps),
       at ? `${fixed(at.latencyMs.p50, 2)} / ${fixed(at.latencyMs.p99, 1)} ms` : '–',
       at?.cost ? fixed(at.cost.totalCpuUsPerRequest) : '–',
       usl ? usl.sigma.toFixed(4) : '–',
@@ -84,19 +93,31 @@ function curveChart(ts: Searched[], key: 'p50' | 'p99'): ChartSpec {
 }
 
 function capacityChart(ts: Searched[], sloText: string): ChartSpec {
-  const best = [...ts].sort((a, b) => (b.maxSustainableRps ?? 0) - (a.maxSustainableRps ?? 0))[0];
+  const capacity = (t: Searched): number | null =>
+    t.repeat?.figures.maxSustainableRps?.median ?? t.maxSustainableRps;
+  const best = [...ts].sort((a, b) => (capacity(b) ?? 0) - (capacity(a) ?? 0))[0];
+  const repeated = ts.some((t) => t.repeat);
   return {
     id: 'capacity-max',
     title: `Highest sustainable throughput under the SLO (${sloText})`,
     kind: 'bar',
     labels: ts.map((t) => t.topology),
-    datasets: [{ label: 'max req/s', data: ts.map((t) => t.maxSustainableRps) }],
-    yTitle: 'requests per second',
+    datasets: [
+      {
+        label: 'max req/s',
+        data: ts.map(capacity),
+        intervals: ts.map((t) => {
+          const ci = t.repeat?.figures.maxSustainableRps;
+          return ci ? [ci.low, ci.high] : null;
+        }),
+      },
+    ],
+    yTitle: `requests per second${repeated ? '; median of the searches, error bars = interval' : ''}`,
     yScale: 'linear',
     format: 'number',
     stacked: false,
     verdict: best
-      ? `${best.topology} carries the most load under the SLO: ${fixed(best.maxSustainableRps)} req/s.`
+      ? `${best.topology} carries the most load under the SLO: ${fixed(capacity(best))} req/s.`
       : 'No topology was searched.',
   };
 }

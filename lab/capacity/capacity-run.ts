@@ -5,6 +5,7 @@ import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { freePort } from '../run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';
+import type { CapacityRepeat } from './capacity-repeats.ts';
 import { type CapacityStep, measureStep, type StepSettings } from './capacity-step.ts';
 import { type SearchPlan, searchCapacity } from './step-search.ts';
 import { fitUsl, type UslFit } from './usl.ts';
@@ -31,6 +32,8 @@ export interface SearchedTopology {
   usl?: UslFit;
   timings: { upSec: number; searchSec: number; downSec: number };
   warnings: string[];
+  /** With --repeat N > 1: the medians and intervals over the N searches (this is the median one). */
+  repeat?: CapacityRepeat;
 }
 
 /** A topology that could not be searched. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { generatorCpuSchema, latencySummarySchema } from '../../loadtests/result-format.ts';
 import { windowCostSchema } from '../report/cost-schema.ts';
+import { medianIntervalSchema } from '../report/results-schema.ts';
 import type { FailedSearch, SearchedTopology } from './capacity-run.ts';
 
 const nonNegative = z.number().nonnegative();
@@ -22,6 +23,16 @@ export const capacityStepSchema = z.strictObject({
   hitRatio: z.number().min(0).max(1).nullable(),
   generatorCpu: generatorCpuSchema.optional(),
   cost: windowCostSchema.optional(),
+});
+
+/** A topology searched `--repeat N` times: medians and 95 % intervals of its capacity figures. */
+export const capacityRepeatSchema = z.strictObject({
+  runs: z.number().int().positive(),
+  measured: z.number().int().positive(),
+  confidence: z.number().gt(0).lt(1),
+  method: z.literal('order-statistic interval of the median'),
+  maxSustainableRps: z.array(rate.nullable()),
+  figures: z.record(z.string(), medianIntervalSchema),
 });
 
 /** The Universal Scalability Law fitted to a topology's curve. */
@@ -46,6 +57,8 @@ const searchedSchema = z.strictObject({
   usl: uslSchema.optional(),
   timings: z.strictObject({ upSec: nonNegative, searchSec: nonNegative, downSec: nonNegative }),
   warnings: z.array(z.string()),
+  /** Present when the search ran with --repeat N > 1; the record is the median search. */
+  repeat: capacityRepeatSchema.optional(),
 }) satisfies z.ZodType<SearchedTopology>;
 
 const failedSchema = z.strictObject({
@@ -86,6 +99,8 @@ export const capacityResultsSchema = z.strictObject({
       maxSteps: z.number().int().positive(),
     }),
     topologies: z.array(z.string().min(1)).min(1),
+    /** Searches per topology (--repeat); absent in older runs, which searched once. */
+    repeat: z.number().int().positive().optional(),
   }),
   machine: z.strictObject({
     cpuModel: z.string(),

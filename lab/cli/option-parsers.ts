@@ -5,7 +5,12 @@ import { DRIVER_NAMES, type DriverName } from '../config.ts';
 import { isLabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { parseConsistencyList } from '../topology/consistency.ts';
-import { NETWORK_PROFILE_NAMES, type NetworkProfile } from '../topology/network.ts';
+import {
+  NETWORK_PROFILE_NAMES,
+  type NetworkProfile,
+  type NetworkSettings,
+  parseHopOverride,
+} from '../topology/network.ts';
 
 // Every option value of the CLI is checked here, as a commander argument parser: a bad value is a
 // usage error (exit 2) that names the option, before any command runs.
@@ -98,6 +103,15 @@ export function someOf<T extends string>(
 
 /** --network: loopback, lan, same-az or cross-az (lab/topology/network.ts). */
 export const networkProfile: OptionParser<NetworkProfile> = oneOf(NETWORK_PROFILE_NAMES);
+
+/** --hop (repeatable): accumulates per-hop overrides of the network profile. */
+export function hopOverride(
+  value: string,
+  previous: NetworkSettings['hops'] = {},
+): NonNullable<NetworkSettings['hops']> {
+  const [hop, delay] = parseHopOverride(value);
+  return { ...previous, [hop]: delay };
+}
 
 /** --driver: native or compose. */
 export const driverName: OptionParser<DriverName> = oneOf(DRIVER_NAMES);

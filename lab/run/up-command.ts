@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { type DriverName, type LabConfig, loadLabConfig } from '../config.ts';
-import { LabError } from '../errors.ts';
+import { LabError, LabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
-import type { NetworkProfile } from '../topology/network.ts';
+import type { NetworkProfile, NetworkSettings } from '../topology/network.ts';
 import { needsProxies } from '../topology/network.ts';
 import { networkOf, withNetwork } from '../topology/network-proxies.ts';
 import { attach } from './driver/attach.ts';
@@ -21,6 +21,8 @@ export interface UpFlags {
   observe?: boolean;
   /** Network profile: a fault proxy on every hop unless loopback. */
   network?: NetworkProfile;
+  /** --hop: per-hop round trips over the profile's (needs --network). */
+  hops?: NetworkSettings['hops'];
 }
 
 /** How `up` reports its steps: `onProgress` per step, `onUpEnded` once the driver is done or failed. */
@@ -73,10 +75,19 @@ export async function upCommand(
   reporting: UpReporting = {},
 ): Promise<LabState> {
   const catalogued = getTopology(name);
-  const topology = flags.network ? withNetwork(catalogued, { profile: flags.network }) : catalogued;
+  if (flags.hops && !flags.network) {
+    throw new LabError('USAGE', '--hop overrides a profile\'s hops: give --network too');
+  }
+  const topology = flags.network
+    ? withNetwork(catalogued, {
+        profile: flags.network,
+        ...(flags.hops ? { hops: flags.hops } : {}),
+      })
+    : catalogued;
   const config = loadLabConfig();
   await checkNothingRunning(config);
-  // Only the native driver places fault proxies: a network profile picks it unless one was asked for.
+  // A network profile picks the native driver unless one was asked for: its proxy is the one
+  // `net calibrate` measures, and compose on official images takes whole milliseconds only.
   const proxied = needsProxies(networkOf(topology)) && !config.driver;
   const driver = await pickDriver(flags.driver ?? (proxied ? 'native' : undefined), config);
   const lab = await interruptibly('stopping what was started', (signal) =>

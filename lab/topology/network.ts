@@ -63,6 +63,23 @@ export function parseNetworkProfile(value: string): NetworkProfile {
   );
 }
 
+/**
+ * Parses a `--hop` override, `HOP=RTT[/JITTER]` in ms (e.g. `app-redis=1` or `nginx-app=0.3/0.03`;
+ * jitter 0 when left out); USAGE naming the hops when it is not one.
+ */
+export function parseHopOverride(value: string): [Hop, HopDelay] {
+  const match = /^([a-z-]+)=(\d+(?:\.\d+)?)(?:\/(\d+(?:\.\d+)?))?$/.exec(value.trim());
+  const hop = match?.[1] as Hop | undefined;
+  const parsed = delay.safeParse({ rttMs: Number(match?.[2]), jitterMs: Number(match?.[3] ?? 0) });
+  if (!match || !hop || !HOPS.includes(hop) || !parsed.success) {
+    throw new LabError(
+      'USAGE',
+      `bad hop override '${value}': expected HOP=RTT_MS[/JITTER_MS] (0–1000) with HOP one of ${HOPS.join(', ')}`,
+    );
+  }
+  return [hop, parsed.data];
+}
+
 /** The round trip each hop adds under `settings` (the profile's, unless overridden). */
 export function hopDelays(settings: NetworkSettings): Record<Hop, HopDelay> {
   const base = NETWORK_PROFILES[settings.profile];

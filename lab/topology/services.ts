@@ -1,5 +1,5 @@
 import { LabError } from '../errors.ts';
-import { appServerId } from './app-env.ts';
+import { appServerId, hasInvalidator, INVALIDATOR_NAME } from './app-env.ts';
 import type { RedisLayout, Topology } from './model.ts';
 
 /** The exporters the lab runs beside a topology (also their compose service names). */
@@ -12,6 +12,7 @@ export type ExporterName = (typeof EXPORTER_NAMES)[number];
 export type ObservedService =
   | { kind: 'app'; name: string }
   | { kind: 'redis'; name: string }
+  | { kind: 'invalidator'; name: string }
   | { kind: 'exporter'; name: ExporterName };
 
 /**
@@ -51,6 +52,7 @@ export function observedServices(topology: Topology): ObservedService[] {
   return [
     ...apps.map((name) => ({ kind: 'app' as const, name })),
     ...redis.map((name) => ({ kind: 'redis' as const, name })),
+    ...(hasInvalidator(topology) ? [{ kind: 'invalidator' as const, name: INVALIDATOR_NAME }] : []),
     ...exportersOf(topology).map((name) => ({ kind: 'exporter' as const, name })),
   ];
 }
@@ -83,7 +85,9 @@ export const COMPOSE_PORTS = {
 export function composeResolver(ports: Partial<typeof COMPOSE_PORTS> = {}): AddressResolver {
   const all = { ...COMPOSE_PORTS, ...ports };
   return (service) => {
-    const port = service.kind === 'exporter' ? all[service.name] : all[service.kind];
+    if (service.kind === 'exporter') return `${service.name}:${all[service.name]}`;
+    // The invalidator is the app image with its own entry point: it serves /metrics on the app's port.
+    const port = service.kind === 'redis' ? all.redis : all.app;
     return `${service.name}:${port}`;
   };
 }

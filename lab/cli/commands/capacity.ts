@@ -58,6 +58,11 @@ export function registerCapacityCommand(
     .option('--start-rps <r>', 'first offered rate (default 200)', positiveNumber)
     .option('--max-rps <r>', 'highest offered rate (default 20000)', positiveNumber)
     .option('--max-steps <n>', 'steps per topology at most (default 14)', integerInRange(2, 40))
+    .option(
+      '--repeat <n>',
+      'searches per topology; capacity becomes the median with a 95 % interval (1..20, default 1)',
+      integerInRange(1, 20),
+    )
     .option('--results-dir <dir>', 'parent of capacity/<run-id>/ (default results)')
     .action(async (options) => {
       await run(options);

@@ -1,7 +1,13 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { LabState } from '../../run/driver/types.ts';
 import { type UpFlags, upCommand } from '../../run/up-command.ts';
-import { driverName, integerInRange, networkProfile, positiveInteger } from '../option-parsers.ts';
+import {
+  driverName,
+  hopOverride,
+  integerInRange,
+  networkProfile,
+  positiveInteger,
+} from '../option-parsers.ts';
 import { createProgressPrinter } from '../progress.ts';
 
 function summary(state: LabState): string {
@@ -45,6 +51,11 @@ export function registerUpCommand(program: Command, run = upAndSay): void {
       '--network <profile>',
       'loopback | lan | same-az | cross-az: round trip a fault proxy adds on every hop (default loopback)',
       networkProfile,
+    )
+    .option(
+      '--hop <hop=ms[/jitter]>',
+      'override one hop of the profile (nginx-app, app-redis, app-postgres), repeatable: --hop app-redis=1',
+      hopOverride,
     )
     .action(async (name, flags) => {
       await run(name, flags);

@@ -18,7 +18,7 @@ export function parseCpuStatMs(text: string): number | undefined {
   return match ? Number(match[1]) / 1000 : undefined;
 }
 
-async function readNumber(path: string): Promise<string | undefined> {
+async function readText(path: string): Promise<string | undefined> {
   try {
     return (await readFile(path, 'utf8')).trim();
   } catch {
@@ -26,27 +26,43 @@ async function readNumber(path: string): Promise<string | undefined> {
   }
 }
 
+/** The sum of the named counters of a memory.stat file (absent counters count 0). */
+export function memoryStatSum(text: string, keys: readonly string[]): number {
+  let sum = 0;
+  for (const key of keys) {
+    const match = new RegExp(`^${key} (\\d+)$`, 'm').exec(text);
+    if (match) sum += Number(match[1]);
+  }
+  return sum;
+}
+
+// Resident memory without the page cache: v1's usage_in_bytes counts every file page the
+// container read (Postgres showed a gigabyte of cached table files), which is not what it holds.
+const V2_RESIDENT = ['anon', 'shmem'] as const;
+const V1_RESIDENT = ['total_rss', 'total_shmem'] as const;
+
 /**
- * CPU (ms) and memory (bytes) of a container from its cgroup: v2 (system.slice/docker-<id>.scope:
- * cpu.stat, memory.current), else v1 (cpuacct/docker/<id>/cpuacct.usage in ns, memory/…/usage_in_bytes).
+ * CPU (ms) and resident memory (bytes: anonymous + shared, no page cache) of a container from its
+ * cgroup: v2 (system.slice/docker-<id>.scope with the systemd driver, docker/<id> with cgroupfs:
+ * cpu.stat, memory.stat), else v1 (cpuacct/docker/<id>/cpuacct.usage in ns, memory/docker/<id>/
+ * memory.stat). Undefined when the container has no readable cgroup.
  */
 export async function readContainerCgroup(
   id: string,
   root = '/sys/fs/cgroup',
 ): Promise<{ cpuMs: number; memoryBytes: number } | undefined> {
-  const v2 = join(root, 'system.slice', `docker-${id}.scope`);
-  const stat = await readNumber(join(v2, 'cpu.stat'));
-  const v2Cpu = stat === undefined ? undefined : parseCpuStatMs(stat);
-  if (v2Cpu !== undefined) {
-    return {
-      cpuMs: v2Cpu,
-      memoryBytes: Number((await readNumber(join(v2, 'memory.current'))) ?? 0),
-    };
+  for (const v2 of [join(root, 'system.slice', `docker-${id}.scope`), join(root, 'docker', id)]) {
+    const stat = await readText(join(v2, 'cpu.stat'));
+    const cpuMs = stat === undefined ? undefined : parseCpuStatMs(stat);
+    const memory = await readText(join(v2, 'memory.stat'));
+    if (cpuMs !== undefined && memory !== undefined) {
+      return { cpuMs, memoryBytes: memoryStatSum(memory, V2_RESIDENT) };
+    }
   }
-  const ns = await readNumber(join(root, 'cpuacct', 'docker', id, 'cpuacct.usage'));
-  if (ns === undefined) return undefined;
-  const memory = await readNumber(join(root, 'memory', 'docker', id, 'memory.usage_in_bytes'));
-  return { cpuMs: Number(ns) / 1e6, memoryBytes: Number(memory ?? 0) };
+  const ns = await readText(join(root, 'cpuacct', 'docker', id, 'cpuacct.usage'));
+  const memory = await readText(join(root, 'memory', 'docker', id, 'memory.stat'));
+  if (ns === undefined || memory === undefined) return undefined;
+  return { cpuMs: Number(ns) / 1e6, memoryBytes: memoryStatSum(memory, V1_RESIDENT) };
 }
 
 /** The tier of a compose service by its name (observers and one-shot jobs are not accounted). */
@@ -81,22 +97,19 @@ export async function composeCostComponents(project: string): Promise<CgroupComp
   });
 }
 
-/** A CostProbe over containers, read from their cgroups. */
+/** A CostProbe over containers, read from their cgroups (a container without one is left out, not 0). */
 export function cgroupCostProbe(components: readonly CgroupComponent[], root?: string): CostProbe {
   return {
     source: 'cgroup',
     async read() {
       const at = performance.now();
-      const read = components.map(async (c) => {
-        const got = await readContainerCgroup(c.id, root);
-        return {
-          component: c.component,
-          tier: c.tier,
-          cpuMs: got?.cpuMs ?? 0,
-          memoryBytes: got?.memoryBytes ?? 0,
-        };
-      });
-      return { at, components: await Promise.all(read) };
+      const read = await Promise.all(
+        components.map(async (c) => {
+          const got = await readContainerCgroup(c.id, root);
+          return got ? [{ component: c.component, tier: c.tier, ...got }] : [];
+        }),
+      );
+      return { at, components: read.flat() };
     },
   };
 }

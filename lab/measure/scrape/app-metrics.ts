@@ -112,11 +112,17 @@ export function subtractAppCounters(after: AppCounters, before: AppCounters): Ap
   };
 }
 
+/**
+ * How long an app server's /metrics may take: under load on 2 shared cores a busy event loop answers
+ * it in seconds, and a figure left out is worse than a slow one.
+ */
+export const DEFAULT_APP_SCRAPE_TIMEOUT_MS = 15_000;
+
 /** GETs `<url>/metrics` of app server `server` and extracts its counters; ScrapeError on failure. */
 export async function scrapeApp(
   server: string,
   url: string,
-  timeoutMs = 5_000,
+  timeoutMs = DEFAULT_APP_SCRAPE_TIMEOUT_MS,
 ): Promise<AppCounters> {
   try {
     const response = await request(`${url}/metrics`, {
@@ -127,6 +133,10 @@ export async function scrapeApp(
     if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
     return appCountersOf(server, parsePrometheusText(body));
   } catch (error) {
-    throw new ScrapeError('app', `could not scrape ${server} (${url}/metrics)`, error);
+    throw new ScrapeError(
+      'app',
+      `could not scrape ${server} (${url}/metrics, timeout ${timeoutMs} ms)`,
+      error,
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { getTopology } from '../../topology/catalog.ts';
+import { withConsistency } from '../../topology/consistency.ts';
 import {
   composeResolver,
   mapResolver,
@@ -20,6 +21,7 @@ const nativeAddresses: Record<string, string> = {
   'redis-1': '127.0.0.1:21001',
   'redis-2': '127.0.0.1:21002',
   'redis-3': '127.0.0.1:21003',
+  invalidator: '127.0.0.1:23001',
   'redis-exporter': '127.0.0.1:22001',
   'postgres-exporter': '127.0.0.1:22002',
   'nginx-exporter': '127.0.0.1:22003',
@@ -36,6 +38,7 @@ describe('renderPrometheusConfig', () => {
       '127.0.0.1:20001',
       '127.0.0.1:20002',
       '127.0.0.1:20003',
+      '127.0.0.1:23001',
       'redis://127.0.0.1:21001',
       'redis://127.0.0.1:21002',
       'redis://127.0.0.1:21003',
@@ -98,5 +101,21 @@ describe('renderPrometheusConfig', () => {
     expect(redisNodeCount({ kind: 'cluster', masters: 3, replicasPerMaster: 1 })).toBe(6);
     const kinds = observedServices(getTopology('no-cache')).map((s) => s.name);
     expect(kinds).not.toContain('redis-exporter');
+  });
+
+  it('scrapes the invalidator only when the consistency mode has an outbox', () => {
+    const outbox = withConsistency(getTopology('global'), 'outbox+lease');
+    const config = renderPrometheusConfig(outbox, { runId: 'r', resolve: composeResolver() });
+    const job = config.scrape_configs.find((j) => j.job_name === 'cachelab-invalidator');
+    expect(job?.honor_labels).toBe(true);
+    expect(job?.static_configs).toEqual([
+      {
+        targets: ['invalidator:3000'],
+        labels: { topology: 'global', run_id: 'r', server: 'invalidator' },
+      },
+    ]);
+    const lease = withConsistency(getTopology('global'), 'lease');
+    const names = observedServices(lease).map((s) => s.name);
+    expect(names).not.toContain('invalidator');
   });
 });

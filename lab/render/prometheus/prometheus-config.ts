@@ -13,6 +13,7 @@ export const DEFAULT_SCRAPE_INTERVAL_SEC = 2;
 /** Prometheus job names (the `job` label). */
 export const JOBS = {
   app: 'cachelab-app',
+  invalidator: 'cachelab-invalidator',
   redis: 'redis',
   postgres: 'postgres',
   nginx: 'nginx',
@@ -68,6 +69,22 @@ function appJob(apps: ObservedService[], resolve: AddressResolver, run: RunLabel
   };
 }
 
+/** The outbox invalidator: labels its own series {topology, server} like an app server. */
+function invalidatorJob(
+  invalidators: ObservedService[],
+  resolve: AddressResolver,
+  run: RunLabels,
+): ScrapeConfig {
+  return {
+    job_name: JOBS.invalidator,
+    honor_labels: true,
+    static_configs: invalidators.map((service) => ({
+      targets: [resolve(service)],
+      labels: { ...run, server: service.name },
+    })),
+  };
+}
+
 /**
  * One Redis exporter scrapes every node (multi-target `/scrape?target=`): one process whatever the layout
  * (1, 3 or 6 nodes) instead of one per node, which matters on a 2-core box shared with the system under test.
@@ -103,8 +120,10 @@ function scrapeConfigs(topology: Topology, options: PrometheusConfigOptions): Sc
   const ofKind = (kind: ObservedService['kind']) => services.filter((s) => s.kind === kind);
   const exporter = (name: ExporterName) => options.resolve({ kind: 'exporter', name });
   const redis = ofKind('redis');
+  const invalidators = ofKind('invalidator');
   return [
     appJob(ofKind('app'), options.resolve, run),
+    ...(invalidators.length > 0 ? [invalidatorJob(invalidators, options.resolve, run)] : []),
     ...(redis.length > 0
       ? [redisJob(redis, exporter('redis-exporter'), options.resolve, run)]
       : []),
@@ -114,8 +133,9 @@ function scrapeConfigs(topology: Topology, options: PrometheusConfigOptions): Sc
 }
 
 /**
- * The Prometheus configuration of one run of `topology`: every app server, every Redis node (through the
- * Redis exporter), the Postgres and nginx exporters. Every target carries {topology, run_id} (target
+ * The Prometheus configuration of one run of `topology`: every app server, the outbox invalidator when
+ * the consistency mode has one, every Redis node (through the Redis exporter), the Postgres and nginx
+ * exporters. Every target carries {topology, run_id} (target
  * labels: those are what queries see; external_labels only label data leaving Prometheus).
  */
 export function renderPrometheusConfig(

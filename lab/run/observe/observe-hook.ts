@@ -21,6 +21,7 @@ export function endpointsFromState(state: LabState): ObservedEndpoints {
   return {
     apps: byRole('app'),
     redisNodes: byRole('redis'),
+    invalidators: byRole('invalidator'),
     postgresUrl: state.databaseUrl,
     nginxStatusUrl: `${state.httpUrl}/nginx_status`,
   };

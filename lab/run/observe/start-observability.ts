@@ -19,6 +19,8 @@ export interface ObservedEndpoints {
   apps: readonly { name: string; port: number }[];
   /** Redis nodes by name (redis-1…) and port; empty without Redis. */
   redisNodes: readonly { name: string; port: number }[];
+  /** The outbox invalidator's /metrics port; empty when the consistency mode has none. */
+  invalidators?: readonly { name: string; port: number }[];
   /** postgres://user:password@127.0.0.1:PORT/db the Postgres exporter connects with. */
   postgresUrl: string;
   /** http://127.0.0.1:PORT/nginx_status (nginx stub_status). */
@@ -66,6 +68,7 @@ function addressesOf(endpoints: ObservedEndpoints, exporters: RunningExporter[])
   return Object.fromEntries([
     ...endpoints.apps.map((a) => [a.name, local(a.port)]),
     ...endpoints.redisNodes.map((n) => [n.name, local(n.port)]),
+    ...(endpoints.invalidators ?? []).map((n) => [n.name, local(n.port)]),
     ...exporters.map((e) => [e.name, e.address]),
   ]) as Record<string, string>;
 }

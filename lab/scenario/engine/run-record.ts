@@ -5,10 +5,10 @@ import { networkOf } from '../../topology/network-proxies.ts';
 import { deriveFigures } from '../figures/derive-figures.ts';
 import { phaseVerdicts, verdictSentence } from '../figures/scenario-verdict.ts';
 import { joinSeconds } from '../figures/seconds.ts';
+import type { ServerSample } from '../figures/server-sample.ts';
 import { baselineOf, breachesOf, smoothedP99, tolerancesOf } from '../hypothesis.ts';
 import type { Scenario } from '../model.ts';
 import { movedShare, predictedMovedShare } from './key-owners.ts';
-import type { ServerSample } from './server-sampler.ts';
 import type { Timeline } from './timeline.ts';
 
 /** What the method left behind, to be turned into figures. */

@@ -10,11 +10,12 @@ import { freePort } from '../../run/processes/ports.ts';
 import type { Topology } from '../../topology/model.ts';
 import { AnnotationSink } from '../annotations/annotation-sink.ts';
 import { notApplicable } from '../catalog.ts';
+import type { ServerSample } from '../figures/server-sample.ts';
 import type { Scenario } from '../model.ts';
 import { keyOwners } from './key-owners.ts';
 import { buildRunRecord, type Measured } from './run-record.ts';
 import { samplerTargetsOf } from './sampler-targets.ts';
-import { type ServerSample, ServerSampler } from './server-sampler.ts';
+import { ServerSampler } from './server-sampler.ts';
 import { type EventListener, Timeline } from './timeline.ts';
 
 /** Options of runScenario. */

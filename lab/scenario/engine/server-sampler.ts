@@ -2,15 +2,7 @@ import { Redis } from 'ioredis';
 import pg from 'pg';
 import { epochNow } from '../../../loadtests/runner/spread-run.ts';
 import { parseRedisInfo, redisCountersOf } from '../../measure/scrape/redis-info.ts';
-
-/** What the servers did in second t of the load. */
-export interface ServerSample {
-  t: number;
-  /** Profile aggregate queries (pg_stat_statements) per second, else transactions; null if unread. */
-  dbQps: number | null;
-  /** Redis commands per second per node (redis-1…); null when the node did not answer. */
-  redisOps: Record<string, number | null>;
-}
+import type { ServerSample } from '../figures/server-sample.ts';
 
 /** Where the sampler reads (host-side addresses; passwords for compose). */
 export interface SamplerTargets {

@@ -1,6 +1,6 @@
-import type { ReadThrough } from './cache/read-through.ts';
 import type { CacheStrategy } from './cache/types.ts';
 import type { AppConfig } from './config.ts';
+import type { ReadThrough } from './consistency/read-through.ts';
 import type { StalenessAudit } from './consistency/staleness-audit.ts';
 import type { ConsistencyMode } from './consistency/types.ts';
 import type { ProfileRepository } from './db/profile-repository.ts';

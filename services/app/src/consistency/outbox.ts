@@ -1,5 +1,5 @@
+import { readProfileVersion } from '../cache/profile-version.ts';
 import type { CacheStrategy, SharedOps } from '../cache/types.ts';
-import { readProfileVersion } from '../http/profile-version.ts';
 import { type LeaseSettings, leaseLookup } from './lease.ts';
 import { recordInvalidation } from './outbox-store.ts';
 import type { ConsistencyMode, ConsistencyObserver, Lookup, WriteRecord } from './types.ts';

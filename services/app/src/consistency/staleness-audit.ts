@@ -1,6 +1,6 @@
+import { readProfileVersion } from '../cache/profile-version.ts';
 import type { CacheStrategy, CacheTier } from '../cache/types.ts';
 import type { VersionRow } from '../db/profile-repository.ts';
-import { readProfileVersion } from '../http/profile-version.ts';
 import type { Logger } from '../logger.ts';
 
 /** An audited entry: as new as Postgres, stale (confirmed a round later), healed meanwhile, or without a version. */

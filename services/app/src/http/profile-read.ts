@@ -1,10 +1,10 @@
 import type { ServerResponse } from 'node:http';
 import type { AppDeps } from '../app-deps.ts';
 import { profileKey } from '../cache/keys.ts';
-import type { ReadResult } from '../cache/read-through.ts';
+import { readProfileVersion } from '../cache/profile-version.ts';
+import type { ReadResult } from '../consistency/read-through.ts';
 import { AppError } from '../errors.ts';
 import { JSON_CONTENT_TYPE } from './error-mapping.ts';
-import { readProfileVersion } from './profile-version.ts';
 import { formatServerTiming } from './server-timing.ts';
 
 /** What reading a profile needs from the app's dependencies. */

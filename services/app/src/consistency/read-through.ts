@@ -1,13 +1,15 @@
-import type { Grace } from '../consistency/grace.ts';
-import { plainLookup } from '../consistency/plain-fill.ts';
-import {
-  type ConsistencyMode,
-  type Lookup,
-  silentConsistencyObserver,
-} from '../consistency/types.ts';
+import type {
+  CacheHit,
+  CacheObserver,
+  CacheResult,
+  CacheStrategy,
+  CacheTier,
+} from '../cache/types.ts';
 import { CacheError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
-import type { CacheHit, CacheObserver, CacheResult, CacheStrategy, CacheTier } from './types.ts';
+import type { Grace } from './grace.ts';
+import { plainLookup } from './plain-fill.ts';
+import { type ConsistencyMode, type Lookup, silentConsistencyObserver } from './types.ts';
 
 /** Options of the read path. */
 export interface ReadThroughOptions {
