@@ -1,5 +1,7 @@
-/** The three parts of `make bench`. */
-export const BENCH_PARTS = ['ladder', 'ceilings', 'peer'] as const;
+/** The parts `cachelab bench` can run. */
+export const BENCH_PARTS = ['ladder', 'ceilings', 'peer', 'nginx-settings'] as const;
+/** The parts run when none is named (`make bench`); nginx-settings is asked for by name. */
+export const DEFAULT_BENCH_PARTS = ['ladder', 'ceilings', 'peer'] as const;
 /** One part of the bench. */
 export type BenchPart = (typeof BENCH_PARTS)[number];
 

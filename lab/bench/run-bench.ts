@@ -2,6 +2,7 @@ import { type BenchEnv, createBenchEnv } from './bench-env.ts';
 import type { BenchOptions, BenchPart } from './bench-options.ts';
 import type { GoalVerdict } from './bench-stats.ts';
 import { runCeilings } from './ceilings/ceilings.ts';
+import { runNginxSettings } from './ceilings/nginx-settings.ts';
 import { runLadder } from './ladder/ladder.ts';
 import { describeMachine, machineInfo } from './machine.ts';
 import { runPeer } from './peer/peer.ts';
@@ -23,6 +24,8 @@ function runPart(part: BenchPart, env: BenchEnv, options: BenchOptions): Promise
       return runCeilings(env, { ...common, profile: options.profile });
     case 'peer':
       return runPeer(env, common);
+    case 'nginx-settings':
+      return runNginxSettings(env, common);
   }
 }
 

@@ -147,7 +147,9 @@ async function runAll(s: CapacitySettings, print: (text: string) => void, signal
       if (s.repeat > 1) print(`${name}: search ${i + 1} of ${s.repeat}\n`);
       return searchTopology(t, s, hooks);
     });
-    out.push(mergeCapacityRepeats<SearchedTopology, FailedSearch>(runs, (f) => `${f.phase}: ${f.error}`));
+    out.push(
+      mergeCapacityRepeats<SearchedTopology, FailedSearch>(runs, (f) => `${f.phase}: ${f.error}`),
+    );
   }
   return out;
 }

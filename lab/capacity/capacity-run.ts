@@ -81,7 +81,7 @@ async function search(lab: RunningLab, t: Topology, s: TopologySearchSettings, h
   const probe = await costProbeOf(h.driver, lab);
   return searchCapacity(async (rate) => {
     h.signal?.throwIfAborted();
-    const step = await measureStep(lab.url, endpoints, s, t.name, rate, probe);
+    const step = await measureStep(lab.url, endpoints, s, t, rate, probe);
     h.onStep?.(t.name, step);
     return step;
   }, s.plan);

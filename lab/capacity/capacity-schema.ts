@@ -21,6 +21,9 @@ export const capacityStepSchema = z.strictObject({
   errorRate: z.number().min(0).max(1),
   concurrency: nonNegative,
   hitRatio: z.number().min(0).max(1).nullable(),
+  l1HitRatio: z.number().min(0).max(1).nullable().optional(),
+  dbQueriesPerRequest: nonNegative.nullable().optional(),
+  readShare: z.number().min(0).max(1).optional(),
   generatorCpu: generatorCpuSchema.optional(),
   cost: windowCostSchema.optional(),
 });

@@ -1,8 +1,10 @@
 import type { GeneratorCpu, LatencySummary } from '../../loadtests/result-types.ts';
 import type { WorkloadName } from '../../loadtests/workload.ts';
+import { clientHitRatio, dbQueriesPerRequestOf, tiersOf } from '../compare/figures.ts';
 import type { CostProbe, WindowCost } from '../measure/cost/component-cost.ts';
 import { measureWindow } from '../measure/measure-window.ts';
 import type { LabEndpoints } from '../run/driver/types.ts';
+import type { Topology } from '../topology/model.ts';
 import { type Slo, sloBreaches } from './slo.ts';
 import type { SearchStep } from './step-search.ts';
 
@@ -37,6 +39,12 @@ export interface CapacityStep extends SearchStep {
   concurrency: number;
   /** Reads not answered by the database, 1 − MISS/reads (null when nothing was read). */
   hitRatio: number | null;
+  /** Reads answered by the app server's own L1, over all reads (null: no L1, or nothing read). */
+  l1HitRatio?: number | null;
+  /** Database queries per request the app servers took, from the step's scrapes. */
+  dbQueriesPerRequest?: number | null;
+  /** Reads over reads + writes the generator sent. */
+  readShare?: number;
   generatorCpu?: GeneratorCpu;
   cost?: WindowCost;
 }
@@ -51,7 +59,7 @@ export async function measureStep(
   url: string,
   endpoints: LabEndpoints,
   s: StepSettings,
-  topology: string,
+  topology: Pick<Topology, 'name' | 'cache'>,
   rate: number,
   costProbe?: CostProbe,
 ): Promise<CapacityStep> {
@@ -69,13 +77,14 @@ export async function measureStep(
       maxInFlight: s.maxInFlight,
       maxLagP99Ms: s.maxLagP99Ms,
     },
-    topology,
+    topology.name,
     undefined,
     costProbe,
   );
   const r = w.run;
   const failed = Object.values(r.errors).reduce((a, b) => a + b, 0);
   const errorRate = r.requests.sent > 0 ? Math.min(1, failed / r.requests.sent) : 0;
+  const ops = r.requests.reads + r.requests.writes;
   const breaches = sloBreaches(s.slo, { latencyMs: r.latencyMs, errorRate });
   return {
     rate,
@@ -90,6 +99,9 @@ export async function measureStep(
     errorRate,
     concurrency: (r.throughputRps * r.latencyMs.mean) / 1000,
     hitRatio: hitRatioOf(r.cacheResults),
+    l1HitRatio: clientHitRatio(tiersOf(topology.cache.mode), r.cacheResults).l1,
+    dbQueriesPerRequest: dbQueriesPerRequestOf(w.delta),
+    readShare: ops > 0 ? r.requests.reads / ops : 1,
     ...(r.generatorCpu ? { generatorCpu: r.generatorCpu } : {}),
     ...(w.cost ? { cost: w.cost } : {}),
   };

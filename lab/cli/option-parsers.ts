@@ -109,8 +109,13 @@ export function hopOverride(
   value: string,
   previous: NetworkSettings['hops'] = {},
 ): NonNullable<NetworkSettings['hops']> {
-  const [hop, delay] = parseHopOverride(value);
-  return { ...previous, [hop]: delay };
+  try {
+    const [hop, delay] = parseHopOverride(value);
+    return { ...previous, [hop]: delay };
+  } catch (error) {
+    if (isLabError(error)) throw new InvalidArgumentError(error.message);
+    throw error;
+  }
 }
 
 /** --driver: native or compose. */

@@ -1,6 +1,7 @@
 import { isWorkloadName, type WorkloadName } from '../../loadtests/workload.ts';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
 import type { DriverName } from '../config.ts';
+import { DEFAULT_APP_SCRAPE_TIMEOUT_MS } from '../measure/scrape/app-metrics.ts';
 import type { RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
 import { withConsistency } from '../topology/consistency.ts';
@@ -24,6 +25,8 @@ export interface CompareSettings {
   maxInFlight: number;
   /** Scheduling-lag p99 above which a run is marked invalid (the generator could not keep up). */
   maxLagP99Ms: number;
+  /** Per app server /metrics request; a server that misses it is left out of the figures, flagged. */
+  scrapeTimeoutMs: number;
   /** Folder of results/<run-id>/ and results/latest. */
   resultsDir: string;
   /** Runs per topology; above 1 each figure becomes a median with a 95 % interval. */
@@ -51,6 +54,7 @@ export interface CompareFlags {
   seedUsers?: number;
   seed?: number;
   maxLagP99Ms?: number;
+  scrapeTimeoutMs?: number;
   resultsDir?: string;
   driver?: DriverName;
   repeat?: number;
@@ -86,6 +90,7 @@ type Preset = Pick<
   | 'timeoutMs'
   | 'maxInFlight'
   | 'maxLagP99Ms'
+  | 'scrapeTimeoutMs'
   | 'warmupPolicy'
 >;
 
@@ -101,6 +106,7 @@ export const QUICK_PRESET: Readonly<Preset> = {
   timeoutMs: 2_000,
   maxInFlight: 256,
   maxLagP99Ms: 20,
+  scrapeTimeoutMs: DEFAULT_APP_SCRAPE_TIMEOUT_MS,
   // 600 req/s is 4× the measured rate: what three L1-less app servers and Postgres still carry.
   warmupPolicy: { rps: 600, maxSec: 12, maxExtraWindows: 1, stableWithin: 0.02 },
 };
@@ -114,6 +120,7 @@ export const FULL_PRESET: Readonly<Preset> = {
   timeoutMs: 2_000,
   maxInFlight: 256,
   maxLagP99Ms: 20,
+  scrapeTimeoutMs: DEFAULT_APP_SCRAPE_TIMEOUT_MS,
   warmupPolicy: { rps: 600, maxSec: 60, maxExtraWindows: 2, stableWithin: 0.02 },
 };
 
@@ -177,6 +184,7 @@ export function resolveCompareSettings(flags: CompareFlags): CompareSettings {
     keyCount: seedUsers,
     seed: flags.seed ?? 1,
     maxLagP99Ms: flags.maxLagP99Ms ?? preset.maxLagP99Ms,
+    scrapeTimeoutMs: flags.scrapeTimeoutMs ?? preset.scrapeTimeoutMs,
     resultsDir: flags.resultsDir ?? 'results',
     repeat: checkRepeat(flags.repeat ?? 1),
     driver: flags.remote ? 'remote' : (flags.driver ?? 'native'),

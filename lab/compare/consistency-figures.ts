@@ -1,4 +1,5 @@
 import type { RunResult } from '../../loadtests/result-types.ts';
+import { delayQuantileUpperBound } from '../measure/scrape/invalidator-metrics.ts';
 import type { ServerDelta } from '../measure/scrape/snapshot.ts';
 import type { ConsistencyFigures } from '../report/consistency-schema.ts';
 import type { Topology } from '../topology/model.ts';
@@ -9,6 +10,27 @@ function sumRecords(records: (Record<string, number> | undefined)[]): Record<str
     for (const [key, value] of Object.entries(record ?? {})) total[key] = (total[key] ?? 0) + value;
   }
   return total;
+}
+
+/** The invalidator's figures over the window, when it was read at both ends. */
+export function invalidatorFigures(delta: ServerDelta): ConsistencyFigures['invalidator'] {
+  const all = delta.invalidators ?? [];
+  if (all.length === 0) return undefined;
+  const buckets = sumRecords(all.map((i) => i.delayBuckets));
+  const p99 = delayQuantileUpperBound(buckets, 0.99);
+  return {
+    applied: all.reduce((sum, i) => sum + i.applied, 0),
+    failures: all.reduce((sum, i) => sum + i.failures, 0),
+    replayed: all.reduce((sum, i) => sum + i.replayed, 0),
+    pending: all.reduce((sum, i) => sum + i.pending, 0),
+    lagSec: Math.max(...all.map((i) => i.lagSeconds)),
+    applyDelayP99Sec: p99 === null || !Number.isFinite(p99) ? null : p99,
+  };
+}
+
+function withInvalidator(delta: ServerDelta): Pick<ConsistencyFigures, 'invalidator'> {
+  const figures = invalidatorFigures(delta);
+  return figures ? { invalidator: figures } : {};
 }
 
 /** The consistency figures of a measured window: audit, mode events, grace, write latency, Redis ops. */
@@ -37,5 +59,6 @@ export function consistencyFigures(
     },
     events: sumRecords(delta.apps.map((a) => a.consistencyEvents)),
     grace: sumRecords(delta.apps.map((a) => a.graceReads)),
+    ...withInvalidator(delta),
   };
 }

@@ -65,6 +65,15 @@ export function countsAgree(a: number, b: number): boolean {
   return Math.abs(a - b) <= Math.max(2, 0.02 * Math.max(a, b));
 }
 
+/** Database queries per request the app servers took, from the window's scrapes (null: none taken). */
+export function dbQueriesPerRequestOf(delta: ServerDelta): number | null {
+  const queries = total(delta.apps, (a) => a.dbQueries.profile_aggregate ?? 0);
+  return share(
+    queries,
+    total(delta.apps, (a) => a.profileRequests),
+  );
+}
+
 function databaseOf(delta: ServerDelta): MeasuredTopology['database'] {
   const aggregateQueries = total(delta.apps, (a) => a.dbQueries.profile_aggregate ?? 0);
   const { postgres: pg } = delta;

@@ -118,6 +118,7 @@ function parametersOf(s: CompareSettings, driver: Driver): ComparisonResults['pa
     timeoutMs: s.timeoutMs,
     maxInFlight: s.maxInFlight,
     maxLagP99Ms: s.maxLagP99Ms,
+    scrapeTimeoutMs: s.scrapeTimeoutMs,
     repeat: s.repeat,
     warmupPolicy: s.warmupPolicy,
     topologies: s.topologies,

@@ -10,6 +10,8 @@ import { recordCost } from './cost/cost-recorder.ts';
 import { ScrapeError } from './scrape/scrape-error.ts';
 import {
   clampNegatives,
+  missingAppsWarning,
+  missingInvalidatorWarning,
   openScrapeSession,
   type ScrapeSession,
   type ScrapeTargets,
@@ -32,6 +34,8 @@ export interface WindowSettings {
   maxInFlight: number;
   /** Scheduling-lag p99 above which the run is marked invalid. */
   maxLagP99Ms: number;
+  /** Per app server /metrics request; default DEFAULT_APP_SCRAPE_TIMEOUT_MS. */
+  scrapeTimeoutMs?: number;
 }
 
 /** Reads per X-Cache value. */
@@ -76,8 +80,11 @@ async function unwrap(settled: Promise<Settled> | undefined): Promise<ServerSnap
   return result.snapshot;
 }
 
-function warningsOf(paths: string[], scrapeLagSec: number): string[] {
+function warningsOf(paths: string[], scrapeLagSec: number, delta: ServerDelta): string[] {
   const warnings: string[] = [];
+  for (const warning of [missingAppsWarning(delta), missingInvalidatorWarning(delta)]) {
+    if (warning) warnings.push(warning);
+  }
   if (paths.length > 0) {
     warnings.push(
       `counters went backwards (a server restarted?), clamped to 0: ${paths.join(', ')}`,
@@ -123,7 +130,7 @@ async function loadAndScrape(
   const first = await unwrap(before);
   const { delta, paths } = clampNegatives(subtractSnapshots(await session.scrape(), first));
   const halves = halvesOf(series, s.warmupSec, s.durationSec);
-  return { run, halves, delta, scrapeLagSec, warnings: warningsOf(paths, scrapeLagSec) };
+  return { run, halves, delta, scrapeLagSec, warnings: warningsOf(paths, scrapeLagSec, delta) };
 }
 
 function addCounts(into: CacheCounts, from: CacheCounts): void {
@@ -164,7 +171,7 @@ export async function measureWindow(
   onProgress?: LoadProgressListener,
   costProbe?: CostProbe,
 ): Promise<MeasuredWindow> {
-  const session = await openScrapeSession(targets);
+  const session = await openScrapeSession(targets, { appTimeoutMs: s.scrapeTimeoutMs });
   const recorder = costProbe ? recordCost(session, costProbe) : undefined;
   try {
     const window = await loadAndScrape(

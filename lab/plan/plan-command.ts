@@ -1,32 +1,27 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import type { CapacityResults } from '../capacity/capacity-schema.ts';
 import { newRunId } from '../compare/results-store.ts';
 import { LabError } from '../errors.ts';
-import type { CostTier } from '../measure/cost/component-cost.ts';
-import {
-  type ComparisonResults,
-  type MeasuredTopology,
-  measuredOf,
-  parseComparisonResults,
-} from '../report/results-types.ts';
+import type { ComparisonResults } from '../report/results-types.ts';
 import { scaleRowAt, simulateScale } from '../simulate/scale.ts';
 import {
   assumptionsText,
   DEFAULT_ASSUMPTIONS,
   FLEET_TIERS,
-  type MeasuredCost,
   planTopology,
   simLayoutOf,
   type TopologyPlan,
 } from './plan-model.ts';
 import { writePlanReport } from './plan-report.ts';
+import { type PlanSource, parsePlanSource, planSourceOf } from './plan-source.ts';
 
 /** Flags of `cachelab plan`. */
 export interface PlanFlags {
   rps: number;
   servers?: number[];
   topologies?: string[];
-  /** A comparison's results.json (default results/latest/results.json). */
+  /** A comparison's or a capacity run's results.json (default results/latest/results.json). */
   from?: string;
   resultsDir?: string;
 }
@@ -46,46 +41,43 @@ export interface PlanResults {
   skipped: string[];
 }
 
-/** The per-request figures of a measured topology that the plan scales; undefined without cost. */
-export function measuredCostOf(t: MeasuredTopology): MeasuredCost | undefined {
-  if (!t.cost || t.cost.requests === 0) return undefined;
-  const tierUs: Partial<Record<CostTier, number>> = {};
-  for (const x of t.cost.tiers) tierUs[x.tier] = x.cpuUsPerRequest;
-  const ops = t.requests.reads + t.requests.writes;
-  return {
-    topology: t.topology,
-    tierUs,
-    dbQueriesPerRequest: t.dbQueriesPerRequest,
-    l1HitRatio: t.hitRatio.l1,
-    readShare: ops > 0 ? t.requests.reads / ops : 1,
-  };
-}
-
-async function loadSource(path: string): Promise<ComparisonResults> {
+async function loadSource(path: string): Promise<PlanSource> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     throw new LabError(
       'USAGE',
-      `cannot read ${path}: run \`make compare\` or \`make demo\` first, or pass --from`,
+      `cannot read ${path}: run \`make compare\`, \`make demo\` or \`make capacity\` first, or pass --from`,
       { cause: error },
     );
   }
-  return parseComparisonResults(JSON.parse(text), path);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new LabError('USAGE', `${path} is not JSON`, { cause: error });
+  }
+  return parsePlanSource(json, path);
 }
 
-/** Builds the plan from a comparison's results (pure apart from the simulation it runs). */
-export function buildPlan(source: ComparisonResults, path: string, f: PlanFlags): PlanResults {
+/**
+ * Builds the plan from a comparison's or a capacity run's results (pure apart from the simulation
+ * it runs); a capacity run contributes the figures of each topology's step at capacity.
+ */
+export function buildPlan(
+  results: ComparisonResults | CapacityResults | PlanSource,
+  path: string,
+  f: PlanFlags,
+): PlanResults {
+  const source =
+    'topologies' in results && 'keyCount' in results ? results : planSourceOf(results, path);
   const servers = f.servers ?? [3, 8, 16, 32];
   const wanted = f.topologies ? new Set(f.topologies) : undefined;
-  const chosen = measuredOf(source).filter((t) => !wanted || wanted.has(t.topology));
-  const costs = chosen.map((t) => ({ t, cost: measuredCostOf(t) }));
-  const skipped = costs
-    .filter((c) => !c.cost)
-    .map((c) => `${c.t.topology}: no CPU cost in ${path}`);
-  const usable = costs.flatMap((c) =>
-    c.cost && simLayoutOf(c.t.topology) !== undefined ? [c.cost] : [],
+  const chosen = source.topologies.filter((t) => !wanted || wanted.has(t.topology));
+  const skipped = chosen.flatMap((t) => (t.missing ? [`${t.topology}: ${t.missing}`] : []));
+  const usable = chosen.flatMap((t) =>
+    t.cost && simLayoutOf(t.topology) !== undefined ? [t.cost] : [],
   );
   if (usable.length === 0) {
     throw new LabError(
@@ -94,8 +86,8 @@ export function buildPlan(source: ComparisonResults, path: string, f: PlanFlags)
     );
   }
   const simulation = {
-    keyCount: source.parameters.keyCount,
-    workload: source.parameters.workload,
+    keyCount: source.keyCount,
+    workload: source.workload,
     cacheEntries: 10_000,
     globalEntries: 30_000,
   };
@@ -128,7 +120,12 @@ export function buildPlan(source: ComparisonResults, path: string, f: PlanFlags)
     sourceRunId: source.runId,
     targetRps: f.rps,
     servers,
-    assumptions: assumptionsText(DEFAULT_ASSUMPTIONS, `run ${source.runId}`),
+    assumptions: assumptionsText(
+      DEFAULT_ASSUMPTIONS,
+      source.kind === 'capacity'
+        ? `capacity run ${source.runId} (each topology's step at its capacity)`
+        : `run ${source.runId}`,
+    ),
     simulation,
     plans,
     skipped,

@@ -47,4 +47,25 @@ describe('consistency verdict', () => {
     ]);
     expect(verdict).toContain('0 of 1 ran the 100,000 reads the goal asks for');
   });
+
+  it('says whether the outbox invalidator kept up, from its own figures', () => {
+    const withInvalidator = (name: string, pending: number, failures: number) => {
+      const t = topology(name, 'outbox+lease', 0, 5_000, 9);
+      const invalidator = {
+        applied: 500,
+        failures,
+        replayed: 0,
+        pending,
+        lagSec: 0,
+        applyDelayP99Sec: 0.01,
+      };
+      return { ...t, consistency: { ...t.consistency, invalidator } } as MeasuredTopology;
+    };
+    expect(consistencyVerdict([withInvalidator('global [outbox+lease]', 0, 0)])).toContain(
+      'The outbox invalidator kept up with every write in global [outbox+lease]',
+    );
+    expect(consistencyVerdict([withInvalidator('two-tier [outbox+lease]', 4, 2)])).toContain(
+      'The outbox invalidator fell behind or retried in two-tier [outbox+lease]',
+    );
+  });
 });

@@ -24,7 +24,16 @@ function row(t: MeasuredTopology): string[] {
     fixed(t.dbQueriesPerRequest, 3),
     fixed(c?.redisOpsPerRequest ?? null, 2),
     `${event('fill_refused')} / ${event('invalidate_failed')}`,
+    invalidatorCell(c),
   ];
+}
+
+/** Applied / retried batches / pending, lag and p99 apply delay of the outbox invalidator. */
+function invalidatorCell(c: MeasuredTopology['consistency']): string {
+  const i = c?.invalidator;
+  if (!i) return c?.mode.startsWith('outbox') ? 'not read (see warnings)' : 'n/a';
+  const p99 = i.applyDelayP99Sec === null ? 'n/a' : `≤ ${millis(i.applyDelayP99Sec * 1000)}`;
+  return `${number(i.applied)} applied, ${number(i.failures)} retried, ${number(i.pending)} pending (lag ${millis(i.lagSec * 1000)}), p99 ${p99}`;
 }
 
 function table(ts: readonly MeasuredTopology[]): Table {
@@ -41,6 +50,7 @@ function table(ts: readonly MeasuredTopology[]): Table {
       'DB q/req',
       'Redis ops/req',
       'fills refused / DELs failed',
+      'invalidator',
     ],
     rows: ts.map(row),
   };
@@ -70,8 +80,25 @@ export function consistencyVerdict(ts: readonly MeasuredTopology[]): string {
           : `; ${enough.length} of ${clean.length} ran the ${number(GOAL_READS)} reads the goal asks for: a shorter clean run shows no staleness, not its absence.`),
     );
   }
+  const lagging = invalidatorSentence(withMode);
+  if (lagging) sentences.push(lagging);
   sentences.push(costSentence(withMode));
   return sentences.join(' ');
+}
+
+/** Where the invalidator ended the window behind or had to retry, from its own metrics. */
+function invalidatorSentence(ts: readonly MeasuredTopology[]): string | undefined {
+  const read = ts.filter((t) => t.consistency?.invalidator);
+  if (read.length === 0) return undefined;
+  const behind = read.filter(
+    (t) =>
+      (t.consistency?.invalidator?.pending ?? 0) > 0 ||
+      (t.consistency?.invalidator?.failures ?? 0) > 0,
+  );
+  if (behind.length === 0) {
+    return `The outbox invalidator kept up with every write in ${listProse(read.map((t) => t.topology))}: no failed batch, nothing pending at the end.`;
+  }
+  return `The outbox invalidator fell behind or retried in ${listProse(behind.map((t) => t.topology))} (see the invalidator column): invalidations there took effect late, as failed batches are retried and pending rows applied after the window.`;
 }
 
 /** What the safer modes cost against `delete` on the same topology, from write p99 and Redis ops. */

@@ -22,6 +22,22 @@ export const consistencyFiguresSchema = z.strictObject({
   events: z.record(z.string(), count),
   /** Reads that met a database failure, by grace result (served, expired, missing). */
   grace: z.record(z.string(), count),
+  /**
+   * The outbox invalidator over the window (absent: the mode has none, or its /metrics did not answer,
+   * which the warnings say): rows applied, failed batches retried, keys replayed after a Redis error,
+   * rows pending and the oldest one's age at the window's end, and the commit-to-applied p99 as the
+   * upper bound of its histogram bucket (null: nothing applied; Infinity is written as null too).
+   */
+  invalidator: z
+    .strictObject({
+      applied: count,
+      failures: count,
+      replayed: count,
+      pending: count,
+      lagSec: nonNegative,
+      applyDelayP99Sec: nonNegative.nullable(),
+    })
+    .optional(),
 });
 
 /** The consistency figures of one measured topology. */

@@ -3,6 +3,7 @@ import { calibrationVerdict } from './bench-verdicts.ts';
 import type { ChartSpec } from './chart-spec.ts';
 import { buildCharts } from './charts.ts';
 import { consistencySection } from './consistency-report.ts';
+import { costSection } from './cost-table.ts';
 import type { LadderRow } from './ladder-rows.ts';
 import { networkTables } from './network-tables.ts';
 import {
@@ -131,7 +132,9 @@ function calibrationSection(c: NonNullable<ComparisonResults['calibration']>): R
 
 function tablesOf(r: ComparisonResults): ReportTable[] {
   const measured = measuredOf(r);
+  const cost = costSection(measured);
   const tables: ReportTable[] = [
+    ...(cost ? [cost] : []),
     { id: 'servers', title: 'Requests per app server', table: serversTable(measured) },
     {
       id: 'database',

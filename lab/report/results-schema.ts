@@ -205,6 +205,8 @@ export const comparisonResultsSchema = z.strictObject({
     timeoutMs: z.number().positive(),
     maxInFlight: z.number().int().positive(),
     maxLagP99Ms: z.number().positive(),
+    /** Per app server /metrics scrape, ms (absent in older runs, which used 5000 and failed on a miss). */
+    scrapeTimeoutMs: z.number().int().positive().optional(),
     /** Runs per topology (--repeat); absent in older runs, which ran each once. */
     repeat: z.number().int().positive().optional(),
     /** How warm-up went on until the hit ratio was stable (absent in older runs). */

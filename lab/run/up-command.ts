@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type DriverName, type LabConfig, loadLabConfig } from '../config.ts';
-import { LabError, LabError } from '../errors.ts';
+import { LabError } from '../errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { NetworkProfile, NetworkSettings } from '../topology/network.ts';
 import { needsProxies } from '../topology/network.ts';
@@ -76,7 +76,7 @@ export async function upCommand(
 ): Promise<LabState> {
   const catalogued = getTopology(name);
   if (flags.hops && !flags.network) {
-    throw new LabError('USAGE', '--hop overrides a profile\'s hops: give --network too');
+    throw new LabError('USAGE', "--hop overrides a profile's hops: give --network too");
   }
   const topology = flags.network
     ? withNetwork(catalogued, {

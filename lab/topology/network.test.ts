@@ -9,6 +9,7 @@ import {
   NETWORK_PROFILE_NAMES,
   NETWORK_PROFILES,
   needsProxies,
+  parseHopOverride,
   parseNetworkProfile,
 } from './network.ts';
 import { faultProxies, networkOf, withNetwork } from './network-proxies.ts';
@@ -110,5 +111,27 @@ describe('network in the topology model', () => {
     expect(byName.get('postgres')?.toxics[0]?.attributes).toEqual({ latency: 4, jitter: 0 });
     expect(byName.get('redis-1')?.toxics[0]?.attributes).toEqual({ latency: 0.1, jitter: 0.01 });
     expect(byName.get('app-3')?.hop).toBe('nginx-app');
+  });
+});
+
+describe('--hop overrides', () => {
+  it('parses HOP=RTT[/JITTER] in ms', () => {
+    expect(parseHopOverride('app-redis=1')).toEqual(['app-redis', { rttMs: 1, jitterMs: 0 }]);
+    expect(parseHopOverride('nginx-app=0.3/0.03')).toEqual([
+      'nginx-app',
+      { rttMs: 0.3, jitterMs: 0.03 },
+    ]);
+  });
+
+  it('refuses an unknown hop, a bad number or a value out of range, naming the hops', () => {
+    for (const bad of [
+      'redis=1',
+      'app-redis=',
+      'app-redis=-1',
+      'app-redis=2000',
+      'app-redis=1/x',
+    ]) {
+      expect(() => parseHopOverride(bad), bad).toThrow(/nginx-app, app-redis, app-postgres/);
+    }
   });
 });

@@ -1,5 +1,8 @@
-// Benchmark (not a test): the Node runner's highest sustained open-model rate against one bare
-// node:http target, beside autocannon's closed-loop maximum against the same target, in one run.
+// Benchmark (not a test): the Node runner's highest rate against one bare node:http target, beside
+// autocannon's closed-loop maximum against the same target, in one run. The headline ratio holds both
+// generators to the same rule: successful responses per second, nothing else (autocannon is
+// closed-loop and has no schedule, so no lag, drop or achieved-rate rule can apply to it). The
+// runner's ceilings under its own validity rules are saved beside it, each naming its rule.
 //   node --import tsx loadtests/bench/runner-ceiling.ts [--step-sec 4] [--workers N] [--out results/bench/runner-ceiling.json]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -19,11 +22,19 @@ const BISECTIONS = 3;
 const WARMUP_SEC = 1;
 /** Tries per rate: the machine is shared, so one unlucky descheduling should not end a search. */
 const ATTEMPTS = 2;
+/** The rule both generators' headline figures follow. */
+const SAME_RULE =
+  'same for both: successful (2xx, error-free) responses per second of the measured window, best ' +
+  'step for the runner (any step of either search), best of 3 samples (before, between and after ' +
+  'the searches) for autocannon; no lag, ' +
+  'drop, achieved-rate or CPU rule for either (autocannon is closed-loop and has none)';
 
 interface Step {
   rate: number;
   sustained: boolean;
   achievedRps: number;
+  /** Responses without an error per second of the measured window: the like-for-like figure. */
+  successRps: number;
   lagP99Ms: number;
   latencyP99Ms: number;
   dropped: number;
@@ -76,6 +87,7 @@ async function runnerStep(url: string, rate: number, s: SearchSettings) {
     rate,
     sustained: r.valid && errors === 0,
     achievedRps: r.achievedRps,
+    successRps: Math.max(0, r.requests.completed - errors) / stepSec,
     lagP99Ms: r.schedulingLagMs?.p99 ?? 0,
     latencyP99Ms: r.latencyMs.p99,
     dropped: r.requests.dropped,
@@ -112,7 +124,8 @@ async function searchCeiling(url: string, settings: SearchSettings) {
     else bad = mid;
   }
   const ceilingRps = Math.max(0, ...steps.filter((s) => s.sustained).map((s) => s.rate));
-  return { ceilingRps, cpuUsPerRequestAtCeiling: atRate(steps, ceilingRps), steps };
+  const maxSuccessRps = Math.max(0, ...steps.map((s) => s.successRps));
+  return { ceilingRps, maxSuccessRps, cpuUsPerRequestAtCeiling: atRate(steps, ceilingRps), steps };
 }
 
 function atRate(steps: Step[], rate: number): number {
@@ -125,7 +138,9 @@ async function autocannonMax(url: string, durationSec: number) {
   const r = await autocannon({ url: `${url}/profiles/1`, connections: 50, duration: durationSec });
   const used = process.cpuUsage(cpu);
   const result = {
-    rps: r.requests.total / r.duration,
+    /** 2xx responses per second: the same rule as the runner's successRps. */
+    rps: r['2xx'] / r.duration,
+    allResponsesRps: r.requests.total / r.duration,
     latencyP99Ms: r.latency.p99,
     errors: r.errors + r.non2xx,
     cpuUsPerRequest: (used.user + used.system) / Math.max(1, r.requests.total),
@@ -161,6 +176,9 @@ async function measure(url: string, stepSec: number, workers: number) {
   const after = await autocannonMax(url, 8);
   // Sampled before, between and after the searches: the machine is shared and its load drifts.
   const meanRps = (before.rps + middle.rps + after.rps) / 3;
+  const runnerSuccessRps = Math.max(valid.maxSuccessRps, throughput.maxSuccessRps);
+  // Best against best: the runner's figure is the best of many steps, so a mean would favour it.
+  const bestRps = Math.max(before.rps, middle.rps, after.rps);
   return {
     measuredAt: new Date().toISOString(),
     machine: { cpus: cpus().length, node: process.version, loadavgBefore, loadavgAfter: loadavg() },
@@ -169,11 +187,22 @@ async function measure(url: string, stepSec: number, workers: number) {
     workers,
     attemptsPerRate: ATTEMPTS,
     runner: { valid, throughput },
-    autocannon: { connections: 50, before, middle, after, meanRps },
-    /** Runner's valid-run ceiling ÷ autocannon's closed-loop maximum. */
-    ratio: valid.ceilingRps / meanRps,
-    /** Same, with the lag rule off: what the runner can push, latency accuracy aside. */
-    throughputRatio: throughput.ceilingRps / meanRps,
+    autocannon: { connections: 50, before, middle, after, meanRps, bestRps },
+    /** The issue's goal (runner ≥ 0.8× autocannon), under one rule applied to both generators. */
+    ratio: runnerSuccessRps / bestRps,
+    ratioRule: SAME_RULE,
+    runnerSuccessRps,
+    /** Not like-for-like: the runner's ceilings under rules autocannon is not held to. */
+    stricterForRunner: {
+      validRuns: {
+        rule: `runner only: lag p99 <= ${DEFAULT_MAX_LAG_P99_MS} ms, dropped <= 1%, achieved >= 95% of offered, busiest loop <= 90%, no errors; autocannon: none`,
+        ratio: valid.ceilingRps / meanRps,
+      },
+      throughputOnly: {
+        rule: 'runner only: dropped <= 1%, achieved >= 95% of offered, busiest loop <= 90%, no errors (lag ignored); autocannon: none',
+        ratio: throughput.ceilingRps / meanRps,
+      },
+    },
   };
 }
 
@@ -192,9 +221,11 @@ async function main(): Promise<void> {
     await mkdir(dirname(out), { recursive: true });
     await writeFile(out, `${JSON.stringify(r, null, 2)}\n`);
     process.stdout.write(
-      `runner (${workers} thread(s)) ceiling ${r.runner.valid.ceilingRps} req/s (valid runs), ` +
-        `${r.runner.throughput.ceilingRps} req/s (lag ignored) vs autocannon ${r.autocannon.meanRps.toFixed(0)} ` +
-        `req/s: ratio ${r.ratio.toFixed(2)} (${r.throughputRatio.toFixed(2)}); load average ` +
+      `runner (${workers} thread(s)) ${r.runnerSuccessRps.toFixed(0)} vs autocannon ${r.autocannon.bestRps.toFixed(0)} ` +
+        `successful responses/s: ratio ${r.ratio.toFixed(2)} (rule: ${r.ratioRule})\n` +
+        `runner ceilings under its own stricter rules: ${r.runner.valid.ceilingRps} req/s valid runs ` +
+        `(ratio ${r.stricterForRunner.validRuns.ratio.toFixed(2)}), ${r.runner.throughput.ceilingRps} req/s lag ignored ` +
+        `(ratio ${r.stricterForRunner.throughputOnly.ratio.toFixed(2)}); load average ` +
         `${r.machine.loadavgBefore[0]?.toFixed(1)} -> ${r.machine.loadavgAfter[0]?.toFixed(1)}\nwritten to ${out}\n`,
     );
   } finally {

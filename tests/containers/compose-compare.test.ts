@@ -116,6 +116,25 @@ describeWithDocker('compare through the compose driver: no-cache and global', pr
     );
   });
 
+  it('costed every container from its real cgroup', () => {
+    for (const name of TOPOLOGIES) {
+      const cost = measured(name).cost;
+      expect(cost?.source, name).toBe('cgroup');
+      const containers = (cost?.components ?? []).filter((c) => c.component !== 'generator');
+      const expected = ['app-1', 'app-2', 'app-3', 'nginx', 'postgres'];
+      if (name === 'global') expected.push('invalidator', 'redis-1');
+      expect(containers.map((c) => c.component).sort(), name).toEqual(expected.sort());
+      for (const c of containers) {
+        // Every container served or sent traffic in the window, and holds some resident memory.
+        expect(c.cpuMs, `${name} ${c.component}`).toBeGreaterThan(0);
+        expect(c.memoryMB, `${name} ${c.component}`).toBeGreaterThan(0);
+        // Resident memory, not the page cache: no container of this lab holds 512 MB.
+        expect(c.memoryMB, `${name} ${c.component}`).toBeLessThan(512);
+      }
+      expect(cost?.totalCpuUsPerRequest, name).toBeGreaterThan(0);
+    }
+  });
+
   it('took every project down and removed the run folders', async () => {
     for (const topology of TOPOLOGIES) {
       expect(await projectLeftovers(projectNameOf(prefix, topology))).toEqual({

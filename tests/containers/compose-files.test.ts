@@ -20,24 +20,34 @@ describeWithDocker('generated compose files, checked by compose and nginx', prob
   it('every topology parses with every profile, with and without the offline override', async () => {
     const env = placeholderSecrets();
     for (const topology of topologyNames()) {
-      for (const offline of [false, true]) {
+      for (const [offline, proxied] of [
+        [false, false],
+        [true, false],
+        [true, true],
+      ] as const) {
         const project = {
           name: `cachelab-config-${topology}`,
           envFile: join(COMPOSE_DIR, '.env'),
-          files: filesOf(topology, offline).map((f) => join(GENERATED_COMPOSE_DIR, f)),
-          profiles: ['observability', 'k6'],
+          files: filesOf(topology, offline, proxied).map((f) => join(GENERATED_COMPOSE_DIR, f)),
+          profiles: ['observability', 'k6', ...(proxied ? ['network'] : [])],
         };
         const { stdout } = await runCompose(cli, project, ['config'], { env });
-        expect(stdout, `${topology} offline=${offline}`).toContain('nginx:');
+        const what = `${topology} offline=${offline} proxied=${proxied}`;
+        expect(stdout, what).toContain('nginx:');
+        if (proxied) expect(stdout, what).toContain('fault-proxy:');
       }
     }
   });
 
   it('nginx -t accepts every generated nginx.conf (offline nginx image)', async () => {
     const scope = new DockerScope('compose-nginx-t');
-    const hosts = ['app-1', 'app-2', 'app-3'].flatMap((h) => ['--add-host', `${h}:127.0.0.1`]);
+    const hosts = ['app-1', 'app-2', 'app-3', 'fault-proxy'].flatMap((h) => [
+      '--add-host',
+      `${h}:127.0.0.1`,
+    ]);
     const check = topologyNames()
-      .map((t) => `nginx -t -q -c /conf/${COMPOSE_PATHS.nginx(t)} || exit 1`)
+      .flatMap((t) => [COMPOSE_PATHS.nginx(t), COMPOSE_PATHS.networkNginx(t)])
+      .map((conf) => `nginx -t -q -c /conf/${conf} || exit 1`)
       .join('; ');
     const mount = `${GENERATED_COMPOSE_DIR}:/conf:ro`;
     try {

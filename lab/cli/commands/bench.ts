@@ -2,12 +2,13 @@ import type { Command } from '@commander-js/extra-typings';
 import {
   BENCH_PARTS,
   type BenchOptions,
+  DEFAULT_BENCH_PARTS,
   DEFAULT_BENCH_SEED_USERS,
 } from '../../bench/bench-options.ts';
 import { runBenchCommand } from '../../bench/run-bench.ts';
 import { positiveInteger, someOf } from '../option-parsers.ts';
 
-/** Registers `cachelab bench [--quick] [--only ladder,ceilings,peer] [--seed-users N] [--profile]`. */
+/** Registers `cachelab bench [--quick] [--only ladder,ceilings,peer,nginx-settings] [--seed-users N] [--profile]`. */
 export function registerBenchCommand(
   program: Command,
   run: (options: BenchOptions) => Promise<unknown> = runBenchCommand,
@@ -20,7 +21,7 @@ export function registerBenchCommand(
     .option('--quick', 'shorter runs: smoke figures, not for quoting')
     .option(
       '--only <parts>',
-      `${BENCH_PARTS.join(', ')}: comma-separated or repeated (default: all)`,
+      `${BENCH_PARTS.join(', ')}: comma-separated or repeated (default: ${DEFAULT_BENCH_PARTS.join(', ')})`,
       someOf(BENCH_PARTS),
     )
     .option(
@@ -33,7 +34,7 @@ export function registerBenchCommand(
     .action(async (options) => {
       await run({
         quick: options.quick ?? false,
-        parts: options.only ?? [...BENCH_PARTS],
+        parts: options.only ?? [...DEFAULT_BENCH_PARTS],
         seedUsers: options.seedUsers,
         profile: options.profile ?? false,
       });

@@ -2,6 +2,7 @@ import type { Command, OptionValues } from '@commander-js/extra-typings';
 import { WORKLOAD_NAMES } from '../../../loadtests/workload.ts';
 import { compareCommand } from '../../compare/compare-command.ts';
 import { type CompareFlags, MAX_REPEAT } from '../../compare/compare-settings.ts';
+import { DEFAULT_APP_SCRAPE_TIMEOUT_MS } from '../../measure/scrape/app-metrics.ts';
 import {
   consistencyList,
   driverName,
@@ -48,6 +49,11 @@ export function withCompareOptions<Args extends unknown[], Opts extends OptionVa
       positiveNumber,
     )
     .option(
+      '--scrape-timeout-ms <ms>',
+      `per app server /metrics scrape; a server that misses it is left out of the figures, flagged (default ${DEFAULT_APP_SCRAPE_TIMEOUT_MS})`,
+      positiveInteger,
+    )
+    .option(
       '--results-dir <dir>',
       'where results/<run-id>/ and results/latest go (default results)',
     )
@@ -80,6 +86,7 @@ export function compareFlagsOf(o: {
   seedUsers?: number;
   seed?: number;
   maxLagMs?: number;
+  scrapeTimeoutMs?: number;
   resultsDir?: string;
   repeat?: number;
   network?: CompareFlags['network'];
@@ -96,6 +103,7 @@ export function compareFlagsOf(o: {
     seedUsers: o.seedUsers,
     seed: o.seed,
     maxLagP99Ms: o.maxLagMs,
+    ...(o.scrapeTimeoutMs === undefined ? {} : { scrapeTimeoutMs: o.scrapeTimeoutMs }),
     resultsDir: o.resultsDir,
     repeat: o.repeat,
     network: o.network,

@@ -21,6 +21,24 @@ describe('--network options', () => {
     expect(seen).toEqual([{ network: 'lan', samples: 50 }]);
   });
 
+  it('up takes repeatable --hop overrides; a bad one is a usage error naming the hops', async () => {
+    const seen: unknown[] = [];
+    const program = quietProgram([]);
+    registerUpCommand(program, async (_name, flags) => void seen.push(flags.hops));
+    const args = ['up', 'global', '--network', 'same-az', '--hop', 'app-redis=1'];
+    await program.parseAsync([...args, '--hop', 'nginx-app=0.3/0.03'], { from: 'user' });
+    expect(seen).toEqual([
+      { 'app-redis': { rttMs: 1, jitterMs: 0 }, 'nginx-app': { rttMs: 0.3, jitterMs: 0.03 } },
+    ]);
+    const out: string[] = [];
+    const refusing = quietProgram(out);
+    registerUpCommand(refusing, async () => undefined);
+    await expect(
+      refusing.parseAsync(['up', 'global', '--hop', 'redis=1'], { from: 'user' }),
+    ).rejects.toThrow();
+    expect(out.join('')).toContain('nginx-app, app-redis, app-postgres');
+  });
+
   it('up takes --network; an unknown profile is a usage error naming the profiles', async () => {
     const seen: unknown[] = [];
     const program = quietProgram([]);

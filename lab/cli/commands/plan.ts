@@ -19,7 +19,10 @@ export function registerPlanCommand(
       'topologies to plan (default: every measured one)',
       topologyList,
     )
-    .option('--from <results.json>', "a comparison's results (default results/latest/results.json)")
+    .option(
+      '--from <results.json>',
+      "a comparison's or a capacity run's results.json (default results/latest/results.json)",
+    )
     .option('--results-dir <dir>', 'parent of plan/<run-id>/ (default results)')
     .action(async (options) => {
       await run(options);

@@ -57,7 +57,7 @@ export function registerUpCommand(program: Command, run = upAndSay): void {
       'override one hop of the profile (nginx-app, app-redis, app-postgres), repeatable: --hop app-redis=1',
       hopOverride,
     )
-    .action(async (name, flags) => {
-      await run(name, flags);
+    .action(async (name, { hop, ...flags }) => {
+      await run(name, hop ? { ...flags, hops: hop } : flags);
     });
 }

@@ -11,6 +11,7 @@ import {
 
 const ID = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
+const CGROUPFS = 'd'.repeat(64);
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
@@ -23,20 +24,30 @@ async function fakeRoot(): Promise<string> {
     join(v2, 'cpu.stat'),
     'usage_usec 2500000\nuser_usec 2000000\nsystem_usec 500000\n',
   );
-  await writeFile(join(v2, 'memory.current'), '10485760\n');
+  await writeFile(join(v2, 'memory.current'), '99999999\n');
+  await writeFile(join(v2, 'memory.stat'), 'anon 8388608\nfile 50000000\nshmem 2097152\n');
+  const v2fs = join(root, 'docker', CGROUPFS);
+  await mkdir(v2fs, { recursive: true });
+  await writeFile(join(v2fs, 'cpu.stat'), 'usage_usec 1000\n');
+  await writeFile(join(v2fs, 'memory.stat'), 'anon 4096\nfile 1\n');
   const v1cpu = join(root, 'cpuacct', 'docker', OTHER);
   const v1mem = join(root, 'memory', 'docker', OTHER);
   await mkdir(v1cpu, { recursive: true });
   await mkdir(v1mem, { recursive: true });
   await writeFile(join(v1cpu, 'cpuacct.usage'), '750000000\n');
-  await writeFile(join(v1mem, 'memory.usage_in_bytes'), '2097152\n');
+  await writeFile(join(v1mem, 'memory.usage_in_bytes'), '999999999\n');
+  await writeFile(
+    join(v1mem, 'memory.stat'),
+    'cache 9\nrss 1\ntotal_cache 900000000\ntotal_rss 1048576\ntotal_shmem 1048576\n',
+  );
   return root;
 }
 
 describe('container cost from cgroups', () => {
-  it('reads cgroup v2 and v1 statistics', async () => {
+  it('reads cgroup v2 (systemd and cgroupfs layouts) and v1, memory without the page cache', async () => {
     const root = await fakeRoot();
     expect(await readContainerCgroup(ID, root)).toEqual({ cpuMs: 2500, memoryBytes: 10_485_760 });
+    expect(await readContainerCgroup(CGROUPFS, root)).toEqual({ cpuMs: 1, memoryBytes: 4096 });
     expect(await readContainerCgroup(OTHER, root)).toEqual({ cpuMs: 750, memoryBytes: 2_097_152 });
     expect(await readContainerCgroup('c'.repeat(64), root)).toBeUndefined();
     expect(parseCpuStatMs('user_usec 1\n')).toBeUndefined();
@@ -48,6 +59,7 @@ describe('container cost from cgroups', () => {
       [
         { component: 'app-1', tier: 'app', id: ID },
         { component: 'redis-1', tier: 'redis', id: OTHER },
+        { component: 'redis-2', tier: 'redis', id: 'c'.repeat(64) },
       ],
       root,
     );
@@ -57,6 +69,7 @@ describe('container cost from cgroups', () => {
       ['app-1', 2500],
       ['redis-1', 750],
     ]);
+    expect(reading.components.map((c) => c.component)).not.toContain('redis-2');
   });
 
   it('maps compose service names onto tiers and skips observers', () => {

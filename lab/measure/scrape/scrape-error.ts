@@ -1,5 +1,5 @@
 /** Which server-side source a scrape failed on. */
-export type ScrapeSource = 'app' | 'redis' | 'postgres' | 'version';
+export type ScrapeSource = 'app' | 'invalidator' | 'redis' | 'postgres' | 'version';
 
 /** A server-side figure could not be read; `cause` keeps the underlying failure. */
 export class ScrapeError extends Error {

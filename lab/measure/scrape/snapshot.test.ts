@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { AppCounters } from './app-metrics.ts';
-import { clampNegatives, type ServerSnapshot, subtractSnapshots } from './snapshot.ts';
+import { ScrapeError } from './scrape-error.ts';
+import {
+  clampNegatives,
+  missingAppsWarning,
+  type ServerSnapshot,
+  scrapeApps,
+  subtractSnapshots,
+} from './snapshot.ts';
 
 const app = (server: string, requests: number): AppCounters => ({
   server,
@@ -57,5 +64,55 @@ describe('clampNegatives', () => {
   it('leaves a clean delta untouched', () => {
     const delta = subtractSnapshots(snapshot(2000, 50), snapshot(1000, 40));
     expect(clampNegatives(delta)).toEqual({ delta, paths: [] });
+  });
+});
+
+describe('scrapeApps', () => {
+  const targets = [
+    { server: 'app-1', url: 'http://127.0.0.1:1' },
+    { server: 'app-2', url: 'http://127.0.0.1:2' },
+  ];
+
+  it('lists a server whose /metrics failed, with the reason, and keeps the others', async () => {
+    const result = await scrapeApps(targets, async (server) => {
+      if (server === 'app-2')
+        throw new ScrapeError('app', 'could not scrape app-2', new Error('timeout'));
+      return app(server, 10);
+    });
+    expect(result.apps.map((a) => a.server)).toEqual(['app-1']);
+    expect(result.missingApps).toEqual([
+      { server: 'app-2', reason: 'could not scrape app-2: timeout' },
+    ]);
+  });
+
+  it('fails with the first error when no server answered', async () => {
+    const failing = async (server: string): Promise<AppCounters> => {
+      throw new ScrapeError('app', `could not scrape ${server}`);
+    };
+    await expect(scrapeApps(targets, failing)).rejects.toThrow('could not scrape app-1');
+  });
+});
+
+describe('missing app servers', () => {
+  it('are left out of the delta and flagged with where and why', () => {
+    const after: ServerSnapshot = {
+      ...snapshot(5000, 100),
+      apps: [app('app-1', 100)],
+      missingApps: [{ server: 'app-2', reason: 'timeout' }],
+    };
+    const delta = subtractSnapshots(after, snapshot(1000, 40));
+    expect(delta.apps.map((a) => a.server)).toEqual(['app-1']);
+    expect(delta.missingApps).toEqual([
+      { server: 'app-2', reason: "at the window's end: timeout" },
+    ]);
+    const warning = missingAppsWarning(delta);
+    expect(warning).toContain('app figures cover 1 of 2 servers (app-2 left out');
+    expect(warning).toContain("app-2 at the window's end: timeout");
+  });
+
+  it('flags nothing when every server answered', () => {
+    expect(missingAppsWarning(subtractSnapshots(snapshot(2000, 50), snapshot(1000, 40)))).toBe(
+      undefined,
+    );
   });
 });

@@ -27,6 +27,9 @@ export function endpointsOf(state: LabState, credentials: EndpointCredentials): 
   const password = credentials.redisPassword;
   return {
     apps: of('app').map((s) => ({ server: s.name, url: `http://127.0.0.1:${firstPort(s)}` })),
+    invalidators: of('invalidator')
+      .filter((s) => s.ports[0] !== undefined)
+      .map((s) => ({ server: s.name, url: `http://127.0.0.1:${firstPort(s)}` })),
     redis: of('redis').map((s) => ({
       node: s.name,
       host: '127.0.0.1',

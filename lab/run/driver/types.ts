@@ -136,6 +136,8 @@ export interface Driver extends LifecycleOperations {
 export interface LabEndpoints {
   /** Every app server: its id (app-1…) and http://127.0.0.1:PORT. */
   apps: { server: string; url: string }[];
+  /** The outbox invalidator's /metrics (http://127.0.0.1:PORT), when the topology runs one and publishes it. */
+  invalidators?: { server: string; url: string }[];
   /** Every Redis node, named redis-1… in start order (never by address). */
   redis: { node: string; host: string; port: number; password?: string }[];
   /** A superuser URL of the lab database (pg_stat_statements shows every user's statements). */
