@@ -29,7 +29,7 @@ import { hasFiniteSample, instantQuery, labelValues } from '../lab/run/observe/p
 import type { ObservabilityHandle } from '../lab/run/observe/start-observability.ts';
 import { freePort } from '../lab/run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
-import { appServerId } from '../lab/topology/app-env.ts';
+import { appServerId, hasInvalidator } from '../lab/topology/app-env.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
 import type { Topology } from '../lab/topology/model.ts';
 import { patchBodyFor } from '../loadtests/workload.ts';
@@ -174,14 +174,22 @@ describe('observability of a native two-tier topology (Prometheus, exporters, da
 
   it('scrapes every target of the model, labelled with topology and run_id', async () => {
     const answer = await instantQuery(prometheusUrl(), `up{run_id="${stack.runId}"}`);
-    // 2 app servers + 1 Redis node (through the Redis exporter) + the Postgres and nginx exporters.
-    expect(answer.result).toHaveLength(TOPOLOGY.appServers + 1 + 2);
+    // 2 app servers + the outbox invalidator + 1 Redis node (through the Redis exporter) + the
+    // Postgres and nginx exporters.
+    expect(hasInvalidator(TOPOLOGY)).toBe(true);
+    expect(answer.result).toHaveLength(TOPOLOGY.appServers + 1 + 1 + 2);
     for (const sample of answer.result) {
       expect(sample.value[1]).toBe('1');
       expect(sample.metric).toMatchObject({ topology: TOPOLOGY.name, run_id: stack.runId });
     }
     const servers = await labelValues(prometheusUrl(), 'server', 'cachelab_l1_entries');
     expect(servers).toEqual(['app-1', 'app-2']);
+    const invalidator = await labelValues(
+      prometheusUrl(),
+      'server',
+      'cachelab_invalidator_pending',
+    );
+    expect(invalidator).toEqual(['invalidator']);
     expect(await labelValues(prometheusUrl(), 'redis_node', 'redis_up')).toEqual(['redis-1']);
   });
 

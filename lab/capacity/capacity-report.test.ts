@@ -2,96 +2,11 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { chartTable } from '../report/render-markdown.ts';
 import { capacityReportModel, capacityTable } from './capacity-report.ts';
-import { type CapacityResults, parseCapacityResults } from './capacity-schema.ts';
+import { parseCapacityResults } from './capacity-schema.ts';
 import { CAPACITY_SCHEMA_PATH, capacitySchemaText } from './capacity-schema-file.ts';
-import type { CapacityStep } from './capacity-step.ts';
-import { DEFAULT_SLO } from './slo.ts';
-import { DEFAULT_SEARCH_PLAN } from './step-search.ts';
+import { capacityResultsFixture } from './capacity-test-fixtures.ts';
 
-function step(rate: number, p99: number, ok: boolean): CapacityStep {
-  const latency = {
-    count: rate * 3,
-    mean: p99 / 4,
-    p50: p99 / 5,
-    p90: p99 / 2,
-    p95: p99 / 1.5,
-    p99,
-    p999: p99 * 2,
-    max: p99 * 3,
-  };
-  return {
-    rate,
-    ok,
-    offeredRps: rate,
-    achievedRps: rate,
-    throughputRps: rate * 0.99,
-    valid: true,
-    invalidReasons: [],
-    sloBreaches: ok ? [] : [`p99 ${p99} ms > 50 ms`],
-    latencyMs: latency,
-    errorRate: 0,
-    concurrency: (rate * 0.99 * latency.mean) / 1000,
-    hitRatio: 0.8,
-  };
-}
-
-function results(): CapacityResults {
-  return parseCapacityResults({
-    schemaVersion: 1,
-    kind: 'cachelab-capacity',
-    runId: '20261207-113000-capacity-read-heavy',
-    createdAt: '2026-12-07T11:30:00.000Z',
-    finishedAt: '2026-12-07T11:40:00.000Z',
-    elapsedSec: 600,
-    parameters: {
-      workload: 'read-heavy',
-      slo: DEFAULT_SLO,
-      sloText: 'p99 ≤ 50 ms, errors ≤ 0.1%',
-      network: 'loopback',
-      driver: 'native',
-      seedUsers: 20_000,
-      keyCount: 20_000,
-      stepWarmupSec: 1,
-      stepSec: 3,
-      prewarmSec: 4,
-      plan: DEFAULT_SEARCH_PLAN,
-      topologies: ['local', 'no-cache'],
-    },
-    machine: {
-      cpuModel: 'x',
-      cores: 2,
-      memoryBytes: 1e9,
-      platform: 'linux',
-      osRelease: '6',
-      arch: 'x64',
-    },
-    node: 'v20.20.2',
-    loadAverage: { before: 0.5, after: 1.2 },
-    topologies: [
-      {
-        topology: 'local',
-        status: 'ok',
-        network: 'loopback',
-        maxSustainableRps: 1800,
-        firstBrokenRps: 1900,
-        stoppedBecause: 'bracketed within 5%',
-        steps: [step(200, 4, true), step(1800, 30, true), step(1900, 80, false)],
-        usl: {
-          lambda: 900,
-          sigma: 0.05,
-          kappa: 0.001,
-          peakConcurrency: 30.8,
-          peakThroughput: 5000,
-          r2: 0.98,
-          points: 3,
-        },
-        timings: { upSec: 10, searchSec: 60, downSec: 2 },
-        warnings: [],
-      },
-      { topology: 'no-cache', status: 'failed', phase: 'up', error: 'postgres would not start' },
-    ],
-  });
-}
+const results = capacityResultsFixture;
 
 describe('capacity report', () => {
   it('tabulates capacity, latency there, σ and κ, and failures', () => {
@@ -121,6 +36,38 @@ describe('capacity report', () => {
     ]);
     expect(chartTable(p99 as NonNullable<typeof p99>).rows).toHaveLength(3);
     expect(model.notes).toEqual(['no-cache failed (up): postgres would not start']);
+  });
+
+  it('shows a repeated search as median [interval] in the table and as error bars on the chart', () => {
+    const r = results();
+    const local = r.topologies[0];
+    if (local?.status !== 'ok') throw new Error('fixture changed');
+    const ci = { median: 1800, low: 1500, high: 2100, n: 5, coverage: 0.9375 };
+    const repeated = parseCapacityResults({
+      ...r,
+      parameters: { ...r.parameters, repeat: 5 },
+      topologies: [
+        {
+          ...local,
+          repeat: {
+            runs: 5,
+            measured: 5,
+            confidence: 0.95,
+            method: 'order-statistic interval of the median',
+            maxSustainableRps: [1500, 1800, 2100, 1700, 1900],
+            figures: { maxSustainableRps: ci },
+          },
+        },
+        r.topologies[1],
+      ],
+    });
+    expect(capacityTable(repeated).rows[0]?.[1]).toBe('1800 [1500–2100] (5 runs, 94 % interval)');
+    const bar = capacityReportModel(repeated).charts.find((c) => c.id === 'capacity-max');
+    expect(bar?.datasets[0]?.intervals).toEqual([[1500, 2100]]);
+    expect(chartTable(bar as NonNullable<typeof bar>).rows[0]).toEqual([
+      'local',
+      '1,800 [1,500–2,100]',
+    ]);
   });
 
   it('the committed JSON Schema matches the zod schema (make generate)', async () => {

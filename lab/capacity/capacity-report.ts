@@ -29,7 +29,9 @@ function capacityCell(t: Searched, startRps: number): string {
   if (ci && t.repeat) {
     return `${fixed(ci.median)} [${fixed(ci.low)}–${fixed(ci.high)}] (${t.repeat.measured} runs, ${fixed(ci.coverage * 100)} % interval)`;
   }
-  return t.maxSustainableRps === null ? `< ${startRps}` : fixed(t.maxSustainableRps);
+  if (t.maxSustainableRps !== null) return fixed(t.maxSustainableRps);
+  const lowest = Math.min(startRps, ...t.steps.map((s) => s.rate));
+  return t.repeat ? `< ${lowest} (in all ${t.repeat.measured} runs)` : `< ${lowest}`;
 }
 
 /** One row per topology: capacity, latency there, the USL's σ and κ, why the search stopped. */

@@ -153,6 +153,8 @@ describe('typed options', () => {
       'peer',
     ]);
     expect(repeated.parts).toEqual(['ceilings', 'peer']);
+    const settings = await parsed(registerBenchCommand, ['bench', '--only', 'nginx-settings']);
+    expect(settings.parts).toEqual(['nginx-settings']);
   });
 
   it('simulate: numbers and lists', async () => {

@@ -40,12 +40,15 @@ describe('capacity and plan options', () => {
       'same-az',
       '--max-steps',
       '6',
+      '--repeat',
+      '3',
     ]);
     expect(flags).toMatchObject({
       topologies: ['local', 'global'],
       slo: { latencyMs: { p99: 20 }, errorRate: 0.01 },
       network: 'same-az',
       maxSteps: 6,
+      repeat: 3,
     });
   });
 
@@ -53,6 +56,8 @@ describe('capacity and plan options', () => {
     [['capacity', '--slo', 'p99=soon'], /duration like 50ms/],
     [['capacity', '--network', 'moon'], /loopback, lan, same-az, cross-az/],
     [['capacity', '--topologies', 'nope'], /nope/],
+    [['capacity', '--repeat', '0'], /1/],
+    [['capacity', '--repeat', '21'], /20/],
     [['plan'], /--rps/],
     [['plan', '--rps', '-5'], /positive number/],
   ])('refuses %j with a usage message', async (args, message) => {

@@ -1,6 +1,9 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { appCountersOf, subtractAppCounters } from './app-metrics.ts';
+import { appCountersOf, scrapeApp, subtractAppCounters } from './app-metrics.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
+import { ScrapeError } from './scrape-error.ts';
 
 const labels = 'topology="two-tier",server="app-1"';
 const metrics = (reads: number, queries: number) => `
@@ -45,5 +48,21 @@ describe('app counters', () => {
       l1Entries: 50,
       l1Bytes: 25_000,
     });
+  });
+});
+
+describe('scrapeApp timeout', () => {
+  it('fails with a ScrapeError naming the server and the timeout when /metrics does not answer', async () => {
+    const server = createServer(() => {}); // accepts the request and never answers
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const scrape = scrapeApp('app-9', `http://127.0.0.1:${port}`, 200);
+      await expect(scrape).rejects.toBeInstanceOf(ScrapeError);
+      await expect(scrape).rejects.toThrow(/could not scrape app-9 .*timeout 200 ms/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -12,6 +12,7 @@ describe('composeObservability', () => {
       'app-1:3000',
       'app-2:3000',
       'app-3:3000',
+      'invalidator:3000',
       'redis://redis-1:6379',
       'postgres-exporter:9187',
       'nginx-exporter:9113',

@@ -2,12 +2,13 @@ import { ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitorin
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
-import { appServerEnv } from '../../topology/app-env.ts';
+import { appServerEnv, hasInvalidator, INVALIDATOR_NAME } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { CONTAINER_PORTS } from '../compose/compose-types.ts';
 import { STATUS_ALLOW } from '../compose/render-compose.ts';
 import { renderNginxConfig } from '../nginx/render-nginx.ts';
 import { NETWORK_CONNECT_TIMEOUTS } from '../swarm/stack-services.ts';
+import { invalidatorObjects } from './invalidator-objects.ts';
 import {
   type K8sObject,
   type K8sRenderOptions,
@@ -161,7 +162,10 @@ function nginxObjects(topology: Topology, o: K8sRenderOptions): K8sObject[] {
   return [conf, deployment, service];
 }
 
-/** ServiceMonitors (Prometheus Operator) of the app servers and of the Redis and Postgres exporters. */
+/**
+ * ServiceMonitors (Prometheus Operator) of the app servers, the outbox invalidator when the mode has
+ * one, and the Redis and Postgres exporters.
+ */
 function serviceMonitors(topology: Topology): ServiceMonitor[] {
   const monitor = (component: string, port: string) =>
     new ServiceMonitor({
@@ -173,17 +177,19 @@ function serviceMonitors(topology: Topology): ServiceMonitor[] {
     });
   return [
     monitor('app', 'http'),
+    ...(hasInvalidator(topology) ? [monitor(INVALIDATOR_NAME, 'http')] : []),
     ...(topology.redis.kind === 'none' ? [] : [monitor('redis', 'metrics')]),
     monitor('postgres', 'metrics'),
   ];
 }
 
-/** The app servers (Deployment, headless Service, PodDisruptionBudget) and nginx in front. */
+/** The app servers (Deployment, headless Service, PodDisruptionBudget), the invalidator, nginx in front. */
 export function frontObjects(topology: Topology, o: K8sRenderOptions): K8sObject[] {
   return [
     appDeployment(topology, o),
     appService(topology),
     appDisruptionBudget(topology),
+    ...invalidatorObjects(topology, o),
     ...nginxObjects(topology, o),
   ];
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { LabError } from '../../errors.ts';
 import { CATALOG, getTopology } from '../../topology/catalog.ts';
+import { withConsistency } from '../../topology/consistency.ts';
 import {
   renderStack,
   renderSwarmNginx,
@@ -91,8 +92,30 @@ describe('renderStack', () => {
     const phases = stackPhases(stack);
     expect(phases[0]).toEqual(['postgres', ...[1, 2, 3, 4, 5, 6].map((i) => `redis-${i}`)]);
     expect(phases[1]).toEqual(['seed', 'redis-cluster-init']);
-    expect(phases[2]).toEqual(['app', 'nginx']);
+    expect(phases[2]).toEqual(['app', 'invalidator', 'nginx']);
     expect(Object.keys(stackSubset(stack, phases[0] ?? []).services)).toHaveLength(7);
+  });
+
+  it('runs the outbox invalidator only where the consistency mode has an outbox', () => {
+    const outbox = renderStack(withConsistency(getTopology('global'), 'outbox+lease'), options());
+    const invalidator = outbox.services.invalidator;
+    expect(invalidator?.command).toEqual([
+      '--enable-source-maps',
+      'dist/services/invalidator/src/main.js',
+    ]);
+    expect(invalidator?.environment).toMatchObject({
+      CONSISTENCY: 'outbox+lease',
+      SERVER_ID: 'invalidator',
+      PORT: '3000',
+    });
+    expect(invalidator?.environment).not.toHaveProperty('DATABASE_URL');
+    expect(invalidator?.secrets?.map((m) => m.source)).toEqual([
+      'postgres_password',
+      'redis_password',
+    ]);
+    const lease = renderStack(withConsistency(getTopology('global'), 'lease'), options());
+    expect(lease.services).not.toHaveProperty('invalidator');
+    expect(stackPhases(lease)[2]).toEqual(['app', 'nginx']);
   });
 
   it('fails on a Redis host port short of the nodes', () => {

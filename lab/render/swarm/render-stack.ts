@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { LabError } from '../../errors.ts';
+import { hasInvalidator, INVALIDATOR_NAME } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { redisNodeCount } from '../../topology/services.ts';
 import { redisNames } from '../compose/base-services.ts';
@@ -10,6 +11,7 @@ import { renderNginxConfig } from '../nginx/render-nginx.ts';
 import {
   appStackService,
   clusterInitStackService,
+  invalidatorStackService,
   nginxStackService,
   postgresStackService,
   redisStackService,
@@ -124,6 +126,16 @@ export function renderStack(topology: Topology, o: StackRenderOptions): StackFil
       containerRedisEndpoints(topology),
       o.appLogLevel,
     ),
+    ...(hasInvalidator(topology)
+      ? {
+          [INVALIDATOR_NAME]: invalidatorStackService(
+            topology,
+            o.images.app,
+            containerRedisEndpoints(topology),
+            o.appLogLevel,
+          ),
+        }
+      : {}),
     nginx: nginxStackService(o.images.nginx, o.httpPort),
   };
   const f = o.files;
@@ -160,7 +172,8 @@ export function renderStack(topology: Topology, o: StackRenderOptions): StackFil
 export function stackPhases(stack: StackFile): string[][] {
   const names = Object.keys(stack.services);
   const jobs = ['seed', 'redis-cluster-init'].filter((n) => names.includes(n));
-  const front = [APP_SERVICE, 'nginx'];
+  // The invalidator drains the outbox the seed's schema creates: it starts with the app servers.
+  const front = [APP_SERVICE, INVALIDATOR_NAME, 'nginx'].filter((n) => names.includes(n));
   const stores = names.filter((n) => !jobs.includes(n) && !front.includes(n));
   return [stores, jobs, front];
 }

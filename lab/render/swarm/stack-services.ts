@@ -1,4 +1,4 @@
-import { appServerEnv } from '../../topology/app-env.ts';
+import { appServerEnv, INVALIDATOR_NAME, invalidatorEnv } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { REDIS_CONF, SEED_SCRIPT } from '../compose/base-services.ts';
 import { CONTAINER_PORTS, POSTGRES } from '../compose/compose-types.ts';
@@ -245,6 +245,44 @@ export function appStackService(
       update_config: { parallelism: 1, order: 'start-first', delay: '2s' },
       placement: { preferences: [{ spread: 'node.id' }] },
     },
+  };
+}
+
+/**
+ * The outbox invalidator (outbox modes only): the app image with its own entry point, one replica,
+ * the same cache settings as the app servers; /metrics on the app port for Prometheus.
+ */
+export function invalidatorStackService(
+  topology: Topology,
+  image: string,
+  redis: { url?: string; nodes?: readonly string[] },
+  logLevel: string,
+): StackService {
+  const environment = invalidatorEnv(topology, {
+    port: CONTAINER_PORTS.app,
+    host: '0.0.0.0',
+    databaseUrl: 'from-the-secret',
+    redis,
+  });
+  delete environment.DATABASE_URL;
+  environment.SERVER_ID = INVALIDATOR_NAME;
+  environment.LOG_LEVEL = logLevel;
+  Object.assign(environment, NETWORK_CONNECT_TIMEOUTS);
+  const exports: Record<string, string> = { DATABASE_URL };
+  if (topology.redis.kind !== 'none') exports.REDIS_PASSWORD = readSecret(STACK_SECRETS.redis);
+  return {
+    image,
+    entrypoint: secretEntrypoint(exports, 'node'),
+    command: ['--enable-source-maps', 'dist/services/invalidator/src/main.js'],
+    environment,
+    secrets: [
+      mountSecret(STACK_SECRETS.postgres),
+      ...(topology.redis.kind === 'none' ? [] : [mountSecret(STACK_SECRETS.redis)]),
+    ],
+    networks: [STACK_NETWORK],
+    healthcheck: { ...httpProbe(CONTAINER_PORTS.app, '/healthz'), interval: '3s', retries: 10 },
+    stop_grace_period: '5s',
+    deploy: deployOf('seed'),
   };
 }
 
