@@ -33,8 +33,8 @@ export const VARIANTS: readonly Variant[] = [
   { name: 'as rendered', apply: (c) => c },
   { name: 'no upstream keepalive', apply: (c) => c.replace(/\n\s*keepalive \d+;/, '') },
   {
-    name: 'buffers fit the body (16k)',
-    apply: inLocation(['proxy_buffer_size 16k;', 'proxy_buffers 4 16k;']),
+    name: 'default 4k proxy buffers',
+    apply: (c) => c.replace(/\n\s*proxy_buffer(_size|s) [^\n]*;/g, ''),
   },
   { name: 'proxy_buffering off', apply: inLocation(['proxy_buffering off;']) },
   {
