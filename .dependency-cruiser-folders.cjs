@@ -1,5 +1,5 @@
 // The folder-cycle half of the dependency rule, run by `npm run check` after .dependency-cruiser.cjs.
-// It leaves out the base modules directly under lab/ (errors.ts, config.ts, repo-root.ts): a folder's
+// It leaves out the base modules directly under lab/ (lab-errors.ts, lab-config.ts, repo-root.ts): a folder's
 // dependencies include those of every folder inside it, so with them `lab` would be a folder that
 // everything depends on and that depends on everything lab/ imports, and every folder would look like
 // part of one cycle. They import no layer (the base rule of .dependency-cruiser.cjs), so they close none.

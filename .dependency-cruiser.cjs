@@ -19,7 +19,7 @@ const LAYERS = [
 ];
 
 /** Base modules every layer (and dashboards/src) may import. */
-const BASE = '^lab/(?:errors\\.ts|config\\.ts|repo-root\\.ts|text/)';
+const BASE = '^lab/(?:lab-errors\\.ts|lab-config\\.ts|repo-root\\.ts|text/)';
 
 /** dashboards/src renders from the model, so it sits with lab/render: above topology. */
 const DASHBOARDS = '^dashboards/';
@@ -42,7 +42,7 @@ module.exports = {
     {
       name: 'base-imports-a-layer',
       comment:
-        'lab/errors.ts, config.ts, repo-root.ts and lab/text/ are importable from anywhere, so they import no layer',
+        'lab/lab-errors.ts, lab-config.ts, repo-root.ts and lab/text/ are importable from anywhere, so they import no layer',
       severity: 'error',
       from: { path: BASE },
       to: { path: '^lab/', pathNot: BASE },

@@ -13,22 +13,25 @@ const FOLDER_RULES = join(REPO_ROOT, '.dependency-cruiser-folders.cjs');
 
 /** A tree laid out like the repository: each file imports the paths listed. */
 const FIXTURE: Record<string, string[]> = {
-  'lab/errors.ts': [],
+  'lab/lab-errors.ts': [],
   'lab/text/table.ts': [],
   // a base module may not lean on a layer
   'lab/text/format.ts': ['lab/topology/model.ts'],
-  'lab/topology/model.ts': ['lab/errors.ts'],
+  'lab/topology/model.ts': ['lab/lab-errors.ts'],
   // against the flow: topology reaches up into render
   'lab/topology/catalog.ts': ['lab/topology/model.ts', 'lab/render/nginx/render-nginx.ts'],
   'lab/render/nginx/render-nginx.ts': ['lab/topology/model.ts', 'lab/text/table.ts'],
   // a new folder under lab/render is render too, so it may not import a driver
   'lab/render/k8s/manifests.ts': ['lab/run/driver/swarm/driver.ts'],
-  'lab/run/driver/types.ts': ['lab/topology/model.ts'],
-  'lab/run/driver/swarm/driver.ts': ['lab/run/driver/types.ts', 'lab/render/nginx/render-nginx.ts'],
+  'lab/run/driver/driver-types.ts': ['lab/topology/model.ts'],
+  'lab/run/driver/swarm/driver.ts': [
+    'lab/run/driver/driver-types.ts',
+    'lab/render/nginx/render-nginx.ts',
+  ],
   // two run folders that import each other
-  'lab/run/observe/hook.ts': ['lab/run/driver/types.ts'],
+  'lab/run/observe/hook.ts': ['lab/run/driver/driver-types.ts'],
   'lab/run/driver/observe-bridge.ts': ['lab/run/observe/hook.ts'],
-  'lab/measure/capacity/ramp.ts': ['lab/run/driver/types.ts'],
+  'lab/measure/capacity/ramp.ts': ['lab/run/driver/driver-types.ts'],
   // a domain module calling into the CLI
   'lab/compare/compare.ts': ['lab/measure/capacity/ramp.ts', 'lab/cli/output.ts'],
   // a new analysis folder may use compare, not the reverse
@@ -38,7 +41,10 @@ const FIXTURE: Record<string, string[]> = {
   // the app and the dashboards stay out of the harness
   'services/invalidator/main.ts': ['lab/topology/model.ts'],
   'loadtests/runner/run-load.ts': ['lab/cli/output.ts'],
-  'dashboards/src/panels.ts': ['lab/render/nginx/render-nginx.ts', 'lab/run/driver/types.ts'],
+  'dashboards/src/panels.ts': [
+    'lab/render/nginx/render-nginx.ts',
+    'lab/run/driver/driver-types.ts',
+  ],
 };
 
 /** Module-rule violations the fixture must produce, as `rule: from → to`. */
@@ -51,7 +57,7 @@ const EXPECTED = [
   'services-and-loadtests-import-no-lab: loadtests/runner/run-load.ts → lab/cli/output.ts',
   'only-cli-imports-cli: loadtests/runner/run-load.ts → lab/cli/output.ts',
   'base-imports-a-layer: lab/text/format.ts → lab/topology/model.ts',
-  'dashboards-import-topology-and-render-only: dashboards/src/panels.ts → lab/run/driver/types.ts',
+  'dashboards-import-topology-and-render-only: dashboards/src/panels.ts → lab/run/driver/driver-types.ts',
 ].sort();
 
 interface Violation {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { buildK6Options, readK6Config } from './k6/config.ts';
+import { buildK6Options, readK6Config } from './k6/k6-config.ts';
 import {
   K6_METRICS,
   type K6SummaryData,
   MEASURED_DROPPED,
   MEASURED_DURATION,
   toRunResult,
-} from './k6/summary.ts';
+} from './k6/k6-summary.ts';
 import { parseRunResult } from './result-format.ts';
 
 const env = {

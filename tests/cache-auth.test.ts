@@ -2,8 +2,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
+import { silentObserver } from '../services/app/src/cache/cache-types.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
-import { silentObserver } from '../services/app/src/cache/types.ts';
 import { loadConfig } from '../services/app/src/config.ts';
 import { createLogger } from '../services/app/src/logger.ts';
 

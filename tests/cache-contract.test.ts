@@ -4,12 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedis, startRedisShards } from '../lab/run/processes/redis.ts';
 import { startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
+import type { CacheStrategy, CacheTier } from '../services/app/src/cache/cache-types.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
-import type { CacheStrategy, CacheTier } from '../services/app/src/cache/types.ts';
 import { loadConfig } from '../services/app/src/config.ts';
 import { createLogger } from '../services/app/src/logger.ts';
 

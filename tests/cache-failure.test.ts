@@ -9,13 +9,13 @@ import {
 } from '../lab/run/processes/redis.ts';
 import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
+import type { CacheStrategy } from '../services/app/src/cache/cache-types.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
 import { createShardedRedisCache } from '../services/app/src/cache/redis-sharded.ts';
-import type { CacheStrategy } from '../services/app/src/cache/types.ts';
 import { loadConfig } from '../services/app/src/config.ts';
 import {
   createReadThrough,

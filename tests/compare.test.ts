@@ -11,7 +11,7 @@ import { readResults } from '../lab/compare/results-store.ts';
 import type { CompareOutput } from '../lab/compare/run-compare.ts';
 import { runCompare } from '../lab/compare/run-compare.ts';
 import { type MeasuredTopology, measuredOf } from '../lab/report/results-types.ts';
-import type { RunningLab } from '../lab/run/driver/types.ts';
+import type { RunningLab } from '../lab/run/driver/driver-types.ts';
 
 const TOPOLOGIES = ['no-cache', 'local', 'local-hash', 'global', 'two-tier'];
 

@@ -2,7 +2,7 @@ import { Cluster } from 'ioredis';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
-import { startInvalidator } from '../lab/run/processes/invalidator.ts';
+import { startInvalidator } from '../lab/run/processes/invalidator-process.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
 import type { TwoTierCache } from '../services/app/src/cache/two-tier.ts';

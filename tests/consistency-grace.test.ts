@@ -6,7 +6,7 @@ import {
   type AppServerHandle,
   startAppServer,
 } from '../lab/run/processes/app-server.ts';
-import { INVALIDATOR_ENTRY } from '../lab/run/processes/invalidator.ts';
+import { INVALIDATOR_ENTRY } from '../lab/run/processes/invalidator-process.ts';
 import { type PostgresHandle, startPostgres } from '../lab/run/processes/postgres.ts';
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';

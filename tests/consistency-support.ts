@@ -8,6 +8,7 @@ import {
 } from '../lab/run/processes/redis.ts';
 import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
+import type { CacheStrategy } from '../services/app/src/cache/cache-types.ts';
 import { createCache } from '../services/app/src/cache/create-cache.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
 import { readProfileVersion } from '../services/app/src/cache/profile-version.ts';
@@ -15,8 +16,11 @@ import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
-import type { CacheStrategy } from '../services/app/src/cache/types.ts';
 import { type AppConfig, type ConsistencyName, loadConfig } from '../services/app/src/config.ts';
+import type {
+  ConsistencyEvent,
+  ConsistencyMode,
+} from '../services/app/src/consistency/consistency-types.ts';
 import { createConsistency } from '../services/app/src/consistency/create-consistency.ts';
 import { invalidatedSince } from '../services/app/src/consistency/outbox-store.ts';
 import {
@@ -24,7 +28,6 @@ import {
   type ReadResult,
   type ReadThrough,
 } from '../services/app/src/consistency/read-through.ts';
-import type { ConsistencyEvent, ConsistencyMode } from '../services/app/src/consistency/types.ts';
 import {
   createProfileRepository,
   type ProfileRepository,

@@ -21,9 +21,9 @@ import {
 } from '../dashboards/src/provisioning.ts';
 import { composeObservability } from '../lab/render/compose/compose-observability.ts';
 import { REPO_ROOT } from '../lab/repo-root.ts';
+import type { ServiceRecord } from '../lab/run/driver/driver-types.ts';
 import { type NativeLab, upTopology } from '../lab/run/driver/native/driver.ts';
 import { findLeftovers } from '../lab/run/driver/pid-control.ts';
-import type { ServiceRecord } from '../lab/run/driver/types.ts';
 import { createObserveHook, runIdOf } from '../lab/run/observe/observe-hook.ts';
 import { hasFiniteSample, instantQuery, labelValues } from '../lab/run/observe/prometheus-api.ts';
 import type { ObservabilityHandle } from '../lab/run/observe/start-observability.ts';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioRunRecord } from '../lab/report/scenario-schema.ts';
+import type { ScenarioRunRecord } from '../lab/report/scenario-results-schema.ts';
 import { nativeDriver } from '../lab/run/driver/native/driver.ts';
 import { freePort, isPortFree } from '../lab/run/processes/ports.ts';
 import { liveProcesses } from '../lab/run/processes/process-registry.ts';
-import { getScenario } from '../lab/scenario/catalog.ts';
 import { runScenario } from '../lab/scenario/engine/run-scenario.ts';
-import type { Scenario, TimedAction } from '../lab/scenario/model.ts';
-import { validateScenario } from '../lab/scenario/schema.ts';
+import { getScenario } from '../lab/scenario/scenario-catalog.ts';
+import type { Scenario, TimedAction } from '../lab/scenario/scenario-model.ts';
+import { validateScenario } from '../lab/scenario/scenario-schema.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
 
 // Short versions of catalog scenarios: a few seconds of load each, 1,000 profiles.

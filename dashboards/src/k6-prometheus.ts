@@ -4,7 +4,7 @@ import {
   k6CounterName,
   k6TrendName,
 } from '../../lab/render/prometheus/k6-remote-write.ts';
-import { K6_METRICS } from '../../loadtests/k6/summary.ts';
+import { K6_METRICS } from '../../loadtests/k6/k6-summary.ts';
 import { CACHE_RESULT_LABELS, ERROR_CLASSES } from '../../loadtests/result-types.ts';
 import {
   buildDashboard,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { createProfileRepository } from '../../services/app/src/db/profile-repository.ts';
 import { applySchema, seedUsers } from '../../services/app/src/db/setup.ts';
-import { loadLabConfig } from '../config.ts';
+import { loadLabConfig } from '../lab-config.ts';
 import { CleanupStack } from '../run/driver/cleanup-stack.ts';
 import { type PostgresHandle, startPostgres } from '../run/processes/postgres.ts';
 import { type RedisNode, startRedis } from '../run/processes/redis.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { runLoad } from '../../loadtests/runner/run-load.ts';
 import { costProbeOf } from '../measure/cost/lab-components.ts';
-import type { Driver, RunningLab } from '../run/driver/types.ts';
+import type { Driver, RunningLab } from '../run/driver/driver-types.ts';
 import { freePort } from '../run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';

@@ -3,7 +3,7 @@ import type { WorkloadName } from '../../loadtests/workload.ts';
 import { clientHitRatio, dbQueriesPerRequestOf, tiersOf } from '../compare/figures.ts';
 import type { CostProbe, WindowCost } from '../measure/cost/component-cost.ts';
 import { measureWindow } from '../measure/measure-window.ts';
-import type { LabEndpoints } from '../run/driver/types.ts';
+import type { LabEndpoints } from '../run/driver/driver-types.ts';
 import type { Topology } from '../topology/model.ts';
 import { type Slo, sloBreaches } from './slo.ts';
 import type { SearchStep } from './step-search.ts';

@@ -1,10 +1,10 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
-import { registerBenchCommand } from './commands/bench.ts';
-import { registerCompareCommand } from './commands/compare.ts';
-import { registerDemoCommand } from './commands/demo.ts';
-import { registerDiffCommand } from './commands/diff.ts';
-import { registerSimulateCommand } from './commands/simulate.ts';
+import { registerBenchCommand } from './commands/register-bench.ts';
+import { registerCompareCommand } from './commands/register-compare.ts';
+import { registerDemoCommand } from './commands/register-demo.ts';
+import { registerDiffCommand } from './commands/register-diff.ts';
+import { registerSimulateCommand } from './commands/register-simulate.ts';
 import { buildProgram } from './main.ts';
 
 /** A program whose help and errors go to `out` and which throws instead of exiting. */

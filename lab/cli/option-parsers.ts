@@ -1,8 +1,8 @@
 import { InvalidArgumentError } from '@commander-js/extra-typings';
 import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../loadtests/workload.ts';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
-import { DRIVER_NAMES, type DriverName } from '../config.ts';
-import { isLabError } from '../errors.ts';
+import { DRIVER_NAMES, type DriverName } from '../lab-config.ts';
+import { isLabError } from '../lab-errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { parseConsistencyList } from '../topology/consistency.ts';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import { MissingBinaryError } from '../run/processes/binaries.ts';
 import { describeError, exitCodeOf } from './output.ts';
 

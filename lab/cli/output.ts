@@ -1,4 +1,4 @@
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { MissingBinaryError } from '../run/processes/binaries.ts';
 
 /** Every error in the `cause` chain (and inside AggregateErrors), outermost first. */

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { ProgressEvent, ProgressListener } from '../run/driver/types.ts';
+import type { ProgressEvent, ProgressListener } from '../run/driver/driver-types.ts';
 import { seconds } from '../text/format.ts';
 
 /** A progress listener that can be finished (restoring the terminal) once the work ends. */

@@ -1,5 +1,5 @@
 import type { Command, OptionValues } from '@commander-js/extra-typings';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 
 const list = (value: string, previous: string[] = []): string[] => [

@@ -3,8 +3,8 @@ import { parseRemoteTarget } from '../run/driver/remote/remote-target.ts';
 import { interruptibly } from '../run/interruptibly.ts';
 import { seconds } from '../text/format.ts';
 import { type CompareFlags, resolveCompareSettings } from './compare-settings.ts';
+import { formatSummary } from './compare-summary.ts';
 import { type CompareOutput, runCompare } from './run-compare.ts';
-import { formatSummary } from './summary.ts';
 
 /** Where a command prints its results (stdout by default). */
 export type Print = (text: string) => void;

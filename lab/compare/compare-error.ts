@@ -1,4 +1,4 @@
-import { LabError, type LabErrorCode } from '../errors.ts';
+import { LabError, type LabErrorCode } from '../lab-errors.ts';
 
 /** Why a compare, diff or demo command failed. */
 export type CompareErrorKind =
@@ -8,7 +8,7 @@ export type CompareErrorKind =
   | 'NOTHING_MEASURED'
   | 'INTERRUPTED';
 
-// Until lab/errors.ts has codes of its own for these, each maps to the closest lab code (exit code).
+// Until lab/lab-errors.ts has codes of its own for these, each maps to the closest lab code (exit code).
 const LAB_CODES: Record<CompareErrorKind, LabErrorCode> = {
   USAGE: 'USAGE',
   RESULTS_NOT_FOUND: 'USAGE',

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { RunProgress } from '../../loadtests/runner/options.ts';
 import type { TopologyOutcome } from '../report/results-types.ts';
-import type { ProgressEvent } from '../run/driver/types.ts';
+import type { ProgressEvent } from '../run/driver/driver-types.ts';
 import { millis, number, percent } from '../text/format.ts';
 
 /** Shows where a comparison is: which topology, which phase, and a line per finished topology. */

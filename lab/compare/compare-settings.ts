@@ -1,6 +1,6 @@
 import { isWorkloadName, type WorkloadName } from '../../loadtests/workload.ts';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
-import type { DriverName } from '../config.ts';
+import type { DriverName } from '../lab-config.ts';
 import { DEFAULT_APP_SCRAPE_TIMEOUT_MS } from '../measure/scrape/app-metrics.ts';
 import type { RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';

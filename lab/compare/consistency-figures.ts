@@ -1,5 +1,5 @@
 import type { RunResult } from '../../loadtests/result-types.ts';
-import { delayQuantileUpperBound } from '../measure/scrape/invalidator-metrics.ts';
+import { delayQuantileUpperBound } from '../measure/scrape/invalidator-counters.ts';
 import type { ServerDelta } from '../measure/scrape/snapshot.ts';
 import type { ConsistencyFigures } from '../report/consistency-schema.ts';
 import type { Topology } from '../topology/model.ts';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
-import { loadLabConfig } from '../config.ts';
+import { loadLabConfig } from '../lab-config.ts';
 import { calibrateNetwork } from '../measure/network/calibrate.ts';
 import { formatCalibration } from '../measure/network/calibrate-command.ts';
 import { machineInfo } from '../measure/scrape/environment.ts';
@@ -12,8 +12,8 @@ import {
   type TopologyOutcome,
 } from '../report/results-types.ts';
 import { type WrittenReport, writeReport } from '../report/write-report.ts';
+import type { Driver, RunningLab } from '../run/driver/driver-types.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
-import type { Driver, RunningLab } from '../run/driver/types.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { consistencyRunLabel, withConsistency } from '../topology/consistency.ts';
 import { hopDelays, needsProxies } from '../topology/network.ts';

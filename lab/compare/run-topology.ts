@@ -3,7 +3,12 @@ import { costProbeOf } from '../measure/cost/lab-components.ts';
 import type { LoadProgressListener } from '../measure/measure-window.ts';
 import { ScrapeError } from '../measure/scrape/scrape-error.ts';
 import type { FailedTopology, TopologyOutcome } from '../report/results-types.ts';
-import type { Driver, LabEndpoints, ProgressListener, RunningLab } from '../run/driver/types.ts';
+import type {
+  Driver,
+  LabEndpoints,
+  ProgressListener,
+  RunningLab,
+} from '../run/driver/driver-types.ts';
 import { freePort } from '../run/processes/ports.ts';
 import { makeRunDir, removeRunDir } from '../run/processes/run-dir.ts';
 import type { Topology } from '../topology/model.ts';

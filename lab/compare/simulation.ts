@@ -7,14 +7,14 @@ import type {
   SimulationFigures,
 } from '../report/results-types.ts';
 import { simulationSchema } from '../report/simulation-schema.ts';
-import { compareWithMeasured } from '../simulate/calibrate.ts';
 import { type ResizeResult, simulateResize } from '../simulate/resize.ts';
 import {
   type ScaleResult,
   type SimTopology,
   scaleRowAt,
   simulateScale,
-} from '../simulate/scale.ts';
+} from '../simulate/scale-simulation.ts';
+import { compareWithMeasured } from '../simulate/simulation-calibration.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { CompareSettings } from './compare-settings.ts';
 import { SETTLE_SEC } from './warm-until-stable.ts';

@@ -1,7 +1,7 @@
-import type { DriverName } from '../config.ts';
+import type { DriverName } from '../lab-config.ts';
 import type { SoftwareVersions } from '../measure/scrape/environment.ts';
 import { nginxVersion, readPostgresVersion, redisVersion } from '../measure/scrape/environment.ts';
-import type { LabEndpoints } from '../run/driver/types.ts';
+import type { LabEndpoints } from '../run/driver/driver-types.ts';
 
 /** Reads the software versions from the first labs that run each service (once each). */
 export class VersionCollector {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { windowCostSchema } from '../report/cost-schema.ts';
 import { measuredFixture, resultsFixture } from '../report/test-fixtures.ts';
 import { buildPlan, formatPlan } from './plan-command.ts';

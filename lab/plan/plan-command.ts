@@ -2,9 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { CapacityResults } from '../capacity/capacity-schema.ts';
 import { newRunId } from '../compare/results-store.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { ComparisonResults } from '../report/results-types.ts';
-import { scaleRowAt, simulateScale } from '../simulate/scale.ts';
+import { scaleRowAt, simulateScale } from '../simulate/scale-simulation.ts';
 import {
   assumptionsText,
   DEFAULT_ASSUMPTIONS,

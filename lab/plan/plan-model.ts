@@ -1,5 +1,5 @@
 import type { CostTier } from '../measure/cost/component-cost.ts';
-import type { SimTopology } from '../simulate/scale.ts';
+import type { SimTopology } from '../simulate/scale-simulation.ts';
 
 /** What the plan needs of one measured topology. */
 export interface MeasuredCost {

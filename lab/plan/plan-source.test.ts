@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { capacityResultsFixture, capacityStepFixture } from '../capacity/capacity-test-fixtures.ts';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { windowCostSchema } from '../report/cost-schema.ts';
 import { buildPlan } from './plan-command.ts';
 import { parsePlanSource } from './plan-source.ts';

@@ -1,6 +1,6 @@
 import { stepAtCapacity } from '../capacity/capacity-report.ts';
 import { type CapacityResults, parseCapacityResults } from '../capacity/capacity-schema.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { CostTier, WindowCost } from '../measure/cost/component-cost.ts';
 import {
   type ComparisonResults,

@@ -6,7 +6,7 @@ import {
   latencySummarySchema as latencySchema,
   requestCountsSchema,
 } from '../../loadtests/result-format.ts';
-import { DRIVER_NAMES } from '../config.ts';
+import { DRIVER_NAMES } from '../lab-config.ts';
 import { consistencyFiguresSchema } from './consistency-schema.ts';
 import { windowCostSchema } from './cost-schema.ts';
 import { networkResultSchema } from './network-schema.ts';

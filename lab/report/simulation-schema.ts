@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SIM_TOPOLOGIES } from '../simulate/scale.ts';
+import { SIM_TOPOLOGIES } from '../simulate/scale-simulation.ts';
 
 const ratio = z.number().min(0).max(1);
 const delta = z.number().min(-1).max(1);

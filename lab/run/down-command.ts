@@ -1,6 +1,6 @@
-import { loadLabConfig } from '../config.ts';
+import { loadLabConfig } from '../lab-config.ts';
 import { attach } from './driver/attach.ts';
-import type { LabState, ProgressListener } from './driver/types.ts';
+import type { LabState, ProgressListener } from './driver/driver-types.ts';
 
 /**
  * `cachelab down`: stops the recorded topology with the driver that started it, frees its ports and

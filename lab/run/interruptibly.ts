@@ -1,4 +1,4 @@
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 
 /**
  * Runs `work` with SIGINT/SIGTERM (Ctrl-C) turned into an abort of its signal, rejecting with an

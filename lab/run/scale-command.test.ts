@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { scaleSwarm } from './driver/swarm/scale.ts';
 import { swarmState } from './driver/swarm/stack-state.ts';

@@ -1,8 +1,8 @@
-import { loadLabConfig } from '../config.ts';
-import { LabError } from '../errors.ts';
+import { loadLabConfig } from '../lab-config.ts';
+import { LabError } from '../lab-errors.ts';
+import type { LabState } from './driver/driver-types.ts';
 import { getDriver } from './driver/select-driver.ts';
 import { requireState, writeState } from './driver/state-file.ts';
-import type { LabState } from './driver/types.ts';
 
 /** A parsed `service=replicas` argument. */
 export interface ScaleSpec {

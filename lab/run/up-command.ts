@@ -1,14 +1,14 @@
 import { join } from 'node:path';
-import { type DriverName, type LabConfig, loadLabConfig } from '../config.ts';
-import { LabError } from '../errors.ts';
+import { type DriverName, type LabConfig, loadLabConfig } from '../lab-config.ts';
+import { LabError } from '../lab-errors.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { NetworkProfile, NetworkSettings } from '../topology/network.ts';
 import { needsProxies } from '../topology/network.ts';
 import { networkOf, withNetwork } from '../topology/network-proxies.ts';
 import { attach } from './driver/attach.ts';
+import type { Driver, LabState, ObserveHook, ProgressListener } from './driver/driver-types.ts';
 import { chooseDriver, dockerAnswers, getDriver } from './driver/select-driver.ts';
 import { removeState, writeState } from './driver/state-file.ts';
-import type { Driver, LabState, ObserveHook, ProgressListener } from './driver/types.ts';
 import { interruptibly } from './interruptibly.ts';
 import { createObserveHook } from './observe/observe-hook.ts';
 

@@ -1,5 +1,5 @@
-import type { ScenarioSecond } from '../report/scenario-schema.ts';
-import type { HypothesisTolerances, Scenario } from './model.ts';
+import type { ScenarioSecond } from '../report/scenario-results-schema.ts';
+import type { HypothesisTolerances, Scenario } from './scenario-model.ts';
 
 /** The default steady-state hypothesis: errors ≤ 0.1 %, p99 ≤ 2× baseline, hit ratio ≥ 0.9× baseline. */
 export const DEFAULT_TOLERANCES: Readonly<HypothesisTolerances> = {

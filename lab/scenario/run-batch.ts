@@ -1,10 +1,9 @@
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { machineInfo } from '../measure/scrape/environment.ts';
-import type { ScenarioResults, ScenarioRunRecord } from '../report/scenario-schema.ts';
-import type { Driver } from '../run/driver/types.ts';
+import type { ScenarioResults, ScenarioRunRecord } from '../report/scenario-results-schema.ts';
+import type { Driver } from '../run/driver/driver-types.ts';
 import { getTopology } from '../topology/catalog.ts';
 import type { Topology } from '../topology/model.ts';
-import { blockedBy, getScenario, notApplicable, SCENARIOS } from './catalog.ts';
 import {
   effectiveTopology,
   type TopologyOverrides,
@@ -16,7 +15,8 @@ import {
   type ScenarioRunOptions,
   startScenarioLab,
 } from './engine/run-scenario.ts';
-import type { Scenario, ScenarioVariant } from './model.ts';
+import { blockedBy, getScenario, notApplicable, SCENARIOS } from './scenario-catalog.ts';
+import type { Scenario, ScenarioVariant } from './scenario-model.ts';
 
 /** One scenario against the topologies asked for (or its defaults). */
 export interface BatchItem {

@@ -1,19 +1,19 @@
 import { join } from 'node:path';
 import type { ConsistencyName } from '../../services/app/src/config.ts';
 import { makeRunFolder, newRunId, pointLatest } from '../compare/results-store.ts';
-import { type DriverName, loadLabConfig } from '../config.ts';
-import { LabError } from '../errors.ts';
-import type { ScenarioResults } from '../report/scenario-schema.ts';
+import { type DriverName, loadLabConfig } from '../lab-config.ts';
+import { LabError } from '../lab-errors.ts';
+import type { ScenarioResults } from '../report/scenario-results-schema.ts';
 import { createRemoteDriver } from '../run/driver/remote/driver.ts';
 import { parseRemoteTarget, type RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { chooseDriver, dockerAnswers, getDriver } from '../run/driver/select-driver.ts';
 import { formatTable } from '../text/table.ts';
 import type { NetworkProfile } from '../topology/network.ts';
-import { describeAction } from './actions/registry.ts';
-import { blockedBy, SCENARIOS } from './catalog.ts';
+import { describeAction } from './actions/action-registry.ts';
 import type { EventListener } from './engine/timeline.ts';
 import { writeScenarioReport } from './report/write-scenario-report.ts';
 import { type BatchItem, catalogBatch, namedBatch, runBatch } from './run-batch.ts';
+import { blockedBy, SCENARIOS } from './scenario-catalog.ts';
 
 /** Options of `cachelab scenario run`, parsed by the CLI. */
 export interface ScenarioRunFlags {

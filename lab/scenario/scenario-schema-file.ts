@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { scenarioResultsSchema } from '../report/scenario-schema.ts';
+import { scenarioResultsSchema } from '../report/scenario-results-schema.ts';
 
 /** Where the generated JSON Schema of a scenario run's results.json lives. */
 export const SCENARIO_SCHEMA_PATH = fileURLToPath(

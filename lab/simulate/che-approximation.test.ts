@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cheHitRatio } from './che-approximation.ts';
-import { scaleRowAt, simulateScale } from './scale.ts';
+import { scaleRowAt, simulateScale } from './scale-simulation.ts';
 
 // One LRU under independent Zipf requests with writes as deletions (read-heavy: 5 % writes).
 const inputs = { keyCount: 100_000, theta: 0.99, readRatio: 0.95 };

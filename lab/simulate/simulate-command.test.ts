@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { runSimulateCommand, type SimulateReport } from './simulate-command.ts';
 
 const tiny = { keys: 5000, requests: 20000, servers: [1, 3], cacheEntries: 500 };

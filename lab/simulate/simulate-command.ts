@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { WorkloadName } from '../../loadtests/workload.ts';
 import { seconds } from '../text/format.ts';
 import { type ResizeOptions, type ResizeResult, simulateResize } from './resize.ts';
-import { type ScaleOptions, type ScaleResult, simulateScale } from './scale.ts';
+import { type ScaleOptions, type ScaleResult, simulateScale } from './scale-simulation.ts';
 import { formatResizeTable, formatScaleTable } from './simulate-tables.ts';
 
 /** What `cachelab simulate` was asked for; undefined = the simulation's default. */

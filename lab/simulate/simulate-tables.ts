@@ -1,7 +1,7 @@
 import { fixed } from '../text/format.ts';
 import { renderTable as renderColumns } from '../text/table.ts';
 import type { ResizeResult } from './resize.ts';
-import type { ScaleResult, TopologyFigures } from './scale.ts';
+import type { ScaleResult, TopologyFigures } from './scale-simulation.ts';
 
 /** Rows under headers, every column right-aligned (all figures). */
 function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {

@@ -5,7 +5,7 @@ import {
   type WorkloadName,
   type WorkloadSpec,
 } from '../../loadtests/workload.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 
 /** Operation code of a recorded read. */
 export const OP_READ = 0;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { Topology } from './model.ts';
 
 /** Where the shared cache of a running topology answers; which fields are set follows topology.redis. */

@@ -1,4 +1,4 @@
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type {
   CacheSettings,
   ConsistencySettings,

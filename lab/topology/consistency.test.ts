@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../services/app/src/config.ts';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { appServerEnv, hasInvalidator, invalidatorEnv } from './app-env.ts';
 import { CATALOG, getTopology } from './catalog.ts';
 import { parseConsistencyList, withConsistency } from './consistency.ts';

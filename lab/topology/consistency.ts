@@ -1,5 +1,5 @@
 import { CONSISTENCY_MODES, type ConsistencyName } from '../../services/app/src/config.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { Topology } from './model.ts';
 import { validateTopology } from './schema.ts';
 

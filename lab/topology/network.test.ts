@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ToxicCollection } from '../../services/fault-proxy/src/toxic-collection.ts';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { CATALOG, getTopology } from './catalog.ts';
 import {
   describeNetwork,

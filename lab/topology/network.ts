@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 
 /** The named network profiles: how far apart the lab's services are, as round-trip time per hop. */
 export const NETWORK_PROFILES = {

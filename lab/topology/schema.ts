@@ -5,7 +5,7 @@ import {
   CONSISTENCY_MODES,
   SHARED_CACHE_MODES,
 } from '../../services/app/src/config.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { RedisLayout, Topology } from './model.ts';
 import { networkSchema } from './network.ts';
 

@@ -1,4 +1,4 @@
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import { appServerId, hasInvalidator, INVALIDATOR_NAME } from './app-env.ts';
 import type { RedisLayout, Topology } from './model.ts';
 

@@ -9,8 +9,8 @@ import { formatRunSummary } from '../result-summary.ts';
 import { CACHE_RESULT_LABELS, type CacheResultLabel, type ErrorClass } from '../result-types.ts';
 import { StalenessTracker } from '../runner/staleness.ts';
 import { createOperationStream, type Operation, patchBodyFor } from '../workload.ts';
-import { buildK6Options, MEASURE_SCENARIO, readK6Config } from './config.ts';
-import { K6_METRICS, type K6SummaryData, toRunResult } from './summary.ts';
+import { buildK6Options, MEASURE_SCENARIO, readK6Config } from './k6-config.ts';
+import { K6_METRICS, type K6SummaryData, toRunResult } from './k6-summary.ts';
 
 const config = readK6Config(__ENV);
 

@@ -11,7 +11,7 @@ import { appServerEnv, type RedisEndpoints } from '../../lab/topology/app-env.ts
 import { getTopology } from '../../lab/topology/catalog.ts';
 import { applySchema, seedUsers } from '../../services/app/src/db/setup.ts';
 import { disableRyukUnlessSet, dockerOk } from '../docker/docker-cli.ts';
-import { pin, readPins } from '../docker/pins.ts';
+import { pin, readPins } from '../docker/pins-file.ts';
 
 /** Image families the container suites run. */
 export type TestImage = 'APP' | 'REDIS' | 'POSTGRES' | 'NGINX';

@@ -11,7 +11,7 @@ import {
   publishedPort,
   waitFor,
 } from './docker-cli.ts';
-import { pin, readPins } from './pins.ts';
+import { pin, readPins } from './pins-file.ts';
 
 // Needs the images of scripts/build-offline-images.sh and a running engine (scripts/start-docker-engine.sh).
 const probe = await probeDockerEngine();

@@ -10,7 +10,7 @@ import {
   disableRyukUnlessSet,
   probeDockerEngine,
 } from './docker-cli.ts';
-import { pin, readPins } from './pins.ts';
+import { pin, readPins } from './pins-file.ts';
 
 // testcontainers 12.0.x on Debian's docker.io engine with the offline images (no registry, no Ryuk).
 const probe = await probeDockerEngine();

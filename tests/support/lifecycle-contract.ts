@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
-import { isLabError } from '../../lab/errors.ts';
-import type { Driver, RunningLab } from '../../lab/run/driver/types.ts';
+import { isLabError } from '../../lab/lab-errors.ts';
+import type { Driver, RunningLab } from '../../lab/run/driver/driver-types.ts';
 
 /** What a driver under the contract can do beyond the common operations. */
 export interface LifecycleCapabilities {

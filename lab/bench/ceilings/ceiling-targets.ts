@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CacheResult } from '../../../services/app/src/cache/types.ts';
+import type { CacheResult } from '../../../services/app/src/cache/cache-types.ts';
 import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { REPO_ROOT } from '../../repo-root.ts';
 import { type AppServerHandle, startAppServer } from '../../run/processes/app-server.ts';

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { Cluster, Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
-import { createCache } from '../../../services/app/src/cache/create-cache.ts';
 import {
   type CacheObserver,
   type CacheStrategy,
   silentObserver,
-} from '../../../services/app/src/cache/types.ts';
+} from '../../../services/app/src/cache/cache-types.ts';
+import { createCache } from '../../../services/app/src/cache/create-cache.ts';
 import { loadConfig } from '../../../services/app/src/config.ts';
 import type { Logger } from '../../../services/app/src/logger.ts';
 import type { AppMetrics } from '../../../services/app/src/metrics.ts';

@@ -1,8 +1,8 @@
 import { BentoCache, bentostore } from 'bentocache';
 import { memoryDriver } from 'bentocache/drivers/memory';
 import { redisBusDriver, redisDriver } from 'bentocache/drivers/redis';
+import type { CacheObserver, CacheStrategy } from '../../../services/app/src/cache/cache-types.ts';
 import { createCache } from '../../../services/app/src/cache/create-cache.ts';
-import type { CacheObserver, CacheStrategy } from '../../../services/app/src/cache/types.ts';
 import { loadConfig } from '../../../services/app/src/config.ts';
 import type { Logger } from '../../../services/app/src/logger.ts';
 

@@ -1,4 +1,4 @@
-import { silentObserver } from '../../../services/app/src/cache/types.ts';
+import { silentObserver } from '../../../services/app/src/cache/cache-types.ts';
 import { createLogger } from '../../../services/app/src/logger.ts';
 import { createMetrics } from '../../../services/app/src/metrics.ts';
 import { multiple } from '../../text/format.ts';

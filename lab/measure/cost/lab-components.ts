@@ -1,5 +1,5 @@
 import { readRunRecord } from '../../run/driver/compose/record.ts';
-import type { Driver, RunningLab, ServiceRecord } from '../../run/driver/types.ts';
+import type { Driver, RunningLab, ServiceRecord } from '../../run/driver/driver-types.ts';
 import { cgroupCostProbe, composeCostComponents } from './cgroup-cost.ts';
 import {
   type CostComponent,

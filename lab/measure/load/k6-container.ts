@@ -1,12 +1,12 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { readEnvFile, requireValue } from '../../render/compose/pins.ts';
 import { composeArgs, composeCliOf } from '../../run/driver/compose/compose-binary.ts';
 import { dockerImageProbes } from '../../run/driver/compose/images.ts';
 import { readRunRecord } from '../../run/driver/compose/record.ts';
 import { loadSecrets } from '../../run/driver/compose/secrets.ts';
-import type { LabState } from '../../run/driver/types.ts';
+import type { LabState } from '../../run/driver/driver-types.ts';
 
 /** What `cachelab load` hands to k6, whichever way k6 runs. */
 export interface K6Settings {

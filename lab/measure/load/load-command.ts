@@ -4,8 +4,9 @@ import { formatRunSummary } from '../../../loadtests/result-summary.ts';
 import type { RunResult } from '../../../loadtests/result-types.ts';
 import { runLoad } from '../../../loadtests/runner/run-load.ts';
 import type { WorkloadName } from '../../../loadtests/workload.ts';
-import { loadLabConfig } from '../../config.ts';
-import { LabError } from '../../errors.ts';
+import { loadLabConfig } from '../../lab-config.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { LabState } from '../../run/driver/driver-types.ts';
 import { remoteState } from '../../run/driver/remote/driver.ts';
 import {
   parseRemoteTarget,
@@ -13,7 +14,6 @@ import {
 } from '../../run/driver/remote/remote-target.ts';
 import { requireState } from '../../run/driver/state-file.ts';
 import { readSwarmRecord } from '../../run/driver/swarm/record.ts';
-import type { LabState } from '../../run/driver/types.ts';
 import { findBinary, MissingBinaryError } from '../../run/processes/binaries.ts';
 import type { NetworkProfile } from '../../topology/network.ts';
 import { runSwarmLoad } from './distributed/swarm-load.ts';

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { REPO_ROOT } from '../../repo-root.ts';
 import {
   type HopDelay,

@@ -1,4 +1,4 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { startAppServer } from '../../run/processes/app-server.ts';
 import { startFaultProxyProcess } from '../../run/processes/fault-proxy.ts';
 import { faultProxyApi, listenPort } from '../../run/processes/fault-proxy-api.ts';

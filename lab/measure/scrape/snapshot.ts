@@ -1,4 +1,4 @@
-import type { LabEndpoints } from '../../run/driver/types.ts';
+import type { LabEndpoints } from '../../run/driver/driver-types.ts';
 import {
   type AppCounters,
   DEFAULT_APP_SCRAPE_TIMEOUT_MS,
@@ -9,7 +9,7 @@ import {
   type InvalidatorCounters,
   scrapeInvalidator,
   subtractInvalidatorCounters,
-} from './invalidator-metrics.ts';
+} from './invalidator-counters.ts';
 import {
   openPostgresScraper,
   type PostgresCounters,

@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 
 /** Parses a pins or secrets file: plain KEY=VALUE lines, `#` comments and blank lines ignored. */
 export function parseEnvFile(text: string, source: string): Map<string, string> {

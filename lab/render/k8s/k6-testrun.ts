@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 
 /**
  * The schema of a k6-operator TestRun (k6.io/v1alpha1), the part the lab writes: no package types it,

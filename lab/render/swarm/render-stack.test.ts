@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { CATALOG, getTopology } from '../../topology/catalog.ts';
 import { withConsistency } from '../../topology/consistency.ts';
 import {

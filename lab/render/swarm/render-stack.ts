@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { hasInvalidator, INVALIDATOR_NAME } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { redisNodeCount } from '../../topology/services.ts';

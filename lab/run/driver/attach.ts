@@ -1,7 +1,7 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { LabState, LabStatus, ProgressListener } from './driver-types.ts';
 import { getDriver } from './select-driver.ts';
 import { readState, removeState } from './state-file.ts';
-import type { LabState, LabStatus, ProgressListener } from './types.ts';
 
 /** A topology started by another process (`cachelab up`), found through its state file. */
 export interface AttachedLab {

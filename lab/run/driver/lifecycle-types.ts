@@ -1,4 +1,4 @@
-import type { RunningLab, ServiceRole } from './types.ts';
+import type { RunningLab, ServiceRole } from './driver-types.ts';
 
 /** Which cache tier a flush empties: the in-process L1 of every app server, the shared L2, or both. */
 export type CacheTier = 'l1' | 'l2' | 'all';

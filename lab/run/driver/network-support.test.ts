@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../../errors.ts';
+import { isLabError } from '../../lab-errors.ts';
 import { getTopology } from '../../topology/catalog.ts';
 import { withNetwork } from '../../topology/network-proxies.ts';
 import { clusterNodeAddresses } from '../processes/redis-announce.ts';

@@ -1,4 +1,4 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import type { Topology } from '../../topology/model.ts';
 import { needsProxies } from '../../topology/network.ts';
 import { networkOf } from '../../topology/network-proxies.ts';

@@ -1,7 +1,7 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import { isPortFree, waitPortFree } from '../processes/ports.ts';
+import type { ProgressListener, ServiceRecord, ServiceRole } from './driver-types.ts';
 import { isRecordedAlive } from './proc-info.ts';
-import type { ProgressListener, ServiceRecord, ServiceRole } from './types.ts';
 
 /** Stop order: the front door first, so no new work reaches what stops next; the database last. */
 export const STOP_ORDER: readonly ServiceRole[] = [

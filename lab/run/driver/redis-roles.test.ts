@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../../errors.ts';
+import { isLabError } from '../../lab-errors.ts';
 import { failoverPair, parseClusterNodes } from './redis-roles.ts';
 
 const NODES = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DRIVER_NAMES } from '../../config.ts';
+import { DRIVER_NAMES } from '../../lab-config.ts';
 import { chooseDriver, getDriver } from './select-driver.ts';
 
 const docker = (answers: boolean) => async () => answers;

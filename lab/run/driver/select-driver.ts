@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import type { DriverName } from '../../config.ts';
+import type { DriverName } from '../../lab-config.ts';
 import { composeDriver } from './compose/driver.ts';
+import type { Driver } from './driver-types.ts';
 import { nativeDriver } from './native/driver.ts';
 import { unconfiguredRemoteDriver } from './remote/driver.ts';
 import { swarmDriver } from './swarm/driver.ts';
-import type { Driver } from './types.ts';
 
 const DRIVERS: Readonly<Record<DriverName, Driver>> = {
   native: nativeDriver,
@@ -28,7 +28,7 @@ export interface DriverChoice {
 export interface DriverChoiceInput {
   /** --driver */
   flag?: DriverName;
-  /** DRIVER from the environment (lab/config.ts). */
+  /** DRIVER from the environment (lab/lab-config.ts). */
   env?: DriverName;
   dockerAnswers: () => Promise<boolean>;
 }

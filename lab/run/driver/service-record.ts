@@ -1,8 +1,8 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { ServiceRecord, ServiceRole } from './driver-types.ts';
 import { processStartTime } from './proc-info.ts';
-import type { ServiceRecord, ServiceRole } from './types.ts';
 
 /** The parts of a native handle a record is built from. */
 export interface ProcessInfo {

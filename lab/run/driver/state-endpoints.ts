@@ -1,5 +1,5 @@
-import { LabError } from '../../errors.ts';
-import type { LabEndpoints, LabState, ServiceRecord } from './types.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { LabEndpoints, LabState, ServiceRecord } from './driver-types.ts';
 
 /** Credentials a driver knows and the state file does not hold. */
 export interface EndpointCredentials {

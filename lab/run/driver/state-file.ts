@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { DRIVER_NAMES } from '../../config.ts';
-import { LabError } from '../../errors.ts';
-import type { LabState } from './types.ts';
+import { DRIVER_NAMES } from '../../lab-config.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { LabState } from './driver-types.ts';
 
 const serviceSchema = z.object({
   name: z.string().min(1),

@@ -1,4 +1,4 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 
 /**
  * Runs `cleanup` after `error` (a failed start) and returns what to throw: `error` itself, or a LabError

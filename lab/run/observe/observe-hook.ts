@@ -1,7 +1,7 @@
 import { basename, join } from 'node:path';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { LabState, ObserveHook, ServiceRecord, ServiceRole } from '../driver/driver-types.ts';
 import { linkLog, recordOf } from '../driver/service-record.ts';
-import type { LabState, ObserveHook, ServiceRecord, ServiceRole } from '../driver/types.ts';
 import {
   type ObservabilityHandle,
   type ObservedEndpoints,

@@ -1,4 +1,4 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 
 /** A proxy as toxiproxy's API returns it. */
 export interface ProxyInfo {

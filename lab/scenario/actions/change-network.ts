@@ -1,4 +1,4 @@
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
 import type { LifecycleOutcome } from '../../run/driver/lifecycle-types.ts';
 import { HOPS, hopDelays, latencyToxics } from '../../topology/network.ts';
 import { networkOf } from '../../topology/network-proxies.ts';

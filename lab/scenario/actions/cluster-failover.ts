@@ -1,4 +1,4 @@
-import { isLabError } from '../../errors.ts';
+import { isLabError } from '../../lab-errors.ts';
 import type { ActionContext, ScenarioAction } from './scenario-action.ts';
 import { bringBack } from './scenario-action.ts';
 

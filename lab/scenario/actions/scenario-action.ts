@@ -1,6 +1,6 @@
+import type { Driver, RunningLab } from '../../run/driver/driver-types.ts';
 import type { LifecycleOutcome } from '../../run/driver/lifecycle-types.ts';
-import type { Driver, RunningLab } from '../../run/driver/types.ts';
-import type { ActionKind, ActionSpec } from '../model.ts';
+import type { ActionKind, ActionSpec } from '../scenario-model.ts';
 
 /** What an action acts through: the driver that started the lab, and the lab. */
 export interface ActionContext {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../../errors.ts';
+import { isLabError } from '../../lab-errors.ts';
 import { getTopology } from '../../topology/catalog.ts';
 import { networkOf } from '../../topology/network-proxies.ts';
-import { getScenario } from '../catalog.ts';
+import { getScenario } from '../scenario-catalog.ts';
 import { effectiveTopology, variantsOf } from './effective-topology.ts';
 
 describe('effectiveTopology', () => {

@@ -3,7 +3,7 @@ import type { Topology } from '../../topology/model.ts';
 import type { NetworkProfile } from '../../topology/network.ts';
 import { networkOf, withNetwork } from '../../topology/network-proxies.ts';
 import { validateTopology } from '../../topology/schema.ts';
-import type { Scenario, ScenarioVariant } from '../model.ts';
+import type { Scenario, ScenarioVariant } from '../scenario-model.ts';
 
 /** Settings chosen on the command line; they win over the scenario's own. */
 export interface TopologyOverrides {

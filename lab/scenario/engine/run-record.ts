@@ -1,5 +1,5 @@
 import type { SeriesRun } from '../../../loadtests/runner/run-load.ts';
-import type { ScenarioFigures, ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { ScenarioFigures, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import type { Topology } from '../../topology/model.ts';
 import { networkOf } from '../../topology/network-proxies.ts';
 import { deriveFigures } from '../figures/derive-figures.ts';
@@ -7,7 +7,7 @@ import { phaseVerdicts, verdictSentence } from '../figures/scenario-verdict.ts';
 import { joinSeconds } from '../figures/seconds.ts';
 import type { ServerSample } from '../figures/server-sample.ts';
 import { baselineOf, breachesOf, smoothedP99, tolerancesOf } from '../hypothesis.ts';
-import type { Scenario } from '../model.ts';
+import type { Scenario } from '../scenario-model.ts';
 import { movedShare, predictedMovedShare } from './key-owners.ts';
 import type { Timeline } from './timeline.ts';
 

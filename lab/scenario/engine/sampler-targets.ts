@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { readRunRecord } from '../../run/driver/compose/record.ts';
 import { parseSecrets } from '../../run/driver/compose/secrets.ts';
-import type { LabState } from '../../run/driver/types.ts';
+import type { LabState } from '../../run/driver/driver-types.ts';
 import type { SamplerTargets } from './server-sampler.ts';
 
 function hostPort(address: string): { host: string; port: number } {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { epochNow } from '../../../loadtests/runner/spread-run.ts';
-import { LabError } from '../../errors.ts';
+import { LabError } from '../../lab-errors.ts';
+import type { Driver, RunningLab } from '../../run/driver/driver-types.ts';
 import type { LifecycleService } from '../../run/driver/lifecycle-types.ts';
-import type { Driver, RunningLab } from '../../run/driver/types.ts';
 import { Timeline } from './timeline.ts';
 
 /** A driver whose services live in a map: enough to check ordering, failure and rollbacks. */

@@ -1,8 +1,8 @@
 import { epochNow } from '../../../loadtests/runner/spread-run.ts';
-import type { ScenarioEvent } from '../../report/scenario-schema.ts';
-import { actionFor, describeAction } from '../actions/registry.ts';
+import type { ScenarioEvent } from '../../report/scenario-results-schema.ts';
+import { actionFor, describeAction } from '../actions/action-registry.ts';
 import type { ActionContext, Rollback } from '../actions/scenario-action.ts';
-import type { ActionSpec, TimedAction } from '../model.ts';
+import type { ActionSpec, TimedAction } from '../scenario-model.ts';
 
 /** Called once an action or a rollback ended (for progress lines and annotations). */
 export type EventListener = (event: ScenarioEvent, atEpochMs: number) => void;

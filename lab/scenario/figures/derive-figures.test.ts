@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ScenarioSecond } from '../../report/scenario-schema.ts';
+import type { ScenarioSecond } from '../../report/scenario-results-schema.ts';
 import { baselineOf, breachesOf, DEFAULT_TOLERANCES, smoothedP99 } from '../hypothesis.ts';
 import { deriveFigures } from './derive-figures.ts';
 import { phaseVerdicts, verdictSentence } from './scenario-verdict.ts';

@@ -1,4 +1,4 @@
-import type { ScenarioFigures, ScenarioSecond } from '../../report/scenario-schema.ts';
+import type { ScenarioFigures, ScenarioSecond } from '../../report/scenario-results-schema.ts';
 import { type Baseline, failedIn } from '../hypothesis.ts';
 
 /** Consecutive seconds inside the hypothesis that count as recovered. */

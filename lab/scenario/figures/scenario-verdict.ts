@@ -1,4 +1,4 @@
-import type { ScenarioFigures, ScenarioSecond } from '../../report/scenario-schema.ts';
+import type { ScenarioFigures, ScenarioSecond } from '../../report/scenario-results-schema.ts';
 import type { Baseline } from '../hypothesis.ts';
 
 /** How the hypothesis fared over one part of the run. */

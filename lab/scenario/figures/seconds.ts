@@ -1,5 +1,5 @@
 import type { SecondPoint } from '../../../loadtests/runner/run-load.ts';
-import type { ScenarioSecond } from '../../report/scenario-schema.ts';
+import type { ScenarioSecond } from '../../report/scenario-results-schema.ts';
 import type { ServerSample } from './server-sample.ts';
 
 /** Hit ratio of one second's reads: 1 − (misses + bypasses) / reads; null without a cache or reads. */

@@ -1,7 +1,7 @@
 import { REPORT_CSS } from '../../report/html-assets.ts';
 import { escapeHtml, scriptJson } from '../../report/render-html.ts';
 import type { Table } from '../../report/report-tables.ts';
-import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import { failedIn } from '../hypothesis.ts';
 import { crossTopologyTable, eventsTable, notRunTable } from './scenario-tables.ts';
 

@@ -1,5 +1,5 @@
 import { markdownTable } from '../../report/render-markdown.ts';
-import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import { crossTopologyTable, eventsTable, notRunTable } from './scenario-tables.ts';
 
 /** A per-second text timeline of one run (every second, actions marked with ▲). */

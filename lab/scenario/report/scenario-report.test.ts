@@ -4,7 +4,7 @@ import {
   type ScenarioResults,
   type ScenarioRunRecord,
   scenarioResultsSchema,
-} from '../../report/scenario-schema.ts';
+} from '../../report/scenario-results-schema.ts';
 import { SCENARIO_SCHEMA_PATH, scenarioJsonSchema } from '../scenario-schema-file.ts';
 import { renderScenarioHtml, timelineChart } from './scenario-html.ts';
 import { renderScenarioMarkdown } from './scenario-markdown.ts';

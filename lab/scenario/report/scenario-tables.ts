@@ -1,5 +1,5 @@
 import type { Table } from '../../report/report-tables.ts';
-import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-schema.ts';
+import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import { fixed, NA, percent } from '../../text/format.ts';
 
 const secs = (v: number | null): string => (v === null ? NA : `${v} s`);

@@ -1,7 +1,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chartJsSource } from '../../report/render-html.ts';
-import { type ScenarioResults, scenarioResultsSchema } from '../../report/scenario-schema.ts';
+import {
+  type ScenarioResults,
+  scenarioResultsSchema,
+} from '../../report/scenario-results-schema.ts';
 import { renderScenarioHtml } from './scenario-html.ts';
 import { renderScenarioMarkdown } from './scenario-markdown.ts';
 

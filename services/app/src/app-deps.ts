@@ -1,8 +1,8 @@
-import type { CacheStrategy } from './cache/types.ts';
+import type { CacheStrategy } from './cache/cache-types.ts';
 import type { AppConfig } from './config.ts';
+import type { ConsistencyMode } from './consistency/consistency-types.ts';
 import type { ReadThrough } from './consistency/read-through.ts';
 import type { StalenessAudit } from './consistency/staleness-audit.ts';
-import type { ConsistencyMode } from './consistency/types.ts';
 import type { ProfileRepository } from './db/profile-repository.ts';
 import type { Logger } from './logger.ts';
 import type { AppMetrics } from './metrics.ts';

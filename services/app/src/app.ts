@@ -3,7 +3,7 @@ import type { AppDeps } from './app-deps.ts';
 import { errorHandler, routeNotFound } from './http/error-handler.ts';
 import { requestTracking } from './http/request-timing.ts';
 import { healthRoutes } from './routes/health.ts';
-import { metricsRoutes } from './routes/metrics.ts';
+import { metricsRoutes } from './routes/metrics-route.ts';
 import { profileRoutes } from './routes/profiles.ts';
 
 export type { AppDeps } from './app-deps.ts';

@@ -1,8 +1,8 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { CacheTier } from './cache/types.ts';
+import type { CacheTier } from './cache/cache-types.ts';
+import type { ConsistencyEvent, ConsistencyObserver } from './consistency/consistency-types.ts';
 import type { GraceEvent } from './consistency/grace.ts';
 import type { AuditObserver, AuditResult } from './consistency/staleness-audit.ts';
-import type { ConsistencyEvent, ConsistencyObserver } from './consistency/types.ts';
 
 /** Age buckets of stale entries, 100 ms … 10 min: a race is ms, a lost DEL lasts until the TTL. */
 const STALE_AGE_BUCKETS = [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600];

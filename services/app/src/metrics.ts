@@ -6,7 +6,7 @@ import type {
   CacheResult,
   CacheTier,
   LocalTierStats,
-} from './cache/types.ts';
+} from './cache/cache-types.ts';
 import { type ConsistencyMetrics, createConsistencyMetrics } from './consistency-metrics.ts';
 
 /** The `route` label: one value per handler, never a raw path. */

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { Link, type LinkSink, type ToxicSpec } from './link.ts';
-import type { ProxyMetrics } from './metrics.ts';
+import type { ProxyMetrics } from './proxy-metrics.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { Stream } from './toxics/toxic.ts';
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { parseHostPort } from './address.ts';
 import { ApiError } from './api-error.ts';
-import type { FaultProxyMetrics } from './metrics.ts';
 import { ProxyListener } from './proxy.ts';
+import type { FaultProxyMetrics } from './proxy-metrics.ts';
 import type { Scheduler } from './scheduler.ts';
 
 const DEFAULT_LISTEN = '127.0.0.1:0';

@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { formatHostPort, parseHostPort } from './address.ts';
 import { ApiError } from './api-error.ts';
 import { Connection } from './connection.ts';
-import type { ProxyMetrics } from './metrics.ts';
+import type { ProxyMetrics } from './proxy-metrics.ts';
 import type { Scheduler } from './scheduler.ts';
 import {
   type ToxicChange,

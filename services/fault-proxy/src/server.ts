@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { type ApiLogger, createApiServer } from './api/http-api.ts';
-import { createMetrics, type FaultProxyMetrics } from './metrics.ts';
 import { ProxyCollection } from './proxy-collection.ts';
+import { createMetrics, type FaultProxyMetrics } from './proxy-metrics.ts';
 import { createScheduler } from './scheduler.ts';
 
 /** A running fault proxy: its API address and proxies. */

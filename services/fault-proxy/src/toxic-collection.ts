@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { ApiError } from './api-error.ts';
 import type { ToxicSpec } from './link.ts';
-import { TOXIC_KINDS } from './toxics/registry.ts';
 import type { Stream } from './toxics/toxic.ts';
+import { TOXIC_KINDS } from './toxics/toxic-registry.ts';
 
 /** A toxic as the API shows it (toxiproxy's field order). */
 export interface ToxicJson {

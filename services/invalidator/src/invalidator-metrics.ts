@@ -1,5 +1,5 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import type { CacheObserver } from '../../app/src/cache/types.ts';
+import type { CacheObserver } from '../../app/src/cache/cache-types.ts';
 
 /** Why the invalidator looked at the outbox. */
 export type WakeSource = 'notify' | 'poll' | 'retry' | 'listen';

@@ -1,6 +1,6 @@
 import type pg from 'pg';
+import type { SharedOps } from '../../app/src/cache/cache-types.ts';
 import { reconnectDelay } from '../../app/src/cache/redis-connection.ts';
-import type { SharedOps } from '../../app/src/cache/types.ts';
 import type { Logger } from '../../app/src/logger.ts';
 import type { InvalidatorMetrics, WakeSource } from './invalidator-metrics.ts';
 import {

@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import { Cluster } from 'ioredis';
 import pg from 'pg';
+import type { CacheStrategy } from '../../app/src/cache/cache-types.ts';
 import { createCache } from '../../app/src/cache/create-cache.ts';
 import type { RedisBackedCache } from '../../app/src/cache/redis-strategy.ts';
 import type { TwoTierCache } from '../../app/src/cache/two-tier.ts';
-import type { CacheStrategy } from '../../app/src/cache/types.ts';
 import { createLogger, type Logger } from '../../app/src/logger.ts';
 import { type InvalidatorConfig, loadInvalidatorConfig } from './config.ts';
 import { createInvalidator } from './invalidator.ts';

@@ -8,7 +8,7 @@ import { StalenessTracker } from '../../../../loadtests/runner/staleness.ts';
 import { RunStats } from '../../../../loadtests/runner/stats.ts';
 import { statsPartOf } from '../../../../loadtests/runner/stats-part.ts';
 import { createRng } from '../../../../loadtests/workload.ts';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { mergeShareResults } from './merge-shares.ts';
 import { decodeShareLines, encodeShareLines } from './share-lines.ts';
 

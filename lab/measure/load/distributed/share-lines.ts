@@ -1,5 +1,5 @@
 import type { ShareResult } from '../../../../loadtests/runner/share-run.ts';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 
 /** Prefix of the log lines a load replica prints its result on. */
 export const SHARE_PREFIX = 'CACHELAB_SHARE';

@@ -1,6 +1,6 @@
 import type { RunResult } from '../../../../loadtests/result-types.ts';
 import { type RunLoadOptions, resolveOptions } from '../../../../loadtests/runner/options.ts';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
 import { STACK_NETWORK } from '../../../render/swarm/stack-services.ts';
 import { REPO_ROOT } from '../../../repo-root.ts';

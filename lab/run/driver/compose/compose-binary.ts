@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import type { ComposeFlavor } from '../../../config.ts';
-import { LabError } from '../../../errors.ts';
+import type { ComposeFlavor } from '../../../lab-config.ts';
+import { LabError } from '../../../lab-errors.ts';
 
 /** A Docker Compose CLI found on this machine. */
 export interface ComposeCli {

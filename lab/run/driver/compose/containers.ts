@@ -1,5 +1,5 @@
-import { LabError } from '../../../errors.ts';
-import type { ServiceRole } from '../types.ts';
+import { LabError } from '../../../lab-errors.ts';
+import type { ServiceRole } from '../driver-types.ts';
 import { execCommand } from './compose-binary.ts';
 
 /** One container of a compose project, from `docker inspect`. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isLabError } from '../../../errors.ts';
+import { isLabError } from '../../../lab-errors.ts';
 import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { clusterNatMap, hostClusterOptions } from './cluster-nat-map.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { COMPOSE_DIR } from '../../../render/compose/compose-folders.ts';
 import type { Topology } from '../../../topology/model.ts';
-import type { Driver, UpOptions } from '../types.ts';
+import type { Driver, UpOptions } from '../driver-types.ts';
 import { composeEndpoints } from './endpoints.ts';
 import { dockerImageProbes, type ImageProbes } from './images.ts';
 import { composeLifecycle } from './lifecycle.ts';

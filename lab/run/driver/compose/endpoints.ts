@@ -1,7 +1,7 @@
 import { POSTGRES } from '../../../render/compose/compose-types.ts';
 import { readEnvFile } from '../../../render/compose/pins.ts';
+import type { LabEndpoints, LabState } from '../driver-types.ts';
 import { endpointsOf } from '../state-endpoints.ts';
-import type { LabEndpoints, LabState } from '../types.ts';
 import { readRunRecord } from './record.ts';
 import { validateSecrets } from './secrets.ts';
 

@@ -1,4 +1,4 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import {
   type ImageFamily,
   imageVariable,
@@ -25,7 +25,7 @@ export interface ImageProbes {
 
 /** What chooseImages decides from. */
 export interface ImageChoiceInput {
-  /** CACHELAB_OFFLINE (lab/config.ts): true/false forces; undefined decides. */
+  /** CACHELAB_OFFLINE (lab/lab-config.ts): true/false forces; undefined decides. */
   forced: boolean | undefined;
   /** Official images the run needs (from the pins). */
   official: string[];

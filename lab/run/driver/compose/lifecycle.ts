@@ -1,5 +1,6 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type {
   CacheTier,
   FailoverMode,
@@ -7,7 +8,6 @@ import type {
   LifecycleOutcome,
 } from '../lifecycle-types.ts';
 import { failoverPair, parseClusterNodes } from '../redis-roles.ts';
-import type { RunningLab } from '../types.ts';
 import { execCommand } from './compose-binary.ts';
 import { isReady, type ProjectContainer, projectContainers, roleOf } from './containers.ts';
 import { readRunRecord } from './record.ts';

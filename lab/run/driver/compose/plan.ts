@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ComposeFlavor } from '../../../config.ts';
-import { LabError } from '../../../errors.ts';
+import type { ComposeFlavor } from '../../../lab-config.ts';
+import { LabError } from '../../../lab-errors.ts';
 import {
   COMPOSE_PATHS,
   GENERATED_SUBDIR,

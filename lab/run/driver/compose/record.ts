@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import type { ComposeProject } from './compose-binary.ts';
 
 /** What a compose run records in its run folder, so `down`, `status` and `logs` work from another process. */

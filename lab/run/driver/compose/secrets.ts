@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { access, readFile, writeFile } from 'node:fs/promises';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { parseEnvFile, readEnvFile } from '../../../render/compose/pins.ts';
 
 /** The secrets the compose files substitute (names from compose/.env.example). */

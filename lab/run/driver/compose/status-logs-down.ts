@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { CONTAINER_PORTS, POSTGRES, PROFILES } from '../../../render/compose/compose-types.ts';
 import type { RedisEndpoints } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
@@ -11,7 +11,7 @@ import type {
   ProgressListener,
   ServiceRecord,
   ServiceStatus,
-} from '../types.ts';
+} from '../driver-types.ts';
 import { composeCliOf, DOWN_COMMAND, runCompose } from './compose-binary.ts';
 import { type ProjectContainer, projectContainers, roleOf } from './containers.ts';
 import { readRunRecord } from './record.ts';

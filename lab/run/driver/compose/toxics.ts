@@ -1,9 +1,9 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { composeProxies } from '../../../render/compose/fault-proxy-service.ts';
 import { HOPS } from '../../../topology/network.ts';
 import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
-import type { RunningLab } from '../types.ts';
 import { faultProxyUrl } from './network-setup.ts';
 import { readRunRecord } from './record.ts';
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { loadLabConfig } from '../../../config.ts';
-import { LabError } from '../../../errors.ts';
+import { loadLabConfig } from '../../../lab-config.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { PROFILES } from '../../../render/compose/compose-types.ts';
 import { FAULT_PROXY_SERVICE } from '../../../render/compose/fault-proxy-service.ts';
 import type { Topology } from '../../../topology/model.ts';
@@ -8,8 +8,8 @@ import { describeNetwork } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { validateTopology } from '../../../topology/schema.ts';
 import { makeRunDir } from '../../processes/run-dir.ts';
+import type { LabState, RunningLab, UpOptions } from '../driver-types.ts';
 import { assertHttpPortFree } from '../native/up.ts';
-import type { LabState, RunningLab, UpOptions } from '../types.ts';
 import { type ComposeProject, runCompose, upCommand } from './compose-binary.ts';
 import { projectContainers, waitUntilReady } from './containers.ts';
 import type { ImageChoice, ImageProbes } from './images.ts';

@@ -1,10 +1,10 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { hopDelays, latencyToxics } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome } from '../lifecycle-types.ts';
 import { recordOf } from '../service-record.ts';
-import type { RunningLab } from '../types.ts';
 import { contextOf, updateRecord } from './lab-context.ts';
 import type { NetworkRun } from './network-layer.ts';
 import { extrasOf, nginxConfigOf, startApp } from './service-handles.ts';

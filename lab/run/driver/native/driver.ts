@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLabConfig } from '../../../config.ts';
-import { LabError } from '../../../errors.ts';
+import { loadLabConfig } from '../../../lab-config.ts';
+import { LabError } from '../../../lab-errors.ts';
 import type { Topology } from '../../../topology/model.ts';
 import { validateTopology } from '../../../topology/schema.ts';
 import { makeRunDir } from '../../processes/run-dir.ts';
 import { type CleanupFailure, CleanupStack } from '../cleanup-stack.ts';
 import { releaseOnExit } from '../detach.ts';
+import type { Driver, LabState, RunningLab, UpOptions } from '../driver-types.ts';
 import { assertPortsFree, stopRecorded } from '../pid-control.ts';
 import { removeRunData } from '../service-record.ts';
-import type { Driver, LabState, RunningLab, UpOptions } from '../types.ts';
 import { nativeEndpoints } from './endpoints.ts';
 import { rememberContext } from './lab-context.ts';
 import { nativeLifecycle } from './lifecycle.ts';

@@ -1,6 +1,6 @@
 import { ADMIN_PASSWORD } from '../../processes/postgres-template.ts';
+import type { LabEndpoints, LabState } from '../driver-types.ts';
 import { endpointsOf } from '../state-endpoints.ts';
-import type { LabEndpoints, LabState } from '../types.ts';
 
 /** Endpoints of a native run: the recorded ports, Postgres as its `postgres` superuser, Redis without a password. */
 export async function nativeEndpoints(state: LabState): Promise<LabEndpoints> {

@@ -1,8 +1,8 @@
 import { INVALIDATOR_NAME, invalidatorEnv } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
-import { type AppServerHandle, startInvalidator } from '../../processes/invalidator.ts';
+import { type AppServerHandle, startInvalidator } from '../../processes/invalidator-process.ts';
+import type { ServiceRecord } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import type { ServiceRecord } from '../types.ts';
 
 /** The outbox invalidator of a running topology. */
 export interface InvalidatorLayer {

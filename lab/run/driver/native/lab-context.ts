@@ -1,5 +1,5 @@
-import { LabError } from '../../../errors.ts';
-import type { RunningLab, ServiceRecord } from '../types.ts';
+import { LabError } from '../../../lab-errors.ts';
+import type { RunningLab, ServiceRecord } from '../driver-types.ts';
 import type { UpContext } from './up.ts';
 
 const contexts = new WeakMap<RunningLab, UpContext>();

@@ -14,8 +14,8 @@ import { CLUSTER_BUS_OFFSET } from '../../processes/ports.ts';
 import { type PostgresHandle, startPostgres } from '../../processes/postgres.ts';
 import { type RedisNode, startRedis, startRedisShards, stopAll } from '../../processes/redis.ts';
 import { type RedisCluster, startRedisCluster } from '../../processes/redis-cluster-nodes.ts';
+import type { ServiceRecord } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import type { ServiceRecord } from '../types.ts';
 
 /** The Redis side of a running topology. */
 export interface RedisLayoutRun {

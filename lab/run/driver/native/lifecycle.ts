@@ -1,7 +1,8 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { redisCliBin } from '../../processes/binaries.ts';
 import { redisCommand } from '../../processes/resp.ts';
 import { runCommand } from '../../processes/run-command.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type {
   CacheTier,
   FailoverMode,
@@ -10,7 +11,6 @@ import type {
   LifecycleService,
 } from '../lifecycle-types.ts';
 import { failoverPair, parseClusterNodes } from '../redis-roles.ts';
-import type { RunningLab } from '../types.ts';
 import { addNativeApp, removeNativeApp } from './app-rotation.ts';
 import { contextOf, updateRecord } from './lab-context.ts';
 import { extrasOf, nativeService, nativeServices } from './service-handles.ts';

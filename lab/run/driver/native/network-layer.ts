@@ -5,8 +5,8 @@ import { faultProxies, networkOf, type ProxySpec } from '../../../topology/netwo
 import { type FaultProxyHandle, startFaultProxyProcess } from '../../processes/fault-proxy.ts';
 import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
 import { announceThroughProxies } from '../../processes/redis-announce.ts';
+import type { ServiceRecord } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import type { ServiceRecord } from '../types.ts';
 import type { RedisLayoutRun } from './layers.ts';
 
 /** The fault proxy of a running topology and where each proxied service is reached. */

@@ -1,14 +1,14 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { renderNginxConfig } from '../../../render/nginx/render-nginx.ts';
 import { appServerEnv } from '../../../topology/app-env.ts';
 import { startAppServer } from '../../processes/app-server.ts';
 import { startNginx } from '../../processes/nginx.ts';
 import { postgresOsUser } from '../../processes/os-user.ts';
 import { spawnPostgres, waitPostgresReady } from '../../processes/postgres-server.ts';
+import type { ServiceRecord, ServiceRole } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import type { ServiceRecord, ServiceRole } from '../types.ts';
 import { nginxUpstreams } from './network-layer.ts';
 import { backendsOf, type UpContext } from './up.ts';
 

@@ -1,10 +1,10 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { canConnect, httpStatus } from '../../processes/net-checks.ts';
 import { readLogTail } from '../../processes/process-registry.ts';
+import type { LabState, LabStatus, ServiceRecord, ServiceStatus } from '../driver-types.ts';
 import { isRecordedAlive } from '../proc-info.ts';
-import type { LabState, LabStatus, ServiceRecord, ServiceStatus } from '../types.ts';
 
 async function serviceStatus(record: ServiceRecord): Promise<ServiceStatus> {
   const checks = await Promise.all(record.ports.map((port) => canConnect(port, '127.0.0.1', 500)));

@@ -1,9 +1,9 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { HOPS, type Hop } from '../../../topology/network.ts';
 import { faultProxies } from '../../../topology/network-proxies.ts';
 import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
-import type { RunningLab } from '../types.ts';
 import { contextOf } from './lab-context.ts';
 import type { UpContext } from './up.ts';
 

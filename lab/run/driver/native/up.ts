@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { applySchema, seedUsers } from '../../../../services/app/src/db/setup.ts';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { describeRedis } from '../../../render/redis/redis-config.ts';
 import { hasInvalidator } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
@@ -13,8 +13,8 @@ import type { NginxHandle } from '../../processes/nginx.ts';
 import { isPortFree } from '../../processes/ports.ts';
 import type { PostgresHandle } from '../../processes/postgres.ts';
 import type { CleanupStack } from '../cleanup-stack.ts';
+import type { LabState, ObserveHook, ServiceRecord, UpOptions } from '../driver-types.ts';
 import { linkLog } from '../service-record.ts';
-import type { LabState, ObserveHook, ServiceRecord, UpOptions } from '../types.ts';
 import { startInvalidatorLayer } from './invalidator-layer.ts';
 import {
   type RedisLayoutRun,

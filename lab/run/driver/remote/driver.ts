@@ -1,8 +1,8 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import type { Topology } from '../../../topology/model.ts';
 import { httpStatus } from '../../processes/net-checks.ts';
+import type { Driver, LabEndpoints, LabState, RunningLab } from '../driver-types.ts';
 import type { LifecycleOperations } from '../lifecycle-types.ts';
-import type { Driver, LabEndpoints, LabState, RunningLab } from '../types.ts';
 import { appsFromPrometheus } from './prometheus-targets.ts';
 import type { RemoteTarget } from './remote-target.ts';
 

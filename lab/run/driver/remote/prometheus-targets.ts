@@ -1,5 +1,5 @@
-import { LabError } from '../../../errors.ts';
-import type { LabEndpoints } from '../types.ts';
+import { LabError } from '../../../lab-errors.ts';
+import type { LabEndpoints } from '../driver-types.ts';
 
 interface TargetsJson {
   status: string;

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { createRemoteDriver } from './driver.ts';
 import { parseRemoteTarget } from './remote-target.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { redisNodeName } from '../../../topology/services.ts';
-import type { LabEndpoints } from '../types.ts';
+import type { LabEndpoints } from '../driver-types.ts';
 
 /** What the user says about a lab that runs elsewhere (swarm, Kubernetes): its front door and where its servers' figures are read. */
 export interface RemoteTargetFlags {

@@ -1,11 +1,11 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { APP_SERVICE } from '../../../render/swarm/render-stack.ts';
+import type { RunningLab } from '../driver-types.ts';
 import type {
   LifecycleOperations,
   LifecycleOutcome,
   LifecycleService,
 } from '../lifecycle-types.ts';
-import type { RunningLab } from '../types.ts';
 import { readSwarmRecord } from './record.ts';
 import { scaleSwarm } from './scale.ts';
 import { swarmStatus } from './status-logs.ts';

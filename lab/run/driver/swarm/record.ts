@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 
 const recordSchema = z.object({
   stack: z.string().regex(/^[a-z0-9][a-z0-9_-]*$/),

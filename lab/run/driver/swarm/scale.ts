@@ -1,7 +1,7 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { APP_SERVICE } from '../../../render/swarm/render-stack.ts';
 import type { Topology } from '../../../topology/model.ts';
-import type { LabState } from '../types.ts';
+import type { LabState } from '../driver-types.ts';
 import { readSwarmRecord, writeSwarmRecord } from './record.ts';
 import { fullName, swarmState } from './stack-state.ts';
 import { docker } from './swarm-cli.ts';

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LabError } from '../../../errors.ts';
-import type { ProgressListener } from '../types.ts';
+import { LabError } from '../../../lab-errors.ts';
+import type { ProgressListener } from '../driver-types.ts';
 import {
   docker,
   isEmpty,

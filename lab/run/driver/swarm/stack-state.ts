@@ -3,7 +3,7 @@ import { APP_SERVICE } from '../../../render/swarm/render-stack.ts';
 import type { RedisEndpoints } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
 import { redisNodeName } from '../../../topology/services.ts';
-import type { LabState, ServiceRecord, ServiceRole } from '../types.ts';
+import type { LabState, ServiceRecord, ServiceRole } from '../driver-types.ts';
 import type { SwarmRunRecord } from './record.ts';
 
 /** The full swarm name of a stack's service, e.g. cachelab-global_app. */

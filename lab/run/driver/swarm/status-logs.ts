@@ -1,7 +1,7 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { APP_SERVICE } from '../../../render/swarm/render-stack.ts';
 import { canConnect, httpStatus } from '../../processes/net-checks.ts';
-import type { LabState, LabStatus, ServiceStatus } from '../types.ts';
+import type { LabState, LabStatus, ServiceStatus } from '../driver-types.ts';
 import { readSwarmRecord } from './record.ts';
 import { fullName } from './stack-state.ts';
 import { docker, serviceTasks } from './swarm-cli.ts';

@@ -1,4 +1,4 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { execCommand } from '../compose/compose-binary.ts';
 
 /** The label swarm puts on every object of a stack. */

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadLabConfig } from '../../../config.ts';
-import { LabError } from '../../../errors.ts';
+import { loadLabConfig } from '../../../lab-config.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { readEnvFile } from '../../../render/compose/pins.ts';
 import {
   type NginxResolveMode,
@@ -22,8 +22,8 @@ import { makeRunDir } from '../../processes/run-dir.ts';
 import { chooseImages, type ImageProbes, imagesOf } from '../compose/images.ts';
 import { loadSecrets } from '../compose/secrets.ts';
 import { waitServing } from '../compose/status-logs-down.ts';
+import type { LabState, UpOptions } from '../driver-types.ts';
 import { assertHttpPortFree } from '../native/up.ts';
-import type { LabState, UpOptions } from '../types.ts';
 import { type SwarmRunRecord, writeSwarmRecord } from './record.ts';
 import { downStack } from './stack-down.ts';
 import { fullName, swarmState } from './stack-state.ts';

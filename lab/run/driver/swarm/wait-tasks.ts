@@ -1,4 +1,4 @@
-import { LabError } from '../../../errors.ts';
+import { LabError } from '../../../lab-errors.ts';
 import { type SwarmTask, serviceTasks } from './swarm-cli.ts';
 
 /** What a service must reach: `replicas` running (healthy) tasks, or one task `complete` (a job). */

@@ -1,5 +1,6 @@
 import type { AppConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import type { CacheObserver, CacheStrategy, SharedTierStrategy } from './cache-types.ts';
 import { FillGuard } from './fill-guard.ts';
 import { createInvalidationBus, type Publisher } from './invalidation-bus.ts';
 import { createLocalDiskCache } from './local-disk.ts';
@@ -10,7 +11,6 @@ import type { RedisTimeouts } from './redis-connection.ts';
 import { createShardedRedisCache } from './redis-sharded.ts';
 import { createRedisCache } from './redis-single.ts';
 import { type CatchUp, createTwoTierCache } from './two-tier.ts';
-import type { CacheObserver, CacheStrategy, SharedTierStrategy } from './types.ts';
 
 /** What every strategy reports to. */
 export interface CacheDependencies {

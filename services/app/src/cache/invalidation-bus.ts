@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { CacheError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { CacheObserver } from './cache-types.ts';
 import { withDeadline } from './observed.ts';
 import {
   closeClient,
@@ -8,7 +9,6 @@ import {
   type RedisTimeouts,
   reconnectDelay,
 } from './redis-connection.ts';
-import type { CacheObserver } from './types.ts';
 
 /** Anything that can PUBLISH: a Redis client, or a Cluster client (cluster PUBLISH reaches every node). */
 export interface Publisher {

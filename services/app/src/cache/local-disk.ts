@@ -1,6 +1,6 @@
 import { type Database, open, type RootDatabase } from 'lmdb';
+import type { CacheObserver, CacheStrategy, LocalTierStats } from './cache-types.ts';
 import { hitOrMiss, type OperationContext, observed } from './observed.ts';
-import type { CacheObserver, CacheStrategy, LocalTierStats } from './types.ts';
 
 /** Options of the on-disk local cache. */
 export interface LocalDiskCacheOptions {

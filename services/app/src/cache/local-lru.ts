@@ -1,6 +1,6 @@
 import { LRUCache } from 'lru-cache';
+import type { CacheObserver, CacheStrategy } from './cache-types.ts';
 import { hitOrMiss, type OperationContext, observed } from './observed.ts';
-import type { CacheObserver, CacheStrategy } from './types.ts';
 
 /** Options of the in-process LRU. */
 export interface LocalLruCacheOptions {

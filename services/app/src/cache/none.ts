@@ -1,4 +1,4 @@
-import type { CacheStrategy } from './types.ts';
+import type { CacheStrategy } from './cache-types.ts';
 
 /** Creates the `none` strategy: stores nothing, every get is a miss; the read path reports BYPASS. */
 export function createNoCache(): CacheStrategy {

@@ -1,5 +1,10 @@
 import { CacheError } from '../errors.ts';
-import type { CacheObserver, CacheOperation, CacheOperationResult, CacheTier } from './types.ts';
+import type {
+  CacheObserver,
+  CacheOperation,
+  CacheOperationResult,
+  CacheTier,
+} from './cache-types.ts';
 
 /** ioredis rejects a command that outlives `commandTimeout` with exactly this message. */
 const TIMEOUT_MESSAGE = 'Command timed out';

@@ -1,4 +1,9 @@
-import type { CacheObserver, CacheOperation, CacheOperationResult, CacheTier } from './types.ts';
+import type {
+  CacheObserver,
+  CacheOperation,
+  CacheOperationResult,
+  CacheTier,
+} from './cache-types.ts';
 
 /** A CacheObserver that records every call, for tests and lab probes. */
 export interface RecordingObserver extends CacheObserver {

@@ -1,5 +1,6 @@
 import { Cluster, type ClusterOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { CacheObserver } from './cache-types.ts';
 import {
   connectWithin,
   parseAddress,
@@ -8,7 +9,6 @@ import {
   watchErrors,
 } from './redis-connection.ts';
 import { type RedisBackedCache, redisStrategy } from './redis-strategy.ts';
-import type { CacheObserver } from './types.ts';
 
 /** Options of the Redis Cluster strategy. */
 export interface RedisClusterCacheOptions extends RedisTimeouts {

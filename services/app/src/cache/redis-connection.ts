@@ -1,6 +1,6 @@
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
-import type { CacheObserver } from './types.ts';
+import type { CacheObserver } from './cache-types.ts';
 
 /** Timeouts every Redis-backed strategy takes from AppConfig. */
 export interface RedisTimeouts {

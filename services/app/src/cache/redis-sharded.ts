@@ -2,6 +2,7 @@ import HashRing from 'hashring';
 import { Redis } from 'ioredis';
 import { CacheError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import type { CacheObserver, SharedOps, SharedTierStrategy } from './cache-types.ts';
 import {
   connectWithin,
   failFastOptions,
@@ -11,7 +12,6 @@ import {
 } from './redis-connection.ts';
 import { GRACE_SUFFIX } from './redis-shared-ops.ts';
 import { type RedisBackedCache, redisStrategy } from './redis-strategy.ts';
-import type { CacheObserver, SharedOps, SharedTierStrategy } from './types.ts';
 
 /** Options of the client-side sharded strategy. */
 export interface ShardedRedisCacheOptions extends RedisTimeouts {

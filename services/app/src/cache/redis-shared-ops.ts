@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { CacheHit, GraceCopy, LeaseReply, SharedOps } from './types.ts';
+import type { CacheHit, GraceCopy, LeaseReply, SharedOps } from './cache-types.ts';
 
 /**
  * Markers share the key with the value they stand for, so every script touches one key only (one

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type { CacheObserver } from './cache-types.ts';
 import {
   connectWithin,
   failFastOptions,
@@ -8,7 +9,6 @@ import {
   watchErrors,
 } from './redis-connection.ts';
 import { type RedisBackedCache, redisStrategy } from './redis-strategy.ts';
-import type { CacheObserver } from './types.ts';
 
 /** Options of the single-Redis strategy. */
 export interface RedisCacheOptions extends RedisTimeouts {

@@ -1,5 +1,11 @@
 import type { Cluster, Redis } from 'ioredis';
 import type { Logger } from '../logger.ts';
+import type {
+  CacheOperation,
+  CacheOperationResult as Outcome,
+  SharedTierHit,
+  SharedTierStrategy,
+} from './cache-types.ts';
 import {
   checked,
   hitOrMiss,
@@ -10,12 +16,6 @@ import {
 } from './observed.ts';
 import { closeClient, dropAfterTimeout } from './redis-connection.ts';
 import { defineSharedScripts, isMarker, redisSharedOps } from './redis-shared-ops.ts';
-import type {
-  CacheOperation,
-  CacheOperationResult as Outcome,
-  SharedTierHit,
-  SharedTierStrategy,
-} from './types.ts';
 
 /** A Redis-backed strategy; `client` is exposed so the invalidation bus can PUBLISH on it. */
 export interface RedisBackedCache<C extends Redis | Cluster = Redis | Cluster>

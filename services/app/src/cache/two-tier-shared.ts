@@ -1,7 +1,7 @@
+import type { LeaseReply, SharedOps, SharedTierStrategy } from './cache-types.ts';
 import type { FillGuard } from './fill-guard.ts';
 import type { InvalidationBus } from './invalidation-bus.ts';
 import type { LocalLruCache } from './local-lru.ts';
-import type { LeaseReply, SharedOps, SharedTierStrategy } from './types.ts';
 
 /** Whether L1 may be read and filled: subscribed, and not catching up after a bus gap. */
 export interface TierState {

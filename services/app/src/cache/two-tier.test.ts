@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { SharedOps, SharedTierHit, SharedTierStrategy } from './cache-types.ts';
 import type { InvalidationBus } from './invalidation-bus.ts';
 import { createLocalLruCache } from './local-lru.ts';
 import { createRecordingObserver } from './recording-observer.ts';
 import { createTwoTierCache } from './two-tier.ts';
-import type { SharedOps, SharedTierHit, SharedTierStrategy } from './types.ts';
 
 const unused = async (): Promise<never> => {
   throw new Error('not used by these tests');

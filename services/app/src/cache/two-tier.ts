@@ -1,9 +1,9 @@
 import type { Logger } from '../logger.ts';
+import type { CacheHit, CacheStrategy, SharedTierHit, SharedTierStrategy } from './cache-types.ts';
 import { FillGuard } from './fill-guard.ts';
 import type { InvalidationBus } from './invalidation-bus.ts';
 import type { LocalLruCache } from './local-lru.ts';
 import { type TierState, twoTierSharedOps } from './two-tier-shared.ts';
-import type { CacheHit, CacheStrategy, SharedTierHit, SharedTierStrategy } from './types.ts';
 
 /**
  * How far before a detected bus drop a catch-up looks: a silently dead subscription is noticed only

@@ -1,11 +1,11 @@
-import type { CacheStrategy } from '../cache/types.ts';
+import type { CacheStrategy } from '../cache/cache-types.ts';
 import type { AppConfig } from '../config.ts';
 import { AppError } from '../errors.ts';
+import type { ConsistencyMode, ConsistencyObserver } from './consistency-types.ts';
 import { createDeleteMode } from './delete.ts';
 import { createLeaseMode, type LeaseSettings } from './lease.ts';
 import { createOutboxMode } from './outbox.ts';
 import { createTtlMode } from './ttl.ts';
-import type { ConsistencyMode, ConsistencyObserver } from './types.ts';
 
 /** The lease timings of the configuration. */
 export function leaseSettings(config: AppConfig): LeaseSettings {

@@ -1,6 +1,6 @@
-import type { CacheStrategy } from '../cache/types.ts';
+import type { CacheStrategy } from '../cache/cache-types.ts';
+import type { ConsistencyMode, ConsistencyObserver } from './consistency-types.ts';
 import { plainLookup } from './plain-fill.ts';
-import type { ConsistencyMode, ConsistencyObserver } from './types.ts';
 
 /**
  * `delete`: cache-aside with a best-effort DEL after the commit. A failed DEL, or a reader that

@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { CacheStrategy, GraceCopy } from '../cache/types.ts';
+import type { CacheStrategy, GraceCopy } from '../cache/cache-types.ts';
 
 /** A last known value served while the database fails, with its age. */
 export interface GraceHit {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { LeaseReply, SharedOps } from '../cache/types.ts';
+import type { LeaseReply, SharedOps } from '../cache/cache-types.ts';
+import type { ConsistencyEvent } from './consistency-types.ts';
 import { leaseLookup } from './lease.ts';
-import type { ConsistencyEvent } from './types.ts';
 
 /** A scripted SharedOps fake: leaseGet answers from a queue, leaseSet from a flag. */
 function fakeOps(replies: LeaseReply[], accept = true) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CacheStrategy, SharedOps } from '../cache/types.ts';
+import type { CacheStrategy, SharedOps } from '../cache/cache-types.ts';
+import type { ConsistencyMode, ConsistencyObserver, Lookup } from './consistency-types.ts';
 import { deleteKey } from './delete.ts';
-import type { ConsistencyMode, ConsistencyObserver, Lookup } from './types.ts';
 
 /** Lease timings (LEASE_TTL_MS, LEASE_WAIT_MS, LEASE_POLL_MS). */
 export interface LeaseSettings {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { WriteRecord } from './types.ts';
+import type { WriteRecord } from './consistency-types.ts';
 
 /** Most keys a catch-up lists before it gives up and clears L1 instead. */
 export const CATCH_UP_MAX_KEYS = 10_000;

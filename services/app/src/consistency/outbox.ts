@@ -1,8 +1,13 @@
+import type { CacheStrategy, SharedOps } from '../cache/cache-types.ts';
 import { readProfileVersion } from '../cache/profile-version.ts';
-import type { CacheStrategy, SharedOps } from '../cache/types.ts';
+import type {
+  ConsistencyMode,
+  ConsistencyObserver,
+  Lookup,
+  WriteRecord,
+} from './consistency-types.ts';
 import { type LeaseSettings, leaseLookup } from './lease.ts';
 import { recordInvalidation } from './outbox-store.ts';
-import type { ConsistencyMode, ConsistencyObserver, Lookup, WriteRecord } from './types.ts';
 
 /** Outbox settings: how long a tombstone vetoes older fills (TOMBSTONE_TTL_MS). */
 export interface OutboxSettings {

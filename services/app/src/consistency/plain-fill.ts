@@ -1,5 +1,5 @@
-import type { CacheStrategy } from '../cache/types.ts';
-import type { ConsistencyObserver, Lookup } from './types.ts';
+import type { CacheStrategy } from '../cache/cache-types.ts';
+import type { ConsistencyObserver, Lookup } from './consistency-types.ts';
 
 /** Cache-aside lookup: get; on a miss, fill with a plain SET (the `ttl` and `delete` read side). */
 export async function plainLookup(

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { CacheHit, CacheStrategy } from '../cache/cache-types.ts';
 import { createNoCache } from '../cache/none.ts';
 import { createRecordingObserver } from '../cache/recording-observer.ts';
-import type { CacheHit, CacheStrategy } from '../cache/types.ts';
 import { CacheError } from '../errors.ts';
+import type { ConsistencyMode } from './consistency-types.ts';
 import { createReadThrough, jitteredTtl } from './read-through.ts';
-import type { ConsistencyMode } from './types.ts';
 
 /** An in-memory strategy (pure logic fake) that records sets and can be told to fail. */
 function fakeCache(options: { failGet?: unknown; failSet?: unknown; tier?: 'l1' | 'l2' } = {}) {

@@ -4,12 +4,16 @@ import type {
   CacheResult,
   CacheStrategy,
   CacheTier,
-} from '../cache/types.ts';
+} from '../cache/cache-types.ts';
 import { CacheError, isAppError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import {
+  type ConsistencyMode,
+  type Lookup,
+  silentConsistencyObserver,
+} from './consistency-types.ts';
 import type { Grace } from './grace.ts';
 import { plainLookup } from './plain-fill.ts';
-import { type ConsistencyMode, type Lookup, silentConsistencyObserver } from './types.ts';
 
 /** Options of the read path. */
 export interface ReadThroughOptions {

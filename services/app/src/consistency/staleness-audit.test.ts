@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CacheHit, CacheStrategy, CacheTier } from '../cache/types.ts';
+import type { CacheHit, CacheStrategy, CacheTier } from '../cache/cache-types.ts';
 import { type AuditResult, createStalenessAudit } from './staleness-audit.ts';
 
 const doc = (version: number) => Buffer.from(`{"id":1,"version":${version},"x":1}`);

@@ -1,5 +1,5 @@
+import type { CacheStrategy, CacheTier } from '../cache/cache-types.ts';
 import { readProfileVersion } from '../cache/profile-version.ts';
-import type { CacheStrategy, CacheTier } from '../cache/types.ts';
 import type { VersionRow } from '../db/profile-repository.ts';
 import type { Logger } from '../logger.ts';
 

@@ -1,6 +1,6 @@
-import type { CacheStrategy } from '../cache/types.ts';
+import type { CacheStrategy } from '../cache/cache-types.ts';
+import type { ConsistencyMode, ConsistencyObserver } from './consistency-types.ts';
 import { plainLookup } from './plain-fill.ts';
-import type { ConsistencyMode, ConsistencyObserver } from './types.ts';
 
 /** `ttl`: writes never touch the cache; an entry is stale until its TTL (the baseline). */
 export function createTtlMode(

@@ -1,13 +1,13 @@
+import type { CacheStrategy } from '../cache/cache-types.ts';
 import { profileKey } from '../cache/keys.ts';
-import type { CacheStrategy } from '../cache/types.ts';
 import type { AppConfig } from '../config.ts';
 import type { ProfileRepository } from '../db/profile-repository.ts';
 import type { Logger } from '../logger.ts';
 import type { AppMetrics } from '../metrics.ts';
+import type { ConsistencyMode } from './consistency-types.ts';
 import { createConsistency } from './create-consistency.ts';
 import { createGrace, type Grace } from './grace.ts';
 import { createStalenessAudit, type StalenessAudit } from './staleness-audit.ts';
-import type { ConsistencyMode } from './types.ts';
 
 /** The consistency parts of one app server. */
 export interface ConsistencyParts {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { ApiError } from '../api-error.ts';
-import type { FaultProxyMetrics } from '../metrics.ts';
 import type { ProxyCollection } from '../proxy-collection.ts';
+import type { FaultProxyMetrics } from '../proxy-metrics.ts';
 import { sendError } from './respond.ts';
 import { route } from './routes.ts';
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../api-error.ts';
-import type { FaultProxyMetrics } from '../metrics.ts';
 import type { ProxyCollection } from '../proxy-collection.ts';
+import type { FaultProxyMetrics } from '../proxy-metrics.ts';
 import { toxicJson } from '../toxic-collection.ts';
 import { readJson, sendEmpty, sendJson } from './respond.ts';
 

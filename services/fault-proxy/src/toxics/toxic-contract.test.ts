@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createScheduler } from '../scheduler.ts';
-import { TOXIC_KINDS } from './registry.ts';
 import { harness } from './stage-harness.ts';
+import { TOXIC_KINDS } from './toxic-registry.ts';
 
 // Attributes that make each toxic act (delay, drop, cut or reset); every registered toxic needs one.
 const ACTING: Record<string, Record<string, number>> = {

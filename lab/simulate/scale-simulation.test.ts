@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkloadSpec } from '../../loadtests/workload.ts';
-import { type ScaleOptions, type ScaleResult, scaleRowAt, simulateScale } from './scale.ts';
+import {
+  type ScaleOptions,
+  type ScaleResult,
+  scaleRowAt,
+  simulateScale,
+} from './scale-simulation.ts';
 import { formatScaleTable } from './simulate-tables.ts';
 
 // Small but warm: 20k keys, L1 of 2k, 100k warm-up + 100k measured requests.

@@ -10,7 +10,7 @@ import {
   type RequestCounts,
   type RunResult,
 } from '../result-types.ts';
-import { type K6Config, MEASURE_SCENARIO } from './config.ts';
+import { type K6Config, MEASURE_SCENARIO } from './k6-config.ts';
 
 /** One metric of k6's summary data: values keyed by stat (count, rate, avg, p(95), …). */
 export interface K6MetricSummary {

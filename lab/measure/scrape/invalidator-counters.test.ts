@@ -3,7 +3,7 @@ import {
   delayQuantileUpperBound,
   invalidatorCountersOf,
   subtractInvalidatorCounters,
-} from './invalidator-metrics.ts';
+} from './invalidator-counters.ts';
 import { parsePrometheusText } from './prometheus-text.ts';
 
 const text = (applied: number, fast: number, slow: number, pending: number) => `

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { demoCommand } from '../../compare/compare-command.ts';
 import type { CompareFlags } from '../../compare/compare-settings.ts';
-import { compareFlagsOf, withCompareOptions } from './compare.ts';
+import { compareFlagsOf, withCompareOptions } from './register-compare.ts';
 
 /** Registers `cachelab demo [compare options]`: quick and read-heavy unless told otherwise. */
 export function registerDemoCommand(

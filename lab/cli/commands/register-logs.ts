@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { loadLabConfig } from '../../config.ts';
+import { loadLabConfig } from '../../lab-config.ts';
 import { requireAttached } from '../../run/driver/attach.ts';
 import { integerInRange } from '../option-parsers.ts';
 

@@ -1,7 +1,7 @@
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import type { Topology } from '../topology/model.ts';
-import type { Scenario, ScenarioLoad, TimedAction } from './model.ts';
-import { validateScenario } from './schema.ts';
+import type { Scenario, ScenarioLoad, TimedAction } from './scenario-model.ts';
+import { validateScenario } from './scenario-schema.ts';
 
 /** Shared load: 150 req/s read-heavy over 5,000 profiles (every topology keeps up on 2 cores). */
 const LOAD: ScenarioLoad = {

@@ -2,8 +2,8 @@ import { Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import type { CapacityFlags } from '../../capacity/capacity-command.ts';
 import type { PlanFlags } from '../../plan/plan-command.ts';
-import { registerCapacityCommand } from './capacity.ts';
-import { registerPlanCommand } from './plan.ts';
+import { registerCapacityCommand } from './register-capacity.ts';
+import { registerPlanCommand } from './register-plan.ts';
 
 function program(out: string[]): Command {
   return new Command('cachelab')

@@ -1,8 +1,8 @@
 import { Command } from '@commander-js/extra-typings';
 import { describe, expect, it } from 'vitest';
 import type { CalibrateFlags } from '../../measure/network/calibrate-command.ts';
-import { registerNetCommand } from './net.ts';
-import { registerUpCommand } from './up.ts';
+import { registerNetCommand } from './register-net.ts';
+import { registerUpCommand } from './register-up.ts';
 
 function quietProgram(out: string[]): Command {
   return new Command('cachelab')

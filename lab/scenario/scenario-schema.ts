@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { WORKLOAD_NAMES } from '../../loadtests/workload.ts';
 import { CACHE_MODES, CONSISTENCY_MODES } from '../../services/app/src/config.ts';
-import { LabError } from '../errors.ts';
+import { LabError } from '../lab-errors.ts';
 import { NETWORK_PROFILE_NAMES } from '../topology/network.ts';
-import type { Scenario } from './model.ts';
+import type { Scenario } from './scenario-model.ts';
 
 const service = z.string().regex(/^(nginx|postgres|app-\d+|redis-\d+)$/, 'a service name');
 const toxic = z.object({

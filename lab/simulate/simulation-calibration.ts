@@ -1,4 +1,9 @@
-import { type ScaleRow, SIM_TOPOLOGIES, type SimTopology, type TierHitRatio } from './scale.ts';
+import {
+  type ScaleRow,
+  SIM_TOPOLOGIES,
+  type SimTopology,
+  type TierHitRatio,
+} from './scale-simulation.ts';
 
 /** Default calibration tolerance: ±0.08 absolute on each hit ratio (simulated vs measured). */
 export const DEFAULT_CALIBRATION_TOLERANCE = 0.08;

@@ -1,4 +1,4 @@
-import type { ActionKind, ActionSpec } from '../model.ts';
+import type { ActionKind, ActionSpec } from '../scenario-model.ts';
 import { addAppServer } from './add-app-server.ts';
 import { applyToxic } from './apply-toxic.ts';
 import { changeNetwork } from './change-network.ts';

@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
-import { loadLabConfig } from '../../config.ts';
+import { loadLabConfig } from '../../lab-config.ts';
 import { attach } from '../../run/driver/attach.ts';
-import type { LabStatus } from '../../run/driver/types.ts';
+import type { LabStatus } from '../../run/driver/driver-types.ts';
 import { formatTable } from '../../text/table.ts';
 
 /** The `cachelab status` text for a probed topology. */

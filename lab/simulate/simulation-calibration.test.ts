@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { figuresOf, type ScaleRow } from './scale-simulation.ts';
 import {
   compareWithMeasured,
   DEFAULT_CALIBRATION_TOLERANCE,
   DEFAULT_STALE_TOLERANCE,
-} from './calibrate.ts';
-import { figuresOf, type ScaleRow } from './scale.ts';
+} from './simulation-calibration.ts';
 
 const counters = (l1Hits: number, l2Hits: number, staleReads = 0) => ({
   reads: 1000,

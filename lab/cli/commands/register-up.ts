@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { LabState } from '../../run/driver/types.ts';
+import type { LabState } from '../../run/driver/driver-types.ts';
 import { type UpFlags, upCommand } from '../../run/up-command.ts';
 import {
   driverName,

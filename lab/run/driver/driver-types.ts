@@ -1,4 +1,4 @@
-import type { DriverName } from '../../config.ts';
+import type { DriverName } from '../../lab-config.ts';
 import type { RedisEndpoints } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import type { LifecycleOperations } from './lifecycle-types.ts';

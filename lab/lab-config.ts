@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { LabError } from './errors.ts';
+import { LabError } from './lab-errors.ts';
 
 /** Drivers the lab knows how to run a topology with. */
 export const DRIVER_NAMES = ['native', 'compose', 'swarm', 'remote'] as const;

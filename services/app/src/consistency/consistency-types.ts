@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { CacheHit } from '../cache/types.ts';
+import type { CacheHit } from '../cache/cache-types.ts';
 import type { ConsistencyName } from '../config.ts';
 
 /** One committed profile write, as the consistency modes see it. */

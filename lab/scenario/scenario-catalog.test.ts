@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { isLabError } from '../errors.ts';
+import { isLabError } from '../lab-errors.ts';
 import { getTopology } from '../topology/catalog.ts';
-import { blockedBy, getScenario, notApplicable, SCENARIOS, scenarioNames } from './catalog.ts';
-import { validateScenario } from './schema.ts';
+import {
+  blockedBy,
+  getScenario,
+  notApplicable,
+  SCENARIOS,
+  scenarioNames,
+} from './scenario-catalog.ts';
+import { validateScenario } from './scenario-schema.ts';
 
 const codeOf = (work: () => unknown): string | undefined => {
   try {
