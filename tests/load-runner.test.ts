@@ -118,7 +118,7 @@ describe('runLoad (open model)', () => {
   it('marks a window invalid when the generator event loop was saturated', async () => {
     await using api = await startFakeProfileApi();
     const busy = () => {
-      const until = performance.now() + 95;
+      const until = performance.now() + 150;
       while (performance.now() < until) {} // deliberately keep the generator's loop busy
     };
     const r = await runLoad({

@@ -78,7 +78,8 @@ describeWithDocker('compose driver end to end: two-tier', probe, () => {
     expect(['MISS', 'HIT-L1', 'HIT-L2']).toContain(first.cache);
     expect(first.version).toBeGreaterThan(0);
     expect(current.state.services.map((s) => s.name).sort()).toEqual(
-      ['app-1', 'app-2', 'app-3', 'nginx', 'postgres', 'redis-1'].sort(),
+      // two-tier's outbox+lease consistency runs the outbox invalidator beside the app servers.
+      ['app-1', 'app-2', 'app-3', 'invalidator', 'nginx', 'postgres', 'redis-1'].sort(),
     );
   });
 

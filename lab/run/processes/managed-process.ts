@@ -94,8 +94,21 @@ export class ManagedProcess {
     this.signal('SIGKILL', true);
     // waitExit's timer keeps the event loop alive: the unref'd child alone would not.
     const info = await this.waitExit(10_000);
-    if (info) return info;
-    throw new NativeServiceError('STOP_FAILED', `${this.name} (pid ${this.pid}) survived SIGKILL`);
+    if (!info) {
+      throw new NativeServiceError(
+        'STOP_FAILED',
+        `${this.name} (pid ${this.pid}) survived SIGKILL`,
+      );
+    }
+    // The leader's exit is not the group's: a forked child (a postgres backend) can still answer for a moment.
+    await this.waitGroupGone(GROUP_GONE_MS);
+    return info;
+  }
+
+  /** Waits up to `timeoutMs` until no process of the group is left (zombies awaiting a reaper count as left). */
+  private async waitGroupGone(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && groupExists(this.pid)) await delay(10);
   }
 
   /** Signals the leader (or the group); ignores processes that are already gone. */
@@ -105,6 +118,18 @@ export class ManagedProcess {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
     }
+  }
+}
+
+/** How long kill() waits for the rest of the group after the leader has gone. */
+const GROUP_GONE_MS = 2_000;
+
+function groupExists(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
