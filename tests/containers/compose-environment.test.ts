@@ -140,19 +140,20 @@ describeWithDocker('compose global-cluster via DockerComposeEnvironment', probe,
     expect(await read(b, 41)).toMatchObject({ status: 200, cache: 'HIT-L2', servedBy: 'app-2' });
   });
 
-  it('observability: Prometheus scrapes every app, every Redis node, Postgres and nginx', async () => {
+  it('observability: Prometheus scrapes every app, the invalidator, every Redis node, Postgres and nginx', async () => {
     const health = await waitFor(
       'every target up',
       async () => {
         const targets = await scrapeHealth(prometheusUrl);
-        return targets.length === 11 && targets.every((t) => t.health === 'up')
+        return targets.length === 12 && targets.every((t) => t.health === 'up')
           ? targets
           : undefined;
       },
       { timeoutMs: 30_000, intervalMs: 1_000 },
     );
     expect(health.map((t) => t.job).sort()).toEqual([
-      ...['cachelab-app', 'cachelab-app', 'cachelab-app', 'nginx', 'postgres'],
+      ...['cachelab-app', 'cachelab-app', 'cachelab-app', 'cachelab-invalidator', 'nginx'],
+      'postgres',
       ...Array(6).fill('redis'),
     ]);
     // A scrape is `up` even when the exporter cannot log in to Redis: redis_up says it did.
