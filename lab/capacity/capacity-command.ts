@@ -5,9 +5,9 @@ import type { WorkloadName } from '../../loadtests/workload.ts';
 import { repeatRuns } from '../compare/confidence.ts';
 import { newRunId } from '../compare/results-store.ts';
 import { type DriverName, loadLabConfig } from '../lab-config.ts';
-import { LabError } from '../lab-errors.ts';
 import { machineInfo } from '../measure/scrape/environment.ts';
 import { getDriver } from '../run/driver/select-driver.ts';
+import { interruptibly } from '../run/interruptibly.ts';
 import { getTopology, topologyNames } from '../topology/catalog.ts';
 import type { NetworkProfile } from '../topology/network.ts';
 import { withNetwork } from '../topology/network-proxies.ts';
@@ -111,24 +111,6 @@ export function formatCapacitySummary(r: CapacityResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Runs `work` with SIGINT/SIGTERM (or `outer`) turned into an abort: the current lab still goes down. */
-async function interruptibly<T>(work: (signal: AbortSignal) => Promise<T>, outer?: AbortSignal) {
-  const controller = new AbortController();
-  const onSignal = (name: NodeJS.Signals): void => {
-    process.stderr.write(`\ncachelab: ${name}: stopping after the current topology is down…\n`);
-    controller.abort(new LabError('INTERRUPTED', `interrupted by ${name}`));
-  };
-  outer?.addEventListener('abort', () => controller.abort(outer.reason), { once: true });
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
 async function runAll(s: CapacitySettings, print: (text: string) => void, signal?: AbortSignal) {
   const driver = getDriver(s.driver);
   const hooks: SearchHooks = {
@@ -167,7 +149,11 @@ export async function capacityCommand(
   const createdAt = new Date();
   const started = performance.now();
   const loadBefore = loadavg()[0] ?? 0;
-  const topologies = await interruptibly((inner) => runAll(s, print, inner), signal);
+  const topologies = await interruptibly(
+    'stopping after the current topology is down',
+    (inner) => runAll(s, print, inner),
+    signal,
+  );
   const runId = newRunId(createdAt, `capacity-${s.workload}`);
   const p = s;
   const results = parseCapacityResults({

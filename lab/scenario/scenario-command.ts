@@ -7,6 +7,7 @@ import type { ScenarioResults } from '../report/scenario-results-schema.ts';
 import { createRemoteDriver } from '../run/driver/remote/driver.ts';
 import { parseRemoteTarget, type RemoteTargetFlags } from '../run/driver/remote/remote-target.ts';
 import { chooseDriver, dockerAnswers, getDriver } from '../run/driver/select-driver.ts';
+import { interruptibly } from '../run/interruptibly.ts';
 import { formatTable } from '../text/table.ts';
 import type { NetworkProfile } from '../topology/network.ts';
 import { describeAction } from './actions/action-registry.ts';
@@ -49,23 +50,6 @@ export function scenarioTable(): string {
   return `${table}${notes.map((n) => `\nblocked: ${n}`).join('')}\n`;
 }
 
-/** Runs Ctrl-C / SIGTERM as an abort: the method stops, rollbacks run, the topology goes down. */
-async function interruptibly<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals): void => {
-    process.stderr.write(`\ncachelab: ${signal}: rolling back and taking the topology down…\n`);
-    controller.abort(new LabError('INTERRUPTED', `interrupted by ${signal}`));
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    return await work(controller.signal);
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
-}
-
 const printEvent: EventListener = (e) => {
   const what = e.phase === 'rollback' ? `rollback: ${e.description}` : e.description;
   process.stderr.write(
@@ -82,7 +66,7 @@ async function runItems(items: BatchItem[], flags: ScenarioRunFlags): Promise<Sc
   const driver = flags.remote
     ? createRemoteDriver(parseRemoteTarget(flags.remote))
     : getDriver(name);
-  return interruptibly((signal) =>
+  return interruptibly('rolling back and taking the topology down', (signal) =>
     runBatch({
       items,
       driver,

@@ -14,6 +14,7 @@ async function call(
   method: string,
   path: string,
   body?: unknown,
+  allowNotFound = false,
 ): Promise<unknown> {
   let response: Response;
   try {
@@ -27,6 +28,7 @@ async function call(
     throw new LabError('UP_FAILED', `fault proxy ${method} ${path} failed`, { cause: error });
   }
   const text = await response.text();
+  if (allowNotFound && response.status === 404) return undefined;
   if (!response.ok) {
     throw new LabError('UP_FAILED', `fault proxy ${method} ${path}: ${response.status} ${text}`);
   }
@@ -46,6 +48,11 @@ export function faultProxyApi(baseUrl: string) {
     /** POST /proxies/{name}/toxics. */
     async addToxic(proxy: string, toxic: unknown): Promise<void> {
       await call(baseUrl, 'POST', `/proxies/${encodeURIComponent(proxy)}/toxics`, toxic);
+    },
+    /** DELETE /proxies/{name}/toxics/{toxic}; a toxic that is not there is fine. */
+    async removeToxic(proxy: string, toxic: string): Promise<void> {
+      const path = `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`;
+      await call(baseUrl, 'DELETE', path, undefined, true);
     },
     /** GET /proxies. */
     async proxies(): Promise<Record<string, ProxyInfo>> {

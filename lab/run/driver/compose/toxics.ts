@@ -1,9 +1,9 @@
 import { LabError } from '../../../lab-errors.ts';
 import { composeProxies } from '../../../render/compose/fault-proxy-service.ts';
 import { HOPS } from '../../../topology/network.ts';
-import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
+import { addToxicTo, noFaultProxy, removeToxicFrom } from '../toxic-steps.ts';
 import { faultProxyUrl } from './network-setup.ts';
 import { readRunRecord } from './record.ts';
 
@@ -12,11 +12,7 @@ async function apiUrl(lab: RunningLab): Promise<string> {
   try {
     return await faultProxyUrl(project);
   } catch (error) {
-    throw new LabError(
-      'ACTION_UNSUPPORTED',
-      `${lab.topology.name} runs on loopback, without the fault proxy: choose a network profile (--network lan, same-az or cross-az) to put a proxy on every hop`,
-      { cause: error },
-    );
+    throw noFaultProxy(lab.topology.name, error);
   }
 }
 
@@ -41,14 +37,7 @@ export async function applyComposeToxic(
   toxic: ToxicSpec,
 ): Promise<LifecycleOutcome> {
   const proxies = proxiesOf(lab, hop);
-  const api = faultProxyApi(await apiUrl(lab));
-  for (const proxy of proxies) {
-    await api.addToxic(proxy, { stream: 'downstream', toxicity: 1, ...toxic });
-  }
-  const attributes = Object.entries(toxic.attributes)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return { service: hop, detail: `${toxic.type} ${attributes} on ${proxies.join(', ')}` };
+  return addToxicTo(await apiUrl(lab), hop, proxies, toxic);
 }
 
 /** Removes toxic `name` from the compose fault proxy in front of `hop`; a missing one is fine. */
@@ -58,19 +47,5 @@ export async function removeComposeToxic(
   name: string,
 ): Promise<LifecycleOutcome> {
   const proxies = proxiesOf(lab, hop);
-  const url = await apiUrl(lab);
-  for (const proxy of proxies) {
-    const path = `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(name)}`;
-    const res = await fetch(`${url}${path}`, {
-      method: 'DELETE',
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok && res.status !== 404) {
-      throw new LabError(
-        'ACTION_FAILED',
-        `fault proxy DELETE ${path}: ${res.status} ${await res.text()}`,
-      );
-    }
-  }
-  return { service: hop, detail: `removed toxic ${name} from ${proxies.join(', ')}` };
+  return removeToxicFrom(await apiUrl(lab), hop, proxies, name);
 }

@@ -1,19 +1,14 @@
 import { LabError } from '../../../lab-errors.ts';
 import { HOPS, type Hop } from '../../../topology/network.ts';
 import { faultProxies } from '../../../topology/network-proxies.ts';
-import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
+import { addToxicTo, noFaultProxy, removeToxicFrom } from '../toxic-steps.ts';
 import { contextOf } from './lab-context.ts';
 import type { UpContext } from './up.ts';
 
 function proxyUrl(lab: RunningLab, ctx: UpContext): string {
-  if (!ctx.network) {
-    throw new LabError(
-      'ACTION_UNSUPPORTED',
-      `${lab.topology.name} runs on loopback, without the fault proxy: choose a network profile (--network lan, same-az or cross-az) to put a proxy on every hop`,
-    );
-  }
+  if (!ctx.network) throw noFaultProxy(lab.topology.name);
   return ctx.network.handle.url;
 }
 
@@ -43,15 +38,7 @@ export async function applyNativeToxic(
   toxic: ToxicSpec,
 ): Promise<LifecycleOutcome> {
   const ctx = contextOf(lab);
-  const api = faultProxyApi(proxyUrl(lab, ctx));
-  const proxies = proxiesOf(ctx, hop);
-  for (const proxy of proxies) {
-    await api.addToxic(proxy, { stream: 'downstream', toxicity: 1, ...toxic });
-  }
-  const attributes = Object.entries(toxic.attributes)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
-  return { service: hop, detail: `${toxic.type} ${attributes} on ${proxies.join(', ')}` };
+  return addToxicTo(proxyUrl(lab, ctx), hop, proxiesOf(ctx, hop), toxic);
 }
 
 /** Removes toxic `name` from the proxy (or every proxy of the hop) `hop` names; a missing one is fine. */
@@ -61,20 +48,5 @@ export async function removeNativeToxic(
   name: string,
 ): Promise<LifecycleOutcome> {
   const ctx = contextOf(lab);
-  const url = proxyUrl(lab, ctx);
-  const proxies = proxiesOf(ctx, hop);
-  for (const proxy of proxies) {
-    const path = `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(name)}`;
-    const res = await fetch(`${url}${path}`, {
-      method: 'DELETE',
-      signal: AbortSignal.timeout(10_000),
-    });
-    if (!res.ok && res.status !== 404) {
-      throw new LabError(
-        'ACTION_FAILED',
-        `fault proxy DELETE ${path}: ${res.status} ${await res.text()}`,
-      );
-    }
-  }
-  return { service: hop, detail: `removed toxic ${name} from ${proxies.join(', ')}` };
+  return removeToxicFrom(proxyUrl(lab, ctx), hop, proxiesOf(ctx, hop), name);
 }
