@@ -90,7 +90,10 @@ describe('cachelab CLI', () => {
       const cases: [string[], RegExp][] = [
         [['compare', '--driver', 'podman'], /'--driver <name>' argument 'podman' is invalid/],
         [['diff', 'only-one'], /missing required argument 'run-b'/],
-        [['bench', '--only', 'disk'], /expected one of ladder, ceilings, peer, nginx-settings, got 'disk'/],
+        [
+          ['bench', '--only', 'disk'],
+          /expected one of ladder, ceilings, peer, nginx-settings, got 'disk'/,
+        ],
       ];
       for (const [args, message] of cases) {
         const run = await cachelab(labDir, args);
