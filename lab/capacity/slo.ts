@@ -1,3 +1,4 @@
+import { parseDurationSeconds, parseShare } from '../text/units.ts';
 /** Latency percentiles an SLO may bound. */
 export const SLO_PERCENTILES = ['p50', 'p90', 'p95', 'p99', 'p999'] as const;
 
@@ -20,17 +21,15 @@ export class SloSyntaxError extends Error {
 }
 
 function duration(text: string, key: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s)?$/.exec(text.trim());
-  const n = m ? Number(m[1]) * (m[2] === 's' ? 1000 : 1) : Number.NaN;
+  const n = (parseDurationSeconds(text, 'ms') ?? Number.NaN) * 1000;
   if (!(n > 0))
     throw new SloSyntaxError(`${key} wants a duration like 50ms or 0.2s, got '${text}'`);
   return n;
 }
 
 function share(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(%)?$/.exec(text.trim());
-  const n = m ? Number(m[1]) / (m[2] ? 100 : 1) : Number.NaN;
-  if (!(n >= 0 && n <= 1)) {
+  const n = parseShare(text);
+  if (n === undefined) {
     throw new SloSyntaxError(`errors wants a share like 0.1% or 0.001, got '${text}'`);
   }
   return n;

@@ -3,6 +3,7 @@ import { isWorkloadName, WORKLOAD_NAMES, type WorkloadName } from '../../loadtes
 import type { ConsistencyName } from '../../services/app/src/config.ts';
 import { DRIVER_NAMES, type DriverName } from '../lab-config.ts';
 import { isLabError } from '../lab-errors.ts';
+import { parseDurationSeconds, parseShare } from '../text/units.ts';
 import { getTopology } from '../topology/catalog.ts';
 import { parseConsistencyList } from '../topology/consistency.ts';
 import {
@@ -148,13 +149,10 @@ export function topologyList(value: string): string[] {
   return names;
 }
 
-const SECONDS_PER: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
-
 function durationIn(min: 'positive' | 'zero'): OptionParser<number> {
   return (value) => {
-    const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-    const seconds = match ? Number(match[1]) * (SECONDS_PER[match[2] ?? 's'] ?? 1) : Number.NaN;
-    if (!Number.isFinite(seconds) || seconds < 0 || (min === 'positive' && seconds === 0)) {
+    const seconds = parseDurationSeconds(value);
+    if (seconds === undefined || (min === 'positive' && seconds === 0)) {
       const zero = min === 'zero' ? ' (0 for none)' : '';
       throw new InvalidArgumentError(
         `expected a duration such as 30, 30s, 500ms or 2m${zero}, got '${value}'`,
@@ -172,9 +170,8 @@ export const durationOrZeroSeconds: OptionParser<number> = durationIn('zero');
 
 /** A share in [0, 1], as a percentage or a fraction (as --slo reads errors=): "5%" → 0.05, "0.05" → 0.05. */
 export function share(value: string): number {
-  const match = /^(\d+(?:\.\d+)?)(%)?$/.exec(value.trim());
-  const fraction = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
-  if (!Number.isFinite(fraction) || fraction > 1) {
+  const fraction = parseShare(value);
+  if (fraction === undefined) {
     throw new InvalidArgumentError(`expected a share such as 5% or 0.05, got '${value}'`);
   }
   return fraction;
