@@ -1,6 +1,5 @@
-import { request } from 'undici';
-import { parsePrometheusText, type Sample, sumBy, sumSamples } from './prometheus-text.ts';
-import { ScrapeError } from './scrape-error.ts';
+import { fetchMetrics } from './fetch-metrics.ts';
+import { type Sample, sumBy, sumSamples } from './prometheus-text.ts';
 
 /** Counters of one app server's /metrics (cumulative since it started, except the gauges). */
 export interface AppCounters {
@@ -124,19 +123,5 @@ export async function scrapeApp(
   url: string,
   timeoutMs = DEFAULT_APP_SCRAPE_TIMEOUT_MS,
 ): Promise<AppCounters> {
-  try {
-    const response = await request(`${url}/metrics`, {
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const body = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
-    return appCountersOf(server, parsePrometheusText(body));
-  } catch (error) {
-    throw new ScrapeError(
-      'app',
-      `could not scrape ${server} (${url}/metrics, timeout ${timeoutMs} ms)`,
-      error,
-    );
-  }
+  return appCountersOf(server, await fetchMetrics('app', server, url, timeoutMs));
 }

@@ -1,6 +1,5 @@
-import { request } from 'undici';
-import { parsePrometheusText, type Sample, sumBy, sumSamples } from './prometheus-text.ts';
-import { ScrapeError } from './scrape-error.ts';
+import { fetchMetrics } from './fetch-metrics.ts';
+import { type Sample, sumBy, sumSamples } from './prometheus-text.ts';
 
 /** Counters of the outbox invalidator's /metrics (cumulative, except the gauges). */
 export interface InvalidatorCounters {
@@ -78,19 +77,5 @@ export async function scrapeInvalidator(
   url: string,
   timeoutMs: number,
 ): Promise<InvalidatorCounters> {
-  try {
-    const response = await request(`${url}/metrics`, {
-      headersTimeout: timeoutMs,
-      bodyTimeout: timeoutMs,
-    });
-    const body = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
-    return invalidatorCountersOf(server, parsePrometheusText(body));
-  } catch (error) {
-    throw new ScrapeError(
-      'invalidator',
-      `could not scrape ${server} (${url}/metrics, timeout ${timeoutMs} ms)`,
-      error,
-    );
-  }
+  return invalidatorCountersOf(server, await fetchMetrics('invalidator', server, url, timeoutMs));
 }
