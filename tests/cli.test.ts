@@ -35,11 +35,19 @@ function cachelab(labDir: string, args: string[], timeoutMs = 120_000): Promise<
 
 async function withLabDir(fn: (labDir: string) => Promise<void>): Promise<void> {
   const labDir = await makeRunDir('cli');
+  let failure: unknown;
   try {
     await fn(labDir);
-  } finally {
-    await removeRunDir(labDir);
+  } catch (error) {
+    failure = error;
   }
+  // A test that failed after `up` must still take its lab down, not leave processes behind.
+  if (existsSync(join(labDir, 'current.json'))) {
+    const down = await cachelab(labDir, ['down']);
+    if (down.code !== 0) failure ??= new Error(`cleanup: cachelab down failed: ${down.stderr}`);
+  }
+  await removeRunDir(labDir);
+  if (failure !== undefined) throw failure;
 }
 
 describe('cachelab CLI', () => {
