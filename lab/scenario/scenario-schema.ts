@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { WORKLOAD_NAMES } from '../../loadtests/workload.ts';
 import { CACHE_MODES, CONSISTENCY_MODES } from '../../services/app/src/config.ts';
-import { LabError } from '../lab-errors.ts';
 import { NETWORK_PROFILE_NAMES } from '../topology/network.ts';
+import { validateNamed } from '../topology/schema.ts';
 import type { Scenario } from './scenario-model.ts';
 
 const service = z.string().regex(/^(nginx|postgres|app-\d+|redis-\d+)$/, 'a service name');
@@ -93,19 +93,7 @@ function crossFieldProblems(s: Scenario): string[] {
   return problems;
 }
 
-/** Validates shape and timeline order; SCENARIO_FAILED listing every problem otherwise. */
+/** Validates shape and timeline order; a USAGE error listing every problem otherwise. */
 export function validateScenario(input: unknown): Scenario {
-  const parsed = scenarioSchema.safeParse(input);
-  const problems = parsed.success
-    ? crossFieldProblems(parsed.data)
-    : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  if (!parsed.success || problems.length > 0) {
-    const name = (input as { name?: unknown } | null)?.name;
-    throw new LabError(
-      'USAGE',
-      `invalid scenario ${String(name ?? '(unnamed)')}: ${problems.join('; ')}`,
-      { details: { problems } },
-    );
-  }
-  return parsed.data;
+  return validateNamed(scenarioSchema, crossFieldProblems, input, 'USAGE', 'scenario');
 }

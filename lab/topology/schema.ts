@@ -5,7 +5,7 @@ import {
   CONSISTENCY_MODES,
   SHARED_CACHE_MODES,
 } from '../../services/app/src/config.ts';
-import { LabError } from '../lab-errors.ts';
+import { LabError, type LabErrorCode } from '../lab-errors.ts';
 import type { RedisLayout, Topology } from './model.ts';
 import { networkSchema } from './network.ts';
 
@@ -85,19 +85,35 @@ function crossFieldProblems(t: Topology): string[] {
   return problems;
 }
 
-/** Validates shape and cross-field rules; throws TOPOLOGY_INVALID listing every problem. */
-export function validateTopology(input: unknown): Topology {
-  const parsed = topologySchema.safeParse(input);
+/**
+ * Parses `input` with `schema`, then checks `crossField`; throws a LabError of `code` naming the
+ * value's `kind` and listing every problem.
+ */
+export function validateNamed<T>(
+  schema: z.ZodType<T>,
+  crossField: (value: T) => string[],
+  input: unknown,
+  code: LabErrorCode,
+  kind: string,
+): T {
+  const parsed = schema.safeParse(input);
   const problems = parsed.success
-    ? crossFieldProblems(parsed.data)
+    ? crossField(parsed.data)
     : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
   if (!parsed.success || problems.length > 0) {
     const name = (input as { name?: unknown } | null)?.name;
     throw new LabError(
-      'TOPOLOGY_INVALID',
-      `invalid topology ${String(name ?? '(unnamed)')}: ${problems.join('; ')}`,
-      { details: { problems } },
+      code,
+      `invalid ${kind} ${String(name ?? '(unnamed)')}: ${problems.join('; ')}`,
+      {
+        details: { problems },
+      },
     );
   }
   return parsed.data;
+}
+
+/** Validates shape and cross-field rules; throws TOPOLOGY_INVALID listing every problem. */
+export function validateTopology(input: unknown): Topology {
+  return validateNamed(topologySchema, crossFieldProblems, input, 'TOPOLOGY_INVALID', 'topology');
 }
