@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../repo-root.ts';
-import { type ManagedProcess, spawnManaged, waitUntil } from './managed-process.ts';
-import { httpStatus } from './net-checks.ts';
+import { type ManagedProcess, spawnManaged } from './managed-process.ts';
 import { startOnFreePort } from './ports.ts';
+import { waitHttpReady } from './wait-http-ready.ts';
 
 /** Default entry point of the app server. */
 export const APP_ENTRY = join(REPO_ROOT, 'services', 'app', 'src', 'main.ts');
@@ -58,17 +58,7 @@ async function spawnApp(opts: StartAppServerOptions, name: string, env: Record<s
     stopTimeoutMs: opts.stopTimeoutMs ?? 12_000,
   });
   const healthz = `http://127.0.0.1:${env.PORT}/healthz`;
-  try {
-    const ready = async (): Promise<boolean> => (await httpStatus(healthz)) === 200;
-    await waitUntil(`${name} ${healthz}`, ready, {
-      timeoutMs: opts.startTimeoutMs ?? 30_000,
-      intervalMs: 50,
-      proc,
-    });
-  } catch (error) {
-    await proc.kill();
-    throw error;
-  }
+  await waitHttpReady(proc, name, healthz, opts.startTimeoutMs ?? 30_000);
   return proc;
 }
 

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../repo-root.ts';
-import { type ManagedProcess, spawnManaged, waitUntil } from './managed-process.ts';
-import { httpStatus } from './net-checks.ts';
+import { type ManagedProcess, spawnManaged } from './managed-process.ts';
 import { startOnFreePort } from './ports.ts';
+import { waitHttpReady } from './wait-http-ready.ts';
 
 /** Entry point of the fault proxy (toxiproxy-compatible API). */
 export const FAULT_PROXY_ENTRY = join(REPO_ROOT, 'services', 'fault-proxy', 'src', 'main.ts');
@@ -48,17 +48,7 @@ async function spawnFaultProxy(opts: StartFaultProxyOptions, name: string, port:
     stopTimeoutMs: 5_000,
   });
   const version = `http://127.0.0.1:${port}/version`;
-  try {
-    const ready = async (): Promise<boolean> => (await httpStatus(version)) === 200;
-    await waitUntil(`${name} ${version}`, ready, {
-      timeoutMs: opts.startTimeoutMs ?? 20_000,
-      intervalMs: 50,
-      proc,
-    });
-  } catch (error) {
-    await proc.kill();
-    throw error;
-  }
+  await waitHttpReady(proc, name, version, opts.startTimeoutMs ?? 20_000);
   return proc;
 }
 
