@@ -29,6 +29,7 @@ export const requestCountsSchema = z.strictObject({
   completed: count,
   reads: count,
   writes: count,
+  retried: count.optional(),
 });
 
 /** Failed requests by class. */
@@ -77,6 +78,7 @@ export const runResultSchema = z.strictObject({
   cacheResults: z.partialRecord(cacheLabel, count),
   servedBy: z.record(z.string(), count),
   staleReads: count,
+  graceStaleReads: count.optional(),
   staleReadRate: z.number().min(0).max(1),
   maxStaleWindowMs: ms,
   schedulingLagMs: z.strictObject({ p50: ms, p99: ms, max: ms }).nullable(),

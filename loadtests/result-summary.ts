@@ -35,7 +35,7 @@ function headerLines(r: RunResult): string[] {
     `cachelab load run [${r.generator}] topology=${r.topology} workload=${r.workload} ${verdict}`,
     `  started ${r.startedAt}, warm-up ${r.warmupSec}s, measured ${r.durationSec}s, keys ${r.keyCount}, seed ${r.seed}`,
     `  rate: offered ${fixed(r.offeredRps, 1)}/s, achieved ${fixed(r.achievedRps, 1)}/s, throughput ${fixed(r.throughputRps, 1)}/s`,
-    `  requests: scheduled=${r.requests.scheduled} sent=${r.requests.sent} dropped=${r.requests.dropped} completed=${r.requests.completed} reads=${r.requests.reads} writes=${r.requests.writes}`,
+    `  requests: scheduled=${r.requests.scheduled} sent=${r.requests.sent} dropped=${r.requests.dropped} completed=${r.requests.completed} reads=${r.requests.reads} writes=${r.requests.writes}${r.requests.retried === undefined ? '' : ` retried=${r.requests.retried}`}`,
     `  scheduling lag: ${lag}`,
     `  generator: ${generatorLine(r)}`,
     `  errors: ${tally(r.errors)}`,
@@ -57,5 +57,8 @@ export function formatRunSummary(r: RunResult): string {
   lines.push(
     `  stale reads: ${r.staleReads} (rate ${(r.staleReadRate * 100).toFixed(3)}%), longest stale window ${fixed(r.maxStaleWindowMs)} ms`,
   );
+  if (r.graceStaleReads !== undefined) {
+    lines.push(`  grace answers older than an acknowledged write: ${r.graceStaleReads}`);
+  }
   return `${lines.join('\n')}\n`;
 }

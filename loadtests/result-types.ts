@@ -44,6 +44,13 @@ export interface RequestCounts {
   completed: number;
   reads: number;
   writes: number;
+  /**
+   * Requests sent a second time, on a fresh connection, because the server closed their reused
+   * keep-alive connection before any response byte: reads, and writes, which carry a fresh
+   * Idempotency-Key so the server applies them once (Node runner only; k6's Go client does the same
+   * without counting it). Each is still one request in every other count, timed from its first start.
+   */
+  retried?: number;
 }
 
 /**
@@ -83,8 +90,13 @@ export interface RunResult {
   cacheResults: Partial<Record<CacheResultLabel, number>>;
   /** Responses per X-Served-By server id. */
   servedBy: Record<string, number>;
-  /** Reads started after a write was acknowledged that returned an older version. */
+  /**
+   * Silent stale reads: reads started after a write was acknowledged that returned an older version
+   * as if fresh (grace answers, X-Cache: STALE, are counted in graceStaleReads instead).
+   */
   staleReads: number;
+  /** Grace answers (X-Cache: STALE, stale-if-error) older than an acknowledged write (Node runner). */
+  graceStaleReads?: number;
   /** staleReads / reads that returned a version. */
   staleReadRate: number;
   /** Longest time from a write's acknowledgement to the start of the last read that missed it. */

@@ -1,6 +1,6 @@
 // The contract every LoadClient passes, against real node:http servers on 127.0.0.1.
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeOutcome } from '../loadtests/runner/exchange.ts';
 import {
@@ -127,5 +127,126 @@ describe.each(implementations)('LoadClient contract: %s', (_name, make) => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     await c.destroy();
     expect(await pending).toMatchObject({ kind: 'failure' });
+  });
+});
+
+/** How a raw TCP server treats the second request on a connection. */
+type SecondRequest = 'answer' | 'close' | 'partial';
+
+/**
+ * A keep-alive server on raw sockets: the first request of every connection gets a 200; the second
+ * is answered, or lost as when nginx's old worker closes an idle connection at a reload.
+ */
+async function keepAliveServer(second: SecondRequest) {
+  const sockets = new Set<Socket>();
+  const received: string[] = [];
+  let connections = 0;
+  const server = createNetServer((socket) => {
+    connections++;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    let requests = 0;
+    socket.on('data', (chunk) => {
+      const text = chunk.toString('latin1');
+      received.push(text);
+      const heads = text.split('\r\n\r\n').length - 1;
+      for (let i = 0; i < heads; i++) {
+        requests++;
+        if (requests === 1 || second === 'answer') {
+          socket.write('HTTP/1.1 200 OK\r\nX-Profile-Version: 4\r\nContent-Length: 2\r\n\r\n{}');
+        } else if (second === 'partial') {
+          socket.end('HTTP/1.1 200 OK\r\n');
+        } else {
+          socket.destroy();
+        }
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    connections: () => connections,
+    /** The bytes of each chunk received, in order. */
+    received: () => received,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('raw client: a request lost with its reused keep-alive connection', () => {
+  const raw = (url: string) => {
+    const c = new RawHttpClient({ baseUrl: url, connections: 1, timeoutMs: 2_000 });
+    clients.push(c);
+    return c;
+  };
+
+  it('retries a read once, on a fresh connection, and marks its outcome', async () => {
+    const server = await keepAliveServer('close');
+    try {
+      const c = raw(server.url);
+      expect(await send(c, { op: 'read', id: 1 })).toMatchObject({ status: 200, version: 4 });
+      const second = await send(c, { op: 'read', id: 1 });
+      expect(second).toMatchObject({ kind: 'response', status: 200, retried: true });
+      expect(server.connections()).toBe(2);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('retries a write once, with the same fresh Idempotency-Key, as Go does a keyed request', async () => {
+    const server = await keepAliveServer('close');
+    try {
+      const c = raw(server.url);
+      await send(c, { op: 'read', id: 1 });
+      const write = await send(c, { op: 'write', id: 1 }, 1);
+      expect(write).toMatchObject({ kind: 'response', status: 200, retried: true });
+      expect(server.connections()).toBe(2);
+      const keys = server
+        .received()
+        .filter((chunk) => chunk.startsWith('PATCH '))
+        .map((chunk) => /\r\nIdempotency-Key: "([0-9a-f-]{36})"\r\n/.exec(chunk)?.[1]);
+      expect(keys).toHaveLength(2);
+      expect(keys[0]).toBeDefined();
+      expect(keys[1]).toBe(keys[0]);
+      await send(c, { op: 'write', id: 1 }, 2);
+      const next = server.received().at(-1) ?? '';
+      expect(next).toMatch(/^PATCH /);
+      expect(next).not.toContain(keys[0]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('never retries a request once part of its response arrived', async () => {
+    const partial = await keepAliveServer('partial');
+    try {
+      const p = raw(partial.url);
+      await send(p, { op: 'read', id: 1 });
+      expect(await send(p, { op: 'read', id: 1 })).toMatchObject({ kind: 'failure' });
+      expect(partial.connections()).toBe(1);
+    } finally {
+      await partial.close();
+    }
+  });
+
+  it('does not retry a read whose fresh connection the server closes', async () => {
+    const sockets: Socket[] = [];
+    const server = createNetServer((s) => {
+      sockets.push(s);
+      s.on('data', () => s.destroy());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const c = raw(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+      const outcome = await send(c, { op: 'read', id: 1 });
+      expect(outcome).toMatchObject({ kind: 'failure', errorClass: 'connection' });
+      expect(outcome.retried).toBeUndefined();
+      expect(sockets).toHaveLength(1);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

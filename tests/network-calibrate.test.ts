@@ -22,6 +22,8 @@ describe('net calibrate', () => {
       expect(typeof hop.withinTolerance).toBe('boolean');
     }
     expect(calibration.proxyCpuUsPerMessage).toBeGreaterThan(0);
+    expect(calibration.proxyOverheadMs).toBeGreaterThanOrEqual(0);
+    expect(calibration.proxyOverheadMs).toBeLessThan(1);
     const stored = { profile: 'lan', hops: hopDelays({ profile: 'lan' }), calibration };
     expect(networkResultSchema.safeParse(stored).success).toBe(true);
     expect(formatCalibration(calibration)).toContain('app-postgres  postgres SELECT 1');

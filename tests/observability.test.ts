@@ -10,6 +10,7 @@ import {
   dashboardVariables,
   datasourceUids,
   isK6Only,
+  metricNames,
   type PanelQuery,
   panelQueries,
   substituteVariables,
@@ -191,6 +192,26 @@ describe('observability of a native two-tier topology (Prometheus, exporters, da
     );
     expect(invalidator).toEqual(['invalidator']);
     expect(await labelValues(prometheusUrl(), 'redis_node', 'redis_up')).toEqual(['redis-1']);
+  });
+
+  it('the Cache tiers dashboard charts every metric family the invalidator exports', async () => {
+    const family = (name: string) => name.replace(/_(bucket|sum|count)$/, '');
+    const exported = await labelValues(
+      prometheusUrl(),
+      '__name__',
+      `{run_id="${stack.runId}", server="invalidator"}`,
+    );
+    const own = exported.filter(
+      (n) =>
+        n.startsWith('cachelab_invalidator_') && !/^cachelab_invalidator_(process|nodejs)_/.test(n),
+    );
+    const families = [...new Set(own.map(family))].sort();
+    expect(families).toContain('cachelab_invalidator_lag_seconds');
+    const tiers = dashboards.find((d) => d.file === 'cache-tiers.json');
+    const charted = new Set(
+      panelQueries(tiers?.json).flatMap((q) => metricNames(q.expr).map(family)),
+    );
+    expect(families.filter((f) => !charted.has(f))).toEqual([]);
   });
 
   it('accepts k6 remote write (an empty snappy-encoded WriteRequest is answered 204)', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioRunRecord } from '../lab/report/scenario-results-schema.ts';
 import { nativeDriver } from '../lab/run/driver/native/driver.ts';
+import { interruptibly } from '../lab/run/interruptibly.ts';
 import { freePort, isPortFree } from '../lab/run/processes/ports.ts';
 import { liveProcesses } from '../lab/run/processes/process-registry.ts';
 import { runScenario } from '../lab/scenario/engine/run-scenario.ts';
@@ -102,6 +103,43 @@ describe('scenarios through the native driver', () => {
 });
 
 describe('an interrupted scenario (Ctrl-C)', () => {
+  it('on a real SIGINT, rolls back first (every rollback succeeds), then takes the lab down', {
+    timeout: 120_000,
+  }, async () => {
+    // Its rollback needs the lab whole: app-3 started again and nginx reloaded to use it.
+    const s = short('scale-in', [{ atSec: 4, action: { kind: 'remove-app-server' } }], 30);
+    const httpPort = await freePort();
+    const stages: string[] = [];
+    // The process layer's own SIGINT handler must leave the processes to the rollbacks and the down.
+    const running = interruptibly('rolling back and taking the topology down', (signal) =>
+      runScenario({
+        driver: nativeDriver,
+        topology: getTopology('local'),
+        scenario: s,
+        httpPort,
+        signal,
+        onStage: (stage) => stages.push(stage),
+        onEvent: (event) => {
+          if (event.kind === 'remove-app-server') {
+            setTimeout(() => process.kill(process.pid, 'SIGINT'), 1_000);
+          }
+        },
+      }),
+    );
+    const error = await running.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ code: 'INTERRUPTED' });
+    const rollbacks = (error as { details?: { rollbacks?: unknown[] } }).details?.rollbacks;
+    expect(rollbacks).toEqual([
+      expect.objectContaining({ description: 'bring app-3 back into rotation', ok: true }),
+    ]);
+    expect(stages.slice(-2)).toEqual(['rollbacks', 'down local']);
+    expect(liveProcesses()).toEqual([]);
+    expect(await isPortFree(httpPort)).toBe(true);
+  });
+
   it('stops the load, runs the rollbacks, takes the topology down, then says INTERRUPTED', {
     timeout: 120_000,
   }, async () => {

@@ -6,6 +6,7 @@ import {
   type RowSpec,
   type VariableSpec,
 } from './dashboard-builder.ts';
+import { invalidatorRow } from './invalidator-row.ts';
 import { quantile, ratio, sel, sumGauge, sumRate, zeroFill } from './promql.ts';
 import { infrastructureRows } from './tier-infrastructure.ts';
 
@@ -207,9 +208,10 @@ export function cacheTiers(): Dashboard {
   return buildDashboard({
     uid: 'cachelab-cache-tiers',
     title: 'cachelab / Cache tiers',
-    description: 'One topology in depth: every app server, every Redis node, Postgres and nginx.',
+    description:
+      'One topology in depth: every app server, every Redis node, Postgres, nginx and the outbox invalidator.',
     tags: ['cachelab'],
     variables,
-    rows: [requests, tiers, database, processes, ...infrastructureRows()],
+    rows: [requests, tiers, database, processes, ...infrastructureRows(), invalidatorRow()],
   });
 }

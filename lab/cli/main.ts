@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, type OutputConfiguration } from '@commander-js/extra-typings';
 import { registerBenchCommand } from './commands/register-bench.ts';
 import { registerBenchAggregateCommand } from './commands/register-bench-aggregate.ts';
+import { registerBenchConsistencyCommand } from './commands/register-bench-consistency.ts';
 import { registerCapacityCommand } from './commands/register-capacity.ts';
 import { registerCompareCommand } from './commands/register-compare.ts';
 import { registerDemoCommand } from './commands/register-demo.ts';
@@ -37,6 +38,7 @@ const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerPlanCommand,
   registerBenchCommand,
   registerBenchAggregateCommand,
+  registerBenchConsistencyCommand,
   registerSimulateCommand,
   registerScenarioCommand,
   registerNetCommand,

@@ -20,6 +20,7 @@ const point = (t: number, hits: number, misses: number): SecondPoint => ({
   cache: { 'HIT-L1': hits, MISS: misses },
   staleReads: 0,
   maxStaleWindowMs: 0,
+  servers: {},
 });
 
 describe('halvesOf', () => {

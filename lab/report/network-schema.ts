@@ -30,6 +30,8 @@ export const networkResultSchema = z.strictObject({
       profile: z.string(),
       samplesPerHop: z.number().int().positive(),
       hops: z.array(hopCalibrationSchema),
+      /** Absent in calibrations saved before the proxy's own round trip was subtracted. */
+      proxyOverheadMs: ms.min(0).optional(),
       proxyCpuUsPerMessage: ms.min(0),
       note: z.string(),
     })

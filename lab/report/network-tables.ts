@@ -37,12 +37,16 @@ function calibrationTable(network: NetworkResult): ReportTable | undefined {
   const c = network.calibration;
   if (!c) return undefined;
   const within = c.hops.filter((h) => h.withinTolerance).length;
+  const overhead =
+    c.proxyOverheadMs === undefined
+      ? ''
+      : ` Its own round trip, ${Math.round(c.proxyOverheadMs * 1000)} µs, was subtracted from each latency toxic.`;
   return {
     id: 'network-calibration',
     title: `Network ${network.profile}: added round trip per hop, configured vs measured`,
     text:
       `${within} of ${c.hops.length} hops measured within tolerance (10 % or 50 µs) at p50; the ` +
-      `fault proxy used ${c.proxyCpuUsPerMessage} µs of CPU per forwarded message. ${c.note}`,
+      `fault proxy used ${c.proxyCpuUsPerMessage} µs of CPU per forwarded message.${overhead} ${c.note}`,
     table: {
       header: ['hop', 'probe', 'configured', 'added p50', 'added p99', 'direct p50', 'verdict'],
       rows: c.hops.map((h) => [

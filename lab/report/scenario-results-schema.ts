@@ -42,6 +42,10 @@ export const scenarioEventSchema = z.strictObject({
   detail: z.string(),
 });
 
+const busPhase = z.strictObject({ reads: num, staleReads: num, l1Share: nullableNum });
+const busPhases = z.strictObject({ before: busPhase, during: busPhase, after: busPhase });
+const busRates = z.strictObject({ before: nullableNum, during: nullableNum, after: nullableNum });
+
 const verdictSchema = z.strictObject({ seconds: num, broken: num, holds: z.boolean() });
 
 /** Derived figures of one scenario run. */
@@ -57,6 +61,8 @@ export const scenarioFiguresSchema = z.strictObject({
   peakDbFactor: nullableNum,
   staleReads: num,
   maxStaleWindowMs: num,
+  /** Grace answers (X-Cache: STALE) older than an acknowledged write: declared, not in staleReads. */
+  graceStaleReads: num.optional(),
   hitRatioDip: nullableNum,
   dipSeconds: num,
   timeTo90PctSec: nullableNum,
@@ -66,6 +72,32 @@ export const scenarioFiguresSchema = z.strictObject({
   failover: z.strictObject({ unavailableSec: num, predictedSec: num }).nullable(),
   hotNode: z.strictObject({ node: z.string(), share: num }).nullable(),
   l1Share: nullableNum,
+  /** One server's invalidation bus cut (bus-partition): that server against the others. */
+  busPartition: z
+    .strictObject({
+      server: z.string(),
+      cutSec: num,
+      restoredSec: num,
+      /** Reads, stale reads and L1 share before the cut, during it, and after the bus returned. */
+      cutServer: busPhases,
+      otherServers: busPhases,
+      /** Seconds from the cut until the cut server answered no read from its L1 (null: never). */
+      l1OffAfterSec: nullableNum,
+      /** Seconds from the bus's return until its L1 answered half its baseline share (null: never). */
+      l1BackAfterSec: nullableNum,
+      /** The cut server's L1 entries (its /metrics) as the cut began, as the bus returned, at the end. */
+      l1Entries: z.strictObject({
+        beforeCut: nullableNum,
+        atReturn: nullableNum,
+        end: nullableNum,
+      }),
+      /** Bus messages received per second per server (its /metrics), before, during, after the cut. */
+      received: z.strictObject({ cutServer: busRates, otherServers: busRates }),
+      /** Hearing the bus again, back on its L1, and no more stale than the others (or itself before). */
+      caughtUp: z.boolean(),
+    })
+    .nullable()
+    .default(null),
 });
 
 /** One scenario against one topology. */
@@ -82,6 +114,8 @@ export const scenarioRunSchema = z.strictObject({
   error: z.string().nullable(),
   /** The first message the generator saw per error class (e.g. `HTTP 503`, `UND_ERR_SOCKET: other side closed`). */
   errorSamples: z.record(z.string(), z.string()),
+  /** Reads the generator sent twice: the server closed their reused keep-alive connection first. */
+  requestsRetried: num.default(0),
   load: z.strictObject({
     workload: z.string(),
     rate: num,
@@ -89,7 +123,12 @@ export const scenarioRunSchema = z.strictObject({
     warmupSec: num,
     durationSec: num,
   }),
-  tolerances: z.strictObject({ maxErrorRate: num, maxP99Factor: num, minHitRatioFactor: num }),
+  tolerances: z.strictObject({
+    maxErrorRate: num,
+    maxP99Factor: num,
+    minHitRatioFactor: num,
+    maxStaleReadRate: num.optional(),
+  }),
   baseline: z.strictObject({
     errorRate: num,
     p99Ms: num,

@@ -81,5 +81,13 @@ export function breachesOf(
   ) {
     breaches.push('hit ratio');
   }
+  const reads = s.reads.l1 + s.reads.l2 + s.reads.miss + s.reads.bypass;
+  if (
+    tol.maxStaleReadRate !== undefined &&
+    reads > 0 &&
+    s.staleReads / reads > tol.maxStaleReadRate
+  ) {
+    breaches.push('stale reads');
+  }
   return breaches;
 }

@@ -49,16 +49,33 @@ describe('the scenario catalog', () => {
     );
   });
 
-  it('blocks only bus-partition, and puts the fault-proxy scenarios on a network profile', () => {
-    const blocked = SCENARIOS.filter((s) => blockedBy(s)).map((s) => s.name);
-    expect(blocked).toEqual(['bus-partition']);
-    expect(blockedBy(getScenario('bus-partition'))).toContain('one proxy per Redis node');
+  it('blocks none, and puts the fault-proxy scenarios on a network profile', () => {
+    expect(SCENARIOS.filter((s) => blockedBy(s)).map((s) => s.name)).toEqual([]);
     const proxied = SCENARIOS.filter((s) => s.network).map((s) => [s.name, s.network]);
     expect(proxied).toEqual([
       ['redis-slow', 'lan'],
       ['bus-partition', 'lan'],
       ['network-degrade', 'same-az'],
     ]);
+  });
+
+  it('cuts the bus of app-2 alone, with a stale-read hypothesis, under outbox and delete', () => {
+    const s = getScenario('bus-partition');
+    expect(s.timeline.map((step) => [step.atSec, step.action])).toEqual([
+      [
+        8,
+        {
+          kind: 'apply-toxic',
+          hop: 'bus-app-2',
+          toxic: { name: 'cut', type: 'timeout', attributes: { timeout: 0 } },
+        },
+      ],
+      [13, { kind: 'remove-toxic', hop: 'bus-app-2', name: 'cut' }],
+    ]);
+    expect(s.load.workload).toBe('write-heavy');
+    expect(s.hypothesis?.maxStaleReadRate).toBe(0.02);
+    expect(s.variants?.map((v) => v.consistency)).toEqual(['outbox+lease', 'delete']);
+    expect(notApplicable(s, getTopology('global'))).toContain('two-tier');
   });
 
   it('runs flush-stampede with and without leases, postgres-down with and without grace', () => {

@@ -37,6 +37,8 @@ export interface HypothesisTolerances {
   maxP99Factor: number;
   /** Smallest hit ratio as a multiple of the baseline hit ratio (ignored without a cache). */
   minHitRatioFactor: number;
+  /** Largest share of a second's reads that may be stale; unchecked when absent. */
+  maxStaleReadRate?: number;
 }
 
 /** The constant-rate load a scenario runs under; the baseline is [warmupSec, first action). */

@@ -57,6 +57,7 @@ export const scenarioSchema = z.object({
       maxErrorRate: z.number().min(0).max(1).optional(),
       maxP99Factor: z.number().positive().optional(),
       minHitRatioFactor: z.number().min(0).max(1).optional(),
+      maxStaleReadRate: z.number().min(0).max(1).optional(),
     })
     .optional(),
   probes: z.array(z.enum(['key-owners', 'cold-start'])).optional(),

@@ -19,6 +19,11 @@ export interface AppEnvContext {
   host?: string;
   databaseUrl: string;
   redis: RedisEndpoints;
+  /**
+   * Where this server's invalidation-bus subscriber connects (host:port each, its own fault proxies
+   * under a network profile); absent: the L2 addresses in `redis`.
+   */
+  bus?: readonly string[] | undefined;
   /** Folder under which each local-disk server gets its own cache directory. */
   diskCacheDir: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -49,6 +54,17 @@ function redisEnv(topology: Topology, redis: RedisEndpoints): Record<string, str
   }
 }
 
+function busEnv(topology: Topology, bus: readonly string[] | undefined): Record<string, string> {
+  if (!bus?.length) return {};
+  if (topology.cache.mode !== 'two-tier') {
+    throw new LabError(
+      'TOPOLOGY_INVALID',
+      `topology ${topology.name} has no invalidation bus (cache mode ${topology.cache.mode}), yet bus addresses were given`,
+    );
+  }
+  return { INVALIDATION_BUS_NODES: bus.join(',') };
+}
+
 /** The environment of app server `ctx.index` of `topology` (every value the app reads, as strings). */
 export function appServerEnv(topology: Topology, ctx: AppEnvContext): Record<string, string> {
   const serverId = appServerId(ctx.index);
@@ -62,6 +78,7 @@ export function appServerEnv(topology: Topology, ctx: AppEnvContext): Record<str
     DB_POOL_SIZE: String(topology.postgres.poolSizePerServer),
     CACHE_MODE: cache.mode,
     ...redisEnv(topology, ctx.redis),
+    ...busEnv(topology, ctx.bus),
     L2_CLUSTER: String(cache.l2Cluster),
     CACHE_TTL_MS: String(cache.ttlMs),
     CACHE_TTL_JITTER: String(cache.ttlJitter),

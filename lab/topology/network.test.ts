@@ -3,6 +3,7 @@ import { ToxicCollection } from '../../services/fault-proxy/src/toxic-collection
 import { isLabError } from '../lab-errors.ts';
 import { CATALOG, getTopology } from './catalog.ts';
 import {
+  compensated,
   describeNetwork,
   hopDelays,
   latencyToxics,
@@ -63,6 +64,14 @@ describe('network profiles', () => {
     expect(collection.list().map((t) => t.name)).toEqual(['latency_downstream']);
   });
 
+  it("subtracts the proxy's own round trip from a latency toxic, never below zero", () => {
+    const [toxic] = latencyToxics({ rttMs: 0.5, jitterMs: 0.05 });
+    if (!toxic) throw new Error('no toxic');
+    expect(compensated(toxic, 0.0874).attributes).toEqual({ latency: 0.413, jitter: 0.05 });
+    expect(compensated(toxic, 0.7).attributes.latency).toBe(0);
+    expect(toxic.attributes.latency).toBe(0.5);
+  });
+
   it('parses --network values and refuses others with USAGE naming the profiles', () => {
     expect(parseNetworkProfile('cross-az')).toBe('cross-az');
     let error: unknown;
@@ -90,10 +99,11 @@ describe('network in the topology model', () => {
     for (const base of CATALOG) {
       expect(faultProxies(base, upstreams)).toEqual([]);
       const t = withNetwork(base, { profile: 'cross-az' });
-      const proxies = faultProxies(t, upstreams);
+      const all = faultProxies(t, upstreams);
+      const proxies = all.filter((p) => p.bus === undefined);
       const redisNodes = redisNodeCount(t.redis);
       expect(proxies).toHaveLength(t.appServers + redisNodes + 1);
-      expect(new Set(proxies.map((p) => p.name)).size).toBe(proxies.length);
+      expect(new Set(all.map((p) => p.name)).size).toBe(all.length);
       expect(proxies.filter((p) => p.hop === 'app-redis').map((p) => p.upstream)).toEqual(
         Array.from({ length: redisNodes }, (_, i) => upstreams.redis(i)),
       );

@@ -122,6 +122,21 @@ export function latencyToxics(delayOfHop: HopDelay): LatencyToxic[] {
   ];
 }
 
+/** Name of the proxy in front of the fault proxy's own API, through which its own round trip is measured. */
+export const OVERHEAD_PROBE_PROXY = 'overhead-probe';
+
+/**
+ * `toxic` less the fault proxy's own forwarding round trip (`overheadMs`, measured when the lab comes
+ * up): the profile's value is what the hop adds in all, so the proxy's share is not paid twice.
+ */
+export function compensated(toxic: LatencyToxic, overheadMs: number): LatencyToxic {
+  const latency = Math.max(0, toxic.attributes.latency - overheadMs);
+  return {
+    ...toxic,
+    attributes: { ...toxic.attributes, latency: Math.round(latency * 1000) / 1000 },
+  };
+}
+
 /** One line for progress and reports: "same-az (nginx→app 0.5 ms, app→redis 0.5 ms, app→postgres 0.5 ms)". */
 export function describeNetwork(settings: NetworkSettings): string {
   if (!needsProxies(settings)) return settings.profile;

@@ -1,6 +1,7 @@
 // k6 1.x script (TypeScript run directly by k6). Example:
 //   BASE_URL=http://127.0.0.1:8080 WORKLOAD=read-heavy RATE=500 DURATION=60 WARMUP=10 MAX_VUS=300 \
 //   TOPOLOGY=local SERVER_IDS=app-1,app-2 RESULT_PATH=results/k6.json k6 run loadtests/k6/profile-load.ts
+import { randomBytes } from 'k6/crypto';
 import exec from 'k6/execution';
 import http, { type RefinedResponse, type ResponseType } from 'k6/http';
 import { Counter, Trend } from 'k6/metrics';
@@ -63,6 +64,15 @@ function classify(res: RefinedResponse<ResponseType | undefined>): ErrorClass | 
   return res.error_code >= 1000 && res.error_code < 1400 ? 'connection' : 'other';
 }
 
+/** A random (version 4) UUID: k6/crypto's random bytes, laid out as RFC 9562 says. */
+function randomUuid(): string {
+  const bytes = new Uint8Array(randomBytes(16));
+  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40;
+  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
+  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
 function send(operation: Operation): RefinedResponse<ResponseType | undefined> {
   const url = `${config.baseUrl}/profiles/${operation.id}`;
   const params = { timeout: `${config.timeoutMs}ms`, tags: { op: operation.op } };
@@ -72,7 +82,9 @@ function send(operation: Operation): RefinedResponse<ResponseType | undefined> {
   writeSeq++;
   return http.patch(url, patchBodyFor(operation.id, writeSeq), {
     ...params,
-    headers: { 'Content-Type': 'application/json' },
+    // A fresh key per write: k6's Go client then replays a write lost on a closed keep-alive
+    // connection, as it does a GET (net/http Request.isReplayable), and the app applies it once.
+    headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `"${randomUuid()}"` },
     responseType: 'text',
     tags: { ...params.tags, name: 'PATCH /profiles/:id' },
   });

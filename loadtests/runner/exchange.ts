@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { CacheResultLabel, ErrorClass } from '../result-types.ts';
@@ -5,10 +6,11 @@ import type { Operation } from '../workload.ts';
 import { patchBodyFor } from '../workload.ts';
 import { cacheLabelOf } from './stats.ts';
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
-
-/** The result of one request: an HTTP response (any status) or a failure without one. */
-export type ExchangeOutcome =
+/**
+ * The result of one request: an HTTP response (any status) or a failure without one; `retried` when
+ * it came from the one retry a lost keep-alive request gets (keep-alive-retry.ts).
+ */
+export type ExchangeOutcome = { retried?: true } & (
   | {
       kind: 'response';
       status: number;
@@ -17,7 +19,8 @@ export type ExchangeOutcome =
       /** X-Profile-Version of a read, or the version a write's body acknowledged. */
       version: number | undefined;
     }
-  | { kind: 'failure'; errorClass: ErrorClass; error: unknown };
+  | { kind: 'failure'; errorClass: ErrorClass; error: unknown }
+);
 
 const TIMEOUT_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
@@ -101,7 +104,9 @@ function requestOptions(operation: Operation, writeSeq: number): Dispatcher.Disp
   const path = `/profiles/${operation.id}`;
   if (operation.op === 'read') return { path, method: 'GET' };
   const body = patchBodyFor(operation.id, writeSeq);
-  return { path, method: 'PATCH', headers: JSON_HEADERS, body };
+  // A fresh key per write: the server applies it once however often it arrives.
+  const headers = { 'content-type': 'application/json', 'idempotency-key': `"${randomUUID()}"` };
+  return { path, method: 'PATCH', headers, body };
 }
 
 /** A dispatch handler that collects status, headers and (for writes) the body, then finishes once. */

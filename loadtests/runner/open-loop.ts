@@ -154,6 +154,7 @@ export class OpenLoop {
     const now = performance.now();
     const latencyUs = (now - t.due) * 1000;
     const sec = (t.due - this.t0) / 1000;
+    if (outcome.retried && t.measured) this.stats.recordRetry();
     if (outcome.kind === 'failure') {
       this.totals.failed++;
       this.series?.failure(sec, this.abandoned ? 'timeout' : outcome.errorClass, latencyUs);
@@ -172,8 +173,9 @@ export class OpenLoop {
           outcome.version,
           t.startedAt,
           t.measured,
+          outcome.cache === 'STALE',
         );
-        if (window !== undefined) this.series?.stale(sec, window);
+        if (window !== undefined) this.series?.stale(sec, window, outcome.servedBy);
       }
     }
     const read = operation.op === 'read';

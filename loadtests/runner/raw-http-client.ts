@@ -1,9 +1,17 @@
+import { randomUUID } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Operation, patchBodyFor } from '../workload.ts';
 import { type ExchangeOutcome, failure, toOutcome } from './exchange.ts';
 import { Http1ResponseParser, type ParsedResponse } from './http1-response.ts';
+import { isReplayable, retriesLostRequest } from './keep-alive-retry.ts';
 import type { LoadClient, LoadClientOptions } from './load-client.ts';
+
+/** Whether each kind of request requestOf writes may be sent again (its method and header names). */
+const REPLAYABLE = {
+  read: isReplayable('GET', ['Host']),
+  write: isReplayable('PATCH', ['Host', 'Content-Type', 'Idempotency-Key', 'Content-Length']),
+} as const;
 
 /** A request that got no complete response within the timeout. */
 export class RequestTimeoutError extends Error {
@@ -18,9 +26,13 @@ export class ConnectionClosedError extends Error {
 interface Pending {
   operation: Operation;
   request: string;
+  /** isReplayable of the request as written (a read, or a write with its Idempotency-Key). */
+  replayable: boolean;
   done: (outcome: ExchangeOutcome) => void;
-  /** When it was handed to a connection (connecting included); the timeout runs from here. */
+  /** When it was first handed to a connection (connecting included); the timeout runs from here. */
   sentAt: number;
+  /** Sent a second time after its keep-alive connection was lost (keep-alive-retry.ts). */
+  retried: boolean;
 }
 
 /** One keep-alive HTTP/1.1 connection carrying one request at a time. */
@@ -28,6 +40,12 @@ class Connection {
   readonly socket: Socket;
   current: Pending | undefined;
   private connected = false;
+  /** Complete responses this connection carried: above 0, a request on it reuses it. */
+  private served = 0;
+  /** Whether the current request was written on a connection that had already served. */
+  private reused = false;
+  /** Bytes received since the current request was sent. */
+  private responseBytes = 0;
   private readonly parser: Http1ResponseParser;
 
   constructor(
@@ -45,6 +63,7 @@ class Connection {
       if (this.current) this.socket.write(this.current.request);
     });
     this.socket.on('data', (chunk: Buffer) => {
+      this.responseBytes += chunk.length;
       try {
         this.parser.push(chunk);
       } catch (error) {
@@ -59,18 +78,31 @@ class Connection {
   }
 
   send(p: Pending): void {
-    p.sentAt = performance.now();
+    if (!p.retried) p.sentAt = performance.now();
     this.current = p;
+    this.reused = this.served > 0;
+    this.responseBytes = 0;
     if (this.connected) this.socket.write(p.request);
   }
 
-  /** Ends the connection, failing its request (if any) with `error`. */
+  /** Ends the connection; its request (if any) is retried by the narrow rule, or fails with `error`. */
   fail(error: unknown): void {
     const p = this.current;
     this.current = undefined;
     if (!this.socket.destroyed) this.socket.destroy();
-    this.client.forget(this);
-    p?.done(failure(error));
+    const retry =
+      p !== undefined &&
+      !this.client.destroyed &&
+      retriesLostRequest({
+        replayable: p.replayable,
+        reusedConnection: this.reused,
+        responseBytes: this.responseBytes,
+        error,
+        retried: p.retried,
+      });
+    if (retry) p.retried = true;
+    this.client.forget(this, retry ? p : undefined);
+    if (p && !retry) p.done(outcomeOf(p, failure(error)));
   }
 
   private onResponse(r: ParsedResponse): void {
@@ -80,10 +112,15 @@ class Connection {
       return;
     }
     this.current = undefined;
-    p.done(toOutcome(p.operation, r.status, r.headers, r.body ? [r.body] : []));
+    this.served++;
+    p.done(outcomeOf(p, toOutcome(p.operation, r.status, r.headers, r.body ? [r.body] : [])));
     if (r.close) this.fail(undefined);
     else this.client.release(this);
   }
+}
+
+function outcomeOf(p: Pending, outcome: ExchangeOutcome): ExchangeOutcome {
+  return p.retried ? { ...outcome, retried: true } : outcome;
 }
 
 /**
@@ -99,6 +136,8 @@ export class RawHttpClient implements LoadClient {
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   private readonly sweeper: NodeJS.Timeout;
+  /** Set by destroy(): requests it fails are not retried. */
+  destroyed = false;
 
   constructor(private readonly o: LoadClientOptions) {
     const url = new URL(o.baseUrl);
@@ -109,13 +148,16 @@ export class RawHttpClient implements LoadClient {
   }
 
   exchange(operation: Operation, writeSeq: number, done: (o: ExchangeOutcome) => void): void {
-    const p: Pending = { operation, request: this.requestOf(operation, writeSeq), done, sentAt: 0 };
+    const request = this.requestOf(operation, writeSeq);
+    const replayable = REPLAYABLE[operation.op];
+    const p: Pending = { operation, request, replayable, done, sentAt: 0, retried: false };
     const c = this.idle.pop() ?? (this.open.size < this.o.connections ? this.connect() : undefined);
     if (c) c.send(p);
     else this.queue.push(p);
   }
 
   async destroy(): Promise<void> {
+    this.destroyed = true;
     clearInterval(this.sweeper);
     const closed = new ConnectionClosedError('the load client was destroyed');
     for (const p of this.queue.splice(this.queueHead)) p.done(failure(closed));
@@ -131,12 +173,17 @@ export class RawHttpClient implements LoadClient {
     else this.idle.push(c);
   }
 
-  /** A connection is gone; a queued request gets a fresh one. */
-  forget(c: Connection): void {
-    if (!this.open.delete(c)) return;
-    const at = this.idle.indexOf(c);
-    if (at >= 0) this.idle.splice(at, 1);
-    const next = this.dequeue();
+  /**
+   * A connection is gone; `retry` (its lost request) or else a queued request gets a fresh one. A
+   * fresh connection, not an idle one: the server may be closing those too, and a request lost on a
+   * fresh connection is never retried, so one retry is the most a request gets.
+   */
+  forget(c: Connection, retry?: Pending): void {
+    if (this.open.delete(c)) {
+      const at = this.idle.indexOf(c);
+      if (at >= 0) this.idle.splice(at, 1);
+    } else if (!retry) return;
+    const next = retry ?? this.dequeue();
     if (next) this.connect().send(next);
   }
 
@@ -169,8 +216,10 @@ export class RawHttpClient implements LoadClient {
     const path = `/profiles/${operation.id}`;
     if (operation.op === 'read') return `GET ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\n\r\n`;
     const body = patchBodyFor(operation.id, writeSeq);
+    // A fresh key per write, kept by its one retry: the server applies the write once either way.
     return (
       `PATCH ${path} HTTP/1.1\r\nHost: ${this.hostHeader}\r\nContent-Type: application/json\r\n` +
+      `Idempotency-Key: "${randomUUID()}"\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
     );
   }

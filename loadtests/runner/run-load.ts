@@ -125,6 +125,7 @@ export function measurementsOf(o: ResolvedOptions, shares: ShareResult[]): RunMe
     cacheResults: stats.cacheResults,
     servedBy: stats.servedBy,
     staleReads: staleness.staleReads,
+    graceStaleReads: staleness.graceStaleReads,
     staleReadRate: staleness.staleReadRate,
     maxStaleWindowMs: staleness.maxStaleWindowMs,
   };

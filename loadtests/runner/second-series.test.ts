@@ -25,6 +25,23 @@ describe('SecondSeries', () => {
     expect(points[1]?.p99Ms).toBeCloseTo(40, 0);
   });
 
+  it('splits reads and stale reads by the server that answered them', () => {
+    const a = new SecondSeries();
+    a.response(0.1, { status: 200, read: true, cache: 'HIT-L1', us: 1, servedBy: 'app-1' });
+    a.response(0.2, { status: 200, read: true, cache: 'HIT-L2', us: 1, servedBy: 'app-2' });
+    a.response(0.3, { status: 200, read: false, cache: 'NONE', us: 1, servedBy: 'app-2' });
+    a.stale(0.2, 30, 'app-2');
+    const b = new SecondSeries();
+    b.response(0.4, { status: 200, read: true, cache: 'HIT-L1', us: 1, servedBy: 'app-2' });
+    b.stale(0.4, 10, 'app-2');
+    const [point] = mergeSeriesParts([a.toPart(), b.toPart()]);
+    expect(point?.servers).toEqual({
+      'app-1': { cache: { 'HIT-L1': 1 }, staleReads: 0 },
+      'app-2': { cache: { 'HIT-L2': 1, 'HIT-L1': 1 }, staleReads: 2 },
+    });
+    expect(point?.staleReads).toBe(2);
+  });
+
   it('fills seconds without any request with zeros', () => {
     const s = new SecondSeries();
     s.start(2.5, true);

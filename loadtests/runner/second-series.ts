@@ -9,7 +9,7 @@ import {
   ERROR_CLASSES,
   type ErrorClass,
 } from '../result-types.ts';
-import { microsecondHistogram } from './stats.ts';
+import { MAX_SERVER_IDS, microsecondHistogram } from './stats.ts';
 
 /** What the generator saw in one second of the schedule (by each request's due time). */
 export interface SecondPoint {
@@ -30,6 +30,14 @@ export interface SecondPoint {
   staleReads: number;
   /** Longest stale window among this second's stale reads, ms. */
   maxStaleWindowMs: number;
+  /** Reads per X-Cache value and stale reads, per X-Served-By (at most MAX_SERVER_IDS, then 'other'). */
+  servers: Record<string, ServerSecond>;
+}
+
+/** One server's reads in one second, as the generator saw them. */
+export interface ServerSecond {
+  cache: Partial<Record<CacheResultLabel, number>>;
+  staleReads: number;
 }
 
 /** One second's counters while the run goes. */
@@ -43,6 +51,7 @@ interface Bucket {
   cache: Partial<Record<CacheResultLabel, number>>;
   staleReads: number;
   maxStaleWindowMs: number;
+  servers: Record<string, ServerSecond>;
 }
 
 /** A bucket as plain data (its histogram compressed) that crosses a thread boundary. */
@@ -72,7 +81,29 @@ function emptyBucket(): Bucket {
     cache: {},
     staleReads: 0,
     maxStaleWindowMs: 0,
+    servers: {},
   };
+}
+
+/** The per-server counters of `id` in `b` (the id folded into 'other' past MAX_SERVER_IDS). */
+function serverOf(b: Pick<Bucket, 'servers'>, id: string | undefined): ServerSecond {
+  const name = id ?? 'unknown';
+  const key =
+    Object.hasOwn(b.servers, name) || Object.keys(b.servers).length < MAX_SERVER_IDS
+      ? name
+      : 'other';
+  b.servers[key] ??= { cache: {}, staleReads: 0 };
+  return b.servers[key];
+}
+
+function addServers(into: Bucket, from: Record<string, ServerSecond>): void {
+  for (const [id, s] of Object.entries(from)) {
+    const server = serverOf(into, id);
+    server.staleReads += s.staleReads;
+    for (const [label, n] of Object.entries(s.cache) as [CacheResultLabel, number][]) {
+      server.cache[label] = (server.cache[label] ?? 0) + n;
+    }
+  }
 }
 
 /** Per-second counters and latency histograms of a whole run, keyed by due time. */
@@ -98,13 +129,19 @@ export class SecondSeries {
   }
 
   /** Records a response (any status) of a request due at `sec`. */
-  response(sec: number, r: { status: number; read: boolean; cache: CacheResultLabel; us: number }) {
+  response(
+    sec: number,
+    r: { status: number; read: boolean; cache: CacheResultLabel; us: number; servedBy?: string },
+  ) {
     const b = this.at(sec);
     b.latency.recordValue(Math.max(1, Math.round(r.us)));
     if (r.status >= 500) b.errors.http5xx++;
     else b.ok++;
     if (r.status >= 400 && r.status < 500) b.errors.http4xx++;
-    if (r.read) b.cache[r.cache] = (b.cache[r.cache] ?? 0) + 1;
+    if (!r.read) return;
+    b.cache[r.cache] = (b.cache[r.cache] ?? 0) + 1;
+    const server = serverOf(b, r.servedBy);
+    server.cache[r.cache] = (server.cache[r.cache] ?? 0) + 1;
   }
 
   /** Records a request due at `sec` that got no response. */
@@ -114,11 +151,12 @@ export class SecondSeries {
     if (cls === 'timeout') b.latency.recordValue(Math.max(1, Math.round(us)));
   }
 
-  /** Records a stale read of a request due at `sec`. */
-  stale(sec: number, windowMs: number): void {
+  /** Records a stale read of a request due at `sec`, served by `servedBy`. */
+  stale(sec: number, windowMs: number, servedBy?: string): void {
     const b = this.at(sec);
     b.staleReads++;
     b.maxStaleWindowMs = Math.max(b.maxStaleWindowMs, windowMs);
+    serverOf(b, servedBy).staleReads++;
   }
 
   /** The series as plain data; frees the histograms. */
@@ -145,6 +183,7 @@ function addBucket(into: Bucket, from: SeriesPartBucket): void {
   }
   into.staleReads += from.staleReads;
   into.maxStaleWindowMs = Math.max(into.maxStaleWindowMs, from.maxStaleWindowMs);
+  addServers(into, from.servers);
   const decoded = decodeFromCompressedBase64(from.latency);
   into.latency.add(decoded);
   decoded.destroy();
@@ -182,6 +221,7 @@ function pointOf(t: number, b: Bucket): SecondPoint {
     cache: b.cache,
     staleReads: b.staleReads,
     maxStaleWindowMs: b.maxStaleWindowMs,
+    servers: b.servers,
   };
   h.destroy();
   return point;

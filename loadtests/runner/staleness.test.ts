@@ -14,6 +14,18 @@ describe('StalenessTracker', () => {
     expect(t.staleReadRate).toBeCloseTo(2 / 3);
   });
 
+  it('counts an older grace answer (X-Cache: STALE) apart from the silent stale reads', () => {
+    const t = new StalenessTracker();
+    t.recordAck(1, 5, 100);
+    expect(t.checkRead(1, 4, 2_900, true, true)).toBeUndefined();
+    expect(t.checkRead(1, 5, 3_000, true, true)).toBeUndefined();
+    expect(t.checkRead(1, 4, 150, true)).toBe(50);
+    expect(t.graceStaleReads).toBe(1);
+    expect(t.staleReads).toBe(1);
+    expect(t.maxStaleWindowMs).toBe(50);
+    expect(t.checkedReads).toBe(3);
+  });
+
   it('does not count reads that started before the ack, or of other ids', () => {
     const t = new StalenessTracker();
     t.recordAck(1, 5, 100);

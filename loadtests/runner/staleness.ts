@@ -8,13 +8,18 @@ interface Ack {
 
 /**
  * Detects stale reads: a read that started after a write was acknowledged but returned an older
- * version. Times are milliseconds on one monotonic clock (performance.now()).
+ * version. Times are milliseconds on one monotonic clock (performance.now()). A read answered under
+ * grace (`X-Cache: STALE`, stale-if-error) declares its staleness: it is counted apart, as a grace
+ * stale read, never as a silent stale read.
  */
 export class StalenessTracker {
   private readonly acks = new Map<number, Ack[]>();
   /** Reads that returned a version and were checked. */
   checkedReads = 0;
+  /** Silent stale reads: an older version served as if fresh. */
   staleReads = 0;
+  /** Grace answers (X-Cache: STALE) that returned a version older than an acknowledged write. */
+  graceStaleReads = 0;
   /** Longest time from an acknowledgement to the start of a read that still missed it. */
   maxStaleWindowMs = 0;
 
@@ -37,9 +42,16 @@ export class StalenessTracker {
 
   /**
    * Checks a read of `id` started at `startedAt` that returned `version`; counts it when `measured`.
-   * Returns the stale window in ms, or undefined when the read was fresh.
+   * Returns the stale window in ms of a silent stale read, or undefined when the read was fresh or
+   * was a `grace` answer (an older one is counted in graceStaleReads).
    */
-  checkRead(id: number, version: number, startedAt: number, measured: boolean): number | undefined {
+  checkRead(
+    id: number,
+    version: number,
+    startedAt: number,
+    measured: boolean,
+    grace = false,
+  ): number | undefined {
     if (measured) this.checkedReads++;
     const list = this.acks.get(id);
     if (!list) return undefined;
@@ -50,6 +62,10 @@ export class StalenessTracker {
     }
     if (!(startedAt > obsoleteSince)) return undefined;
     const window = startedAt - obsoleteSince;
+    if (grace) {
+      if (measured) this.graceStaleReads++;
+      return undefined;
+    }
     if (measured) {
       this.staleReads++;
       if (window > this.maxStaleWindowMs) this.maxStaleWindowMs = window;

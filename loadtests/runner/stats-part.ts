@@ -31,12 +31,17 @@ export interface StatsPart {
     write: EncodedHistogram;
     byCache: Partial<Record<CacheResultLabel, EncodedHistogram>>;
   };
-  requests: RequestCounts;
+  requests: Required<RequestCounts>;
   cacheResults: RunStats['cacheResults'];
   servedBy: Record<string, number>;
   errors: RunStats['errors'];
   errorSamples: RunStats['errorSamples'];
-  staleness: { checkedReads: number; staleReads: number; maxStaleWindowMs: number };
+  staleness: {
+    checkedReads: number;
+    staleReads: number;
+    graceStaleReads: number;
+    maxStaleWindowMs: number;
+  };
 }
 
 /** Encodes a histogram losslessly (see EncodedHistogram). */
@@ -77,6 +82,7 @@ export function statsPartOf(stats: RunStats, staleness: StalenessTracker): Stats
     staleness: {
       checkedReads: staleness.checkedReads,
       staleReads: staleness.staleReads,
+      graceStaleReads: staleness.graceStaleReads,
       maxStaleWindowMs: staleness.maxStaleWindowMs,
     },
   };
@@ -109,7 +115,7 @@ function absorb(stats: RunStats, part: StatsPart): void {
     const encoded = h.byCache[label];
     if (encoded !== undefined) addEncoded(stats.cacheHistogram(label), encoded);
   }
-  for (const key of Object.keys(part.requests) as (keyof RequestCounts)[]) {
+  for (const key of Object.keys(part.requests) as (keyof Required<RequestCounts>)[]) {
     stats.requests[key] += part.requests[key];
   }
   addCounts(stats.cacheResults, part.cacheResults);
@@ -136,6 +142,7 @@ export function mergeStatsParts(parts: readonly StatsPart[]): {
     absorb(stats, part);
     staleness.checkedReads += part.staleness.checkedReads;
     staleness.staleReads += part.staleness.staleReads;
+    staleness.graceStaleReads += part.staleness.graceStaleReads;
     staleness.maxStaleWindowMs = Math.max(
       staleness.maxStaleWindowMs,
       part.staleness.maxStaleWindowMs,

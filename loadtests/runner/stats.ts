@@ -69,13 +69,14 @@ export class RunStats {
     other: 0,
   };
   readonly errorSamples: Partial<Record<ErrorClass, string>> = {};
-  readonly requests: RequestCounts = {
+  readonly requests: Required<RequestCounts> = {
     scheduled: 0,
     sent: 0,
     dropped: 0,
     completed: 0,
     reads: 0,
     writes: 0,
+    retried: 0,
   };
 
   /** Counts one scheduled start, sent or dropped. */
@@ -89,6 +90,11 @@ export class RunStats {
     this.requests.sent++;
     if (op === 'read') this.requests.reads++;
     else this.requests.writes++;
+  }
+
+  /** Counts a request that was sent a second time after its keep-alive connection was lost. */
+  recordRetry(): void {
+    this.requests.retried++;
   }
 
   /** Records an HTTP response of any status; X-Cache is tallied for reads only. */

@@ -9,3 +9,4 @@
 \ir schema/50-settings.sql
 \ir schema/90-profile.sql
 \ir schema/95-outbox.sql
+\ir schema/96-idempotency.sql

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type CeilingRow, expectedShareOf } from './ceiling-run.ts';
 import { ceilingGoals, ceilingRatios } from './ceilings.ts';
+import type { FloorComparison } from './nginx-cost.ts';
 
 const row = (
   id: string,
@@ -40,21 +41,39 @@ describe('ceilingRatios and ceilingGoals', () => {
     expect(ratios.expressOverHttp).toBeCloseTo(0.5);
     expect(ratios.l1OverExpressByCpu).toBeCloseTo(100 / 140);
     expect(ratios.nginxCpuShare).toBeCloseTo(0.3);
-    expect(ratios.nginxOverFloor).toBeCloseTo(1.5);
   });
 
+  const floor: FloorComparison = {
+    offeredRps: 3_000,
+    proxiedUs: 30,
+    floorUs: 20,
+    overFloor: 1.5,
+    keptPace: true,
+  };
+
   it('fails the L1 goal below 80% of Express and passes an nginx cost of 10%', () => {
-    const [l1, nginx] = ceilingGoals(ceilingRatios(rows));
+    const [l1, nginx] = ceilingGoals(ceilingRatios(rows), floor);
     expect(l1?.pass).toBe(false);
     expect(l1?.detail).toBe('70.0% vs ≥ 80.0%; short by 10.0%');
     expect(nginx?.pass).toBe(true);
   });
 
-  it('holds nginx’s CPU per proxied request to 1.5× its floor', () => {
-    const goals = ceilingGoals(ceilingRatios(rows));
-    expect(goals[2]?.pass).toBe(true);
-    const worse = rows.map((r) => (r.id === 'nginx-l1' ? { ...r, nginxCpuUsPerRequest: 61 } : r));
-    expect(ceilingGoals(ceilingRatios(worse))[2]?.pass).toBe(false);
+  it('holds nginx’s CPU per proxied request to 1.5× its floor at the offered rate', () => {
+    const goal = ceilingGoals(ceilingRatios(rows), floor)[2];
+    expect(goal?.pass).toBe(true);
+    expect(goal?.detail).toBe('1.50× vs ≤ 1.50× at 3000 req/s offered to both');
+    const worse = { ...floor, proxiedUs: 30.5, overFloor: 1.525 };
+    expect(ceilingGoals(ceilingRatios(rows), worse)[2]?.pass).toBe(false);
+  });
+
+  it('does not pass the floor goal when a run fell behind the offered rate', () => {
+    const goal = ceilingGoals(ceilingRatios(rows), {
+      ...floor,
+      overFloor: 1.2,
+      keptPace: false,
+    })[2];
+    expect(goal?.pass).toBe(false);
+    expect(goal?.detail).toMatch(/fell behind/);
   });
 });
 

@@ -5,9 +5,22 @@ import { saveBenchResult } from '../bench-results.ts';
 import { atLeast, atMost, type GoalVerdict, ratio } from '../bench-stats.ts';
 import { machineInfo } from '../machine.ts';
 import { type CeilingRow, type LoadPlan, loadPlan, measureTargets } from './ceiling-run.ts';
-import { fillTarget, startCeilingTargets } from './ceiling-targets.ts';
+import {
+  type CeilingTarget,
+  fillTarget,
+  HOT_KEYS,
+  startCeilingTargets,
+} from './ceiling-targets.ts';
 import { type ProfiledRun, profileL1Path } from './l1-hit-cpu-profile.ts';
 import { printProfiles } from './l1-hit-cpu-profile-report.ts';
+import {
+  compareWithFloor,
+  type FloorComparison,
+  floorGoal,
+  measureRoundRobin,
+  type NginxUnderTest,
+  pacedRate,
+} from './nginx-cost.ts';
 import { WRK_THREADS } from './wrk-generator.ts';
 
 /** The ratios the goals and the closing note are about. */
@@ -22,8 +35,6 @@ export interface CeilingRatios {
   l1OverExpressByCpu: number | null;
   /** Share of the nginx path's server CPU per request that nginx adds. */
   nginxCpuShare: number | null;
-  /** nginx's CPU per proxied request ÷ its CPU per request answering the body itself (its floor). */
-  nginxOverFloor: number | null;
 }
 
 /** What the ceilings part returns (and saves). */
@@ -34,6 +45,8 @@ export interface CeilingsResult {
   ratios: CeilingRatios;
   /** The same ratios from autocannon's rows (the second opinion). */
   secondOpinion: CeilingRatios;
+  /** nginx's CPU per proxied request beside its floor, both paced at the same offered rate. */
+  nginxFloor: FloorComparison;
   goals: GoalVerdict[];
   plan: LoadPlan;
   path: string;
@@ -43,15 +56,12 @@ export interface CeilingsResult {
 export const L1_SHARE_OF_EXPRESS = 0.8;
 /** See L1_SHARE_OF_EXPRESS. */
 export const MAX_NGINX_COST = 0.15;
-/** nginx's CPU per proxied request may be at most this multiple of its floor. */
-export const MAX_NGINX_OVER_FLOOR = 1.5;
 
 /** Ratios between one generator's rows (the targets' median req/s and CPU per request). */
 export function ceilingRatios(rows: readonly CeilingRow[]): CeilingRatios {
   const row = (id: string) => rows.find((r) => r.id === id);
   const rps = (id: string) => row(id)?.rps ?? Number.NaN;
   const cpu = (id: string) => row(id)?.cpuUsPerRequest ?? Number.NaN;
-  const nginxCpu = (id: string) => row(id)?.nginxCpuUsPerRequest ?? Number.NaN;
   const nginxOverL1 = ratio(rps('nginx-l1'), rps('app-l1'));
   const appCpuShare = ratio(cpu('app-l1'), cpu('nginx-l1'));
   return {
@@ -63,12 +73,14 @@ export function ceilingRatios(rows: readonly CeilingRow[]): CeilingRatios {
     missOverL1: ratio(rps('app-miss'), rps('app-l1')),
     l1OverExpressByCpu: ratio(cpu('bare-express'), cpu('app-l1')),
     nginxCpuShare: appCpuShare === null ? null : 1 - appCpuShare,
-    nginxOverFloor: ratio(nginxCpu('nginx-l1'), nginxCpu('nginx-floor')),
   };
 }
 
-/** The two throughput goals: L1 path ≥ 80% of bare Express; nginx costs ≤ 15% on that path. */
-export function ceilingGoals(ratios: CeilingRatios): GoalVerdict[] {
+/**
+ * The goals: L1 path ≥ 80% of bare Express; nginx costs ≤ 15% of throughput on that path; nginx's CPU
+ * per proxied request ≤ 1.5× its floor, counted only when both kept the offered pace.
+ */
+export function ceilingGoals(ratios: CeilingRatios, nginxFloor: FloorComparison): GoalVerdict[] {
   return [
     atLeast(
       'L1-hit path ≥ 80% of the bare Express ceiling',
@@ -76,12 +88,33 @@ export function ceilingGoals(ratios: CeilingRatios): GoalVerdict[] {
       L1_SHARE_OF_EXPRESS,
     ),
     atMost('nginx costs ≤ 15% of throughput on the L1-hit path', ratios.nginxCost, MAX_NGINX_COST),
-    atMost(
-      'nginx CPU per proxied request ≤ 1.5× its floor (return 200, same body)',
-      ratios.nginxOverFloor,
-      MAX_NGINX_OVER_FLOOR,
-    ),
+    floorGoal('nginx CPU per proxied request ≤ 1.5× its floor (return 200, same body)', nginxFloor),
   ];
+}
+
+/**
+ * nginx proxying (nginx-l1) and its floor, both paced at half the proxied path's wrk ceiling from
+ * `rows`, the same window and repetitions as the ceilings.
+ */
+async function measureFloorComparison(
+  targets: readonly CeilingTarget[],
+  rows: readonly CeilingRow[],
+  plan: LoadPlan,
+  log: (text: string) => void,
+): Promise<FloorComparison> {
+  const nginxOf = (id: string): NginxUnderTest => {
+    const target = targets.find((t) => t.id === id);
+    const pid = target?.nginxPids?.[0];
+    if (target === undefined || pid === undefined) throw new Error(`no nginx target ${id}`);
+    return { name: target.label, url: target.url, pid };
+  };
+  const ceiling = rows.find((r) => r.id === 'nginx-l1' && r.generator === 'wrk')?.rps ?? Number.NaN;
+  const rateRps = pacedRate(ceiling);
+  log(`nginx vs its floor: both paced at ${rateRps} req/s (half the proxied wrk ceiling)`);
+  const [proxied, floor] = [nginxOf('nginx-l1'), nginxOf('nginx-floor')];
+  const pace = { rateRps, repetitions: plan.repetitions, durationSec: plan.durationSec };
+  const runs = await measureRoundRobin([proxied, floor], { ...pace, keyCount: HOT_KEYS }, log);
+  return compareWithFloor(runs.get(proxied.name) ?? [], runs.get(floor.name) ?? []);
 }
 
 /** Starts the targets, loads each the same way, prints and saves results/bench/ceilings.json. */
@@ -98,8 +131,9 @@ export async function runCeilings(
   const rows = await measureTargets(targets, plan, options.log);
   const ratios = ceilingRatios(rows.filter((r) => r.generator === 'wrk'));
   const secondOpinion = ceilingRatios(rows.filter((r) => r.generator === 'autocannon'));
-  const goals = ceilingGoals(ratios);
-  options.log(printCeilings(rows, { ratios, secondOpinion }, goals, plan));
+  const nginxFloor = await measureFloorComparison(targets, rows, plan, options.log);
+  const goals = ceilingGoals(ratios, nginxFloor);
+  options.log(printCeilings(rows, { ratios, secondOpinion, nginxFloor }, goals, plan));
   const profiles = await maybeProfile(env, plan, options, goals[0]?.pass === true);
   const { profile } = await env.postgres();
   const saved = {
@@ -113,10 +147,10 @@ export async function runCeilings(
       ...plan,
     },
     valueBytes: profile.length,
-    ...{ rows, ratios, secondOpinion, goals, profiles },
+    ...{ rows, ratios, secondOpinion, nginxFloor, goals, profiles },
   };
   const path = await saveBenchResult('ceilings.json', saved);
-  return { rows, ratios, secondOpinion, goals, plan, path };
+  return { rows, ratios, secondOpinion, nginxFloor, goals, plan, path };
 }
 
 /** Profiles the L1 path when it misses its goal (or when asked); prints and returns the runs. */
@@ -169,7 +203,11 @@ function ceilingCells(
 
 function printCeilings(
   rows: CeilingRow[],
-  { ratios, secondOpinion }: { ratios: CeilingRatios; secondOpinion: CeilingRatios },
+  {
+    ratios,
+    secondOpinion,
+    nginxFloor,
+  }: { ratios: CeilingRatios; secondOpinion: CeilingRatios; nginxFloor: FloorComparison },
   goals: GoalVerdict[],
   plan: LoadPlan,
 ): string {
@@ -180,12 +218,10 @@ function printCeilings(
     CEILING_COLUMNS,
     wrkRows.map((row) => ceilingCells(row, second(row.id), express)),
   );
-  const floor = wrkRows.find((r) => r.id === 'nginx-floor')?.nginxCpuUsPerRequest;
-  const proxied = wrkRows.find((r) => r.id === 'nginx-l1')?.nginxCpuUsPerRequest;
   const notes = [
     `wrk (primary, C, ${WRK_THREADS} threads) and autocannon (second opinion, Node) each in their own process, ${plan.connections} connections, median of ${plan.repetitions} × ${plan.durationSec} s per target and generator (round-robin), after ${plan.warmupSec} s warm-up; generators and servers share the CPUs.`,
     `By wrk: Express/node:http ${multiple(ratios.expressOverHttp)}; nginx/app (L1) ${multiple(ratios.nginxOverL1)}; L2/L1 ${multiple(ratios.l2OverL1)}; miss/L1 ${multiple(ratios.missOverL1)}. By autocannon: nginx/app (L1) ${multiple(secondOpinion.nginxOverL1)}, L2/L1 ${multiple(secondOpinion.l2OverL1)}.`,
-    `nginx CPU per proxied request ${proxied?.toFixed(1) ?? '-'} µs vs ${floor?.toFixed(1) ?? '-'} µs answering the same body itself (return 200): ${multiple(ratios.nginxOverFloor)} its floor (autocannon: ${multiple(secondOpinion.nginxOverFloor)}).`,
+    `nginx CPU per proxied request ${nginxFloor.proxiedUs.toFixed(1)} µs vs ${nginxFloor.floorUs.toFixed(1)} µs answering the same body itself (return 200, same config otherwise, access log buffered in both): ${multiple(nginxFloor.overFloor)} its floor, both paced by wrk at ${nginxFloor.offeredRps} req/s (half the proxied ceiling; median of ${plan.repetitions} × ${plan.durationSec} s; nginx master + workers only, the app's CPU not counted). The closed-loop nginx column above is at each target's own ceiling, so the two nginx rows there are not at one rate.`,
     `CPU µs/req = user+system time of the target's server processes (app; nginx master+workers+app; +Redis for L2; +Postgres for misses) per request; generator CPU is the generator process's own. By CPU cost: app L1 = ${percent(ratios.l1OverExpressByCpu)} of bare Express; nginx = ${percent(ratios.nginxCpuShare)} of the nginx path's server CPU.`,
     ...goals.map((g) => `GOAL ${g.pass ? 'PASS' : 'FAIL'}: ${g.goal}: ${g.detail}`),
   ];

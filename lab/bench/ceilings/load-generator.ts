@@ -12,6 +12,11 @@ export interface LoadSpec {
   keyCount: number;
   /** wrk (C, the primary) or autocannon (Node, the second opinion); default autocannon. */
   generator?: GeneratorName;
+  /**
+   * wrk only: send at this total rate (req/s, each thread on its own schedule) instead of as fast as
+   * the target answers, so two targets can be compared at the same offered rate.
+   */
+  ratePerSec?: number;
 }
 
 /** The load generators the ceilings compare. */

@@ -1,7 +1,12 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { getTopology } from '../../topology/catalog.ts';
-import { VARIANTS } from './nginx-settings.ts';
+import type { PacedRun } from './nginx-cost.ts';
+import { settingsRows, VARIANTS } from './nginx-settings.ts';
 
 const rendered = renderNginxConfig(
   { ...getTopology('local'), appServers: 1 },
@@ -30,5 +35,57 @@ describe('nginx settings variants', () => {
     const variant = VARIANTS.find((v) => v.name === 'default 4k proxy buffers');
     expect(directives(rendered)).toContain('proxy_buffer_size 16k;');
     expect(directives(variant?.apply(rendered) ?? '')).toEqual(['proxy_http_version 1.1;']);
+  });
+
+  it('turns off only the main access log, and pins the one worker without adding one', () => {
+    const off = VARIANTS.find((v) => v.name.startsWith('access_log off'))?.apply(rendered) ?? '';
+    expect(off).not.toMatch(/access_log \S+ upstream/);
+    expect(off.match(/access_log off;/g)).toHaveLength(2);
+    const pinned = VARIANTS.find((v) => v.name.startsWith('worker pinned'))?.apply(rendered) ?? '';
+    expect(pinned).toContain('worker_processes 1;\nworker_cpu_affinity 10;');
+  });
+
+  it('every variant is a configuration nginx accepts (nginx -t)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cachelab-variants-'));
+    try {
+      for (const sub of ['logs', 'temp']) mkdirSync(join(dir, sub));
+      for (const v of VARIANTS) {
+        const file = join(dir, 'nginx.conf');
+        writeFileSync(file, v.apply(rendered));
+        expect(
+          () => execFileSync('nginx', ['-t', '-q', '-p', dir, '-c', file], { stdio: 'pipe' }),
+          v.name,
+        ).not.toThrow();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('settingsRows', () => {
+  const run = (nginxCpuUs: number, rps = 4_000): PacedRun => ({
+    offeredRps: 4_000,
+    rps,
+    requests: rps * 4,
+    nginxCpuUs,
+    errors: 0,
+  });
+
+  it('gives each config its median, its multiple of the floor’s, and whether it kept the pace', () => {
+    const rows = settingsRows(
+      new Map([
+        ['as rendered', [run(40), run(44), run(42)]],
+        ['slow', [run(80, 3_000), run(90, 3_000), run(85)]],
+        ['floor: return 200, same body', [run(20), run(21), run(22)]],
+      ]),
+    );
+    expect(rows.map((r) => [r.variant, r.nginxCpuUsPerRequest, r.overFloor, r.keptPace])).toEqual([
+      ['as rendered', 42, 2, true],
+      ['slow', 85, 85 / 21, false],
+      ['floor: return 200, same body', 21, 1, true],
+    ]);
+    expect(rows[1]?.offeredRps).toBe(4_000);
+    expect(rows[1]?.rps).toBe(3_000);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { childrenCpuUs, parseWrkOutput } from './wrk-generator.ts';
+import { childrenCpuUs, parseWrkOutput, wrkScript } from './wrk-generator.ts';
 
 // A shell's /proc/<pid>/stat: utime 1, stime 2, cutime 30, cstime 12 (ticks of 10 ms).
 const STAT = '4242 (sh) S 1 4242 4242 0 -1 4194304 100 200 0 0 1 2 30 12 20 0 1 0 5 1000 100';
@@ -31,5 +31,12 @@ describe('wrk output', () => {
 
   it('says so when wrk printed no summary', () => {
     expect(() => parseWrkOutput('unable to connect')).toThrow(/no summary/);
+  });
+
+  it('paces only when asked: a closed-loop script defines no delay()', () => {
+    expect(wrkScript({})).not.toMatch(/^delay = function/m);
+    const paced = wrkScript({ ratePerSec: 4_000 });
+    expect(paced).toMatch(/^delay = function/m);
+    expect(paced.startsWith(wrkScript({}))).toBe(true);
   });
 });

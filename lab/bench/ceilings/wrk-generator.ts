@@ -29,6 +29,42 @@ done = function(summary, latency, requests)
 end
 `;
 
+// Paced runs only (wrk decides whether a script has delay() before any thread's init, so a closed-loop
+// run must not define it): each thread sends at args[2] req/s, holding every request until its slot on
+// the thread's schedule (LuaJIT's ffi reads the monotonic clock). A thread more than 50 ms behind
+// restarts its schedule instead of bursting, so the achieved rate says whether the target kept up.
+const PACING = `
+local ffi = require("ffi")
+ffi.cdef[[
+typedef struct { long tv_sec; long tv_nsec; } cachelab_timespec;
+int clock_gettime(int clk_id, cachelab_timespec *tp);
+]]
+local now_ts = ffi.new("cachelab_timespec")
+local function now_ms()
+  ffi.C.clock_gettime(1, now_ts)
+  return tonumber(now_ts.tv_sec) * 1000 + tonumber(now_ts.tv_nsec) / 1e6
+end
+local interval = 1
+local next_at = nil
+local keyed_init = init
+init = function(args)
+  keyed_init(args)
+  interval = 1000 / tonumber(args[2])
+end
+delay = function()
+  local now = now_ms()
+  if next_at == nil or next_at < now - 50 then next_at = now end
+  local slot = next_at
+  next_at = next_at + interval
+  return math.max(0, math.floor(slot - now))
+end
+`;
+
+/** The Lua script of a run: closed loop, or paced when the spec has a rate. */
+export function wrkScript(spec: Pick<LoadSpec, 'ratePerSec'>): string {
+  return spec.ratePerSec === undefined ? SCRIPT : `${SCRIPT}${PACING}`;
+}
+
 // The shell waits for wrk, so wrk's CPU lands in the shell's cutime/cstime, read before it exits.
 const WRAPPER = 'wrk "$@"; code=$?; read -r line < /proc/$$/stat; echo "STAT $line"; exit $code';
 
@@ -95,14 +131,15 @@ function runWrapped(args: string[], timeoutMs: number): Promise<string> {
 }
 
 /**
- * Runs wrk (C, closed loop, `WRK_THREADS` threads) against spec.url with a random profile id per
- * request, and returns its figures with wrk's own CPU time. Bounded: killed if it overruns.
+ * Runs wrk (C, `WRK_THREADS` threads; closed loop, or paced at spec.ratePerSec) against spec.url with
+ * a random profile id per request, and returns its figures with wrk's own CPU time. Bounded: killed
+ * if it overruns.
  */
 export async function runWrk(spec: LoadSpec): Promise<LoadReport> {
   const dir = await mkdtemp(join(tmpdir(), 'cachelab-wrk-'));
   try {
     const script = join(dir, 'profiles.lua');
-    await writeFile(script, SCRIPT);
+    await writeFile(script, wrkScript(spec));
     const args = ['-t', String(WRK_THREADS), '-c', String(spec.connections)].concat([
       '-d',
       `${spec.durationSec}s`,
@@ -114,6 +151,7 @@ export async function runWrk(spec: LoadSpec): Promise<LoadReport> {
       '--',
       String(spec.keyCount),
     ]);
+    if (spec.ratePerSec !== undefined) args.push(String(spec.ratePerSec / WRK_THREADS));
     return parseWrkOutput(await runWrapped(args, spec.durationSec * 1000 + SLACK_MS));
   } finally {
     await rm(dir, { recursive: true, force: true });

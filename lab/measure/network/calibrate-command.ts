@@ -22,6 +22,7 @@ export function formatCalibration(c: NetCalibration): string {
   return [
     `network ${c.profile}: added round trip per hop (${c.samplesPerHop} samples each)`,
     ...lines,
+    `  fault proxy's own round trip (subtracted from each toxic): ${us(c.proxyOverheadMs)}`,
     `  fault proxy CPU: ${c.proxyCpuUsPerMessage} µs per forwarded message`,
     `  ${c.note}`,
     '',

@@ -3,16 +3,24 @@ import { startAppServer } from '../../run/processes/app-server.ts';
 import { startFaultProxyProcess } from '../../run/processes/fault-proxy.ts';
 import { faultProxyApi, listenPort } from '../../run/processes/fault-proxy-api.ts';
 import { startPostgres } from '../../run/processes/postgres.ts';
+import { measureProxyOverhead } from '../../run/processes/proxy-overhead.ts';
 import { startRedis } from '../../run/processes/redis.ts';
+import {
+  addedRoundTrip,
+  httpProbe,
+  type Probe,
+  postgresProbe,
+  redisPingProbe,
+} from '../../run/processes/round-trip-probes.ts';
 import { makeRunDir, removeRunDir } from '../../run/processes/run-dir.ts';
 import {
+  compensated,
   type Hop,
   hopDelays,
   latencyToxics,
   type NetworkSettings,
 } from '../../topology/network.ts';
 import { cpuMsOf } from '../proc-cpu.ts';
-import { addedRoundTrip, httpProbe, type Probe, postgresProbe, redisPingProbe } from './probes.ts';
 
 /** How one hop measured against its configured round trip. */
 export interface HopCalibration {
@@ -33,6 +41,8 @@ export interface NetCalibration {
   profile: NetworkSettings['profile'];
   samplesPerHop: number;
   hops: HopCalibration[];
+  /** The proxy's own round trip, measured first and subtracted from each latency toxic (ms). */
+  proxyOverheadMs: number;
   /** Fault-proxy CPU (user + system) per forwarded message (a request or a reply). */
   proxyCpuUsPerMessage: number;
   note: string;
@@ -57,6 +67,7 @@ async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
 
 const NOTE =
   'Added round trip = p50 (p99) through the fault proxy minus p50 (p99) direct, samples interleaved. ' +
+  "The proxy's own round trip is measured first and subtracted from each hop's latency toxic. " +
   'A userspace proxy adds delay but no congestion-window or retransmission behaviour.';
 
 async function hop(
@@ -121,8 +132,11 @@ export async function calibrateNetwork(
       postgres: 'app-postgres',
       'app-1': 'nginx-app',
     };
+    const proxyOverheadMs = await measureProxyOverhead(faults.url);
     for (const [name, hopName] of Object.entries(hopOf)) {
-      for (const toxic of latencyToxics(delays[hopName])) await api.addToxic(name, toxic);
+      for (const toxic of latencyToxics(delays[hopName])) {
+        await api.addToxic(name, compensated(toxic, proxyOverheadMs));
+      }
     }
     const proxiedUrl = new URL(postgres.url);
     proxiedUrl.port = String(port('postgres'));
@@ -156,6 +170,7 @@ export async function calibrateNetwork(
       profile: network.profile,
       samplesPerHop: samples,
       hops,
+      proxyOverheadMs,
       proxyCpuUsPerMessage: Math.round(((cpuMs * 1000) / messages) * 100) / 100,
       note: NOTE,
     };

@@ -26,7 +26,12 @@ describe('compose fault proxy', () => {
     expect(new Set(proxies.map((p) => p.port)).size).toBe(proxies.length);
     expect(proxies.find((p) => p.name === 'redis-2')?.upstream).toBe('redis-2:6379');
     expect(proxies.find((p) => p.name === 'postgres')?.upstream).toBe('postgres:5432');
-    expect(JSON.parse(faultProxyConfigJson(cluster))).toHaveLength(proxies.length);
+    const config = JSON.parse(faultProxyConfigJson(cluster)) as {
+      name: string;
+      upstream: string;
+    }[];
+    expect(config).toHaveLength(proxies.length + 1);
+    expect(config.at(-1)).toMatchObject({ name: 'overhead-probe', upstream: '127.0.0.1:8474' });
   });
 
   it('points apps, the invalidator and nginx at the proxies, and the cluster announces them', () => {

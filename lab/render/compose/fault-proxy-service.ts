@@ -1,6 +1,7 @@
 import { appServerEnv, hasInvalidator, invalidatorEnv } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
-import { faultProxies, withNetwork } from '../../topology/network-proxies.ts';
+import { OVERHEAD_PROBE_PROXY } from '../../topology/network.ts';
+import { busProxies, faultProxies, withNetwork } from '../../topology/network-proxies.ts';
 import { redisNodeCount } from '../../topology/services.ts';
 import { appNames, localPort, redisNames } from './base-services.ts';
 import {
@@ -29,10 +30,23 @@ export const TOXIPROXY_IMAGE_VARIABLE = 'CACHELAB_TOXIPROXY_IMAGE';
 /** Where the proxies of the topology (the populate body) are mounted in the fault-proxy container. */
 export const FAULT_PROXY_CONFIG_MOUNT = '/etc/cachelab/fault-proxy.json';
 
+/**
+ * Listen port (published) of the proxy in front of the fault proxy's own API: the driver measures the
+ * proxy's own round trip through it and subtracts it from each latency toxic.
+ */
+export const OVERHEAD_PROBE_PORT = 20_999;
+
+/** The overhead probe's populate entry. */
+export const OVERHEAD_PROBE = {
+  name: OVERHEAD_PROBE_PROXY,
+  listen: `0.0.0.0:${OVERHEAD_PROBE_PORT}`,
+  upstream: `127.0.0.1:${FAULT_PROXY_API_PORT}`,
+};
+
 /** First listen port of the proxies inside the fault-proxy container; one port per proxy after it. */
 const FIRST_PROXY_PORT = 21_000;
 
-/** One proxy of a compose topology: name (app-1, redis-1, postgres), hop, listen and upstream. */
+/** One proxy of a compose topology: name (app-1, redis-1, postgres, bus-app-1), hop, listen and upstream. */
 export interface ComposeProxy {
   name: string;
   hop: 'nginx-app' | 'app-redis' | 'app-postgres';
@@ -76,7 +90,7 @@ export function proxyAddress(topology: Topology, name: string): string {
 
 /** The populate body of the fault proxy of `topology` (mounted as its start-up config). */
 export function faultProxyConfigJson(topology: Topology): string {
-  const body = composeProxies(topology).map(({ name, listen, upstream }) => ({
+  const body = [...composeProxies(topology), OVERHEAD_PROBE].map(({ name, listen, upstream }) => ({
     name,
     listen,
     upstream,
@@ -98,7 +112,7 @@ export function faultProxyService(): ComposeService {
     profiles: [PROFILES.network],
     scale: 0,
     command: [...API_FLAGS, '--config', FAULT_PROXY_CONFIG_MOUNT],
-    ports: [localPort('', FAULT_PROXY_API_PORT)],
+    ports: [localPort('', FAULT_PROXY_API_PORT), localPort('', OVERHEAD_PROBE_PORT)],
     healthcheck: {
       test: ['CMD', '/toxiproxy-cli', 'list'],
       interval: '2s',
@@ -106,7 +120,9 @@ export function faultProxyService(): ComposeService {
       retries: 15,
       start_period: '30s',
     },
-    cpus: 0.5,
+    // Two whole cores, so it is never throttled: a CFS quota would stall every proxied connection for
+    // the rest of a 100 ms period, a delay no real network adds.
+    cpus: 2,
     mem_limit: '128m',
   };
 }
@@ -153,14 +169,21 @@ function directBackends(topology: Topology) {
 
 const healthyProxy = { [FAULT_PROXY_SERVICE]: { condition: 'service_healthy' as const } };
 
+/** Where app server `index` subscribes to the bus: its own bus proxies (none without a bus). */
+function proxiedBus(topology: Topology, index: number): string[] {
+  const lan = withNetwork(topology, { profile: 'lan' });
+  return busProxies(lan, index, () => '').map((p) => proxyAddress(topology, p.name));
+}
+
 function appsThroughProxies(topology: Topology): Record<string, ComposeService> {
   const common = { port: CONTAINER_PORTS.app, host: '0.0.0.0' };
   const direct = { ...common, ...directBackends(topology) };
   const proxied = { ...common, ...proxiedBackends(topology) };
   const entries = appNames(topology.appServers).map((name, index) => {
-    const env = (b: typeof direct) => appServerEnv(topology, { ...b, index, diskCacheDir: '' });
+    const env = (b: typeof direct, bus?: string[]) =>
+      appServerEnv(topology, { ...b, bus, index, diskCacheDir: '' });
     const service: ComposeService = {
-      environment: changed(env(direct), env(proxied)),
+      environment: changed(env(direct), env(proxied, proxiedBus(topology, index))),
       depends_on: healthyProxy,
     };
     return [name, service] as const;
@@ -186,7 +209,8 @@ function clusterAnnounce(topology: Topology): Record<string, ComposeService> {
 
 /**
  * The network overlay of `topology` (over its topology overlay): turns the fault proxy on with the
- * topology's proxies, and points the app servers, the invalidator and nginx at them. The latency of
+ * topology's proxies, and points the app servers (each bus at its own proxies), the invalidator and
+ * nginx at them. The latency of
  * each hop is the driver's business (toxics through the API), so one overlay serves every profile.
  */
 export function networkOverlay(topology: Topology): ComposeFile {

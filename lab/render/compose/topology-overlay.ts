@@ -16,6 +16,12 @@ import {
 import { invalidatorOverlay } from './invalidator-service.ts';
 import { observabilityOverlay } from './observability-services.ts';
 
+/**
+ * The variable naming the nginx.conf nginx mounts: the driver points it at a copy in its run folder,
+ * which it rewrites (in place) and reloads to add or remove an app server; by hand it is the generated file.
+ */
+export const NGINX_CONF_VARIABLE = 'CACHELAB_NGINX_CONF';
+
 /** Where each local-disk app server keeps its LMDB cache (the app image makes /app/.lab writable). */
 const DISK_CACHE_DIR = '/app/.lab/disk-cache';
 
@@ -45,20 +51,28 @@ function appDependencies(topology: Topology): ComposeService['depends_on'] {
   };
 }
 
+/**
+ * The environment of app container `index` (0-based), with compose variables (`${…}`) for the
+ * secrets and settings compose fills in; also what an app server added to a running lab gets.
+ */
+export function appContainerEnv(topology: Topology, index: number): Record<string, string> {
+  const environment = appServerEnv(topology, {
+    index,
+    port: CONTAINER_PORTS.app,
+    host: '0.0.0.0',
+    databaseUrl: containerDatabaseUrl(),
+    redis: containerRedisEndpoints(topology),
+    diskCacheDir: DISK_CACHE_DIR,
+  });
+  environment.LOG_LEVEL = ref('CACHELAB_APP_LOG_LEVEL', 'info');
+  // One password for every node, shard and the invalidation subscriber (services/app/src/config.ts).
+  if (topology.redis.kind !== 'none') environment.REDIS_PASSWORD = REDIS_PASSWORD_REF;
+  return environment;
+}
+
 function appServices(topology: Topology): Record<string, ComposeService> {
-  const redis = containerRedisEndpoints(topology);
   const entries = appNames(topology.appServers).map((name, index) => {
-    const environment = appServerEnv(topology, {
-      index,
-      port: CONTAINER_PORTS.app,
-      host: '0.0.0.0',
-      databaseUrl: containerDatabaseUrl(),
-      redis,
-      diskCacheDir: DISK_CACHE_DIR,
-    });
-    environment.LOG_LEVEL = ref('CACHELAB_APP_LOG_LEVEL', 'info');
-    // One password for every node, shard and the invalidation subscriber (services/app/src/config.ts).
-    if (topology.redis.kind !== 'none') environment.REDIS_PASSWORD = REDIS_PASSWORD_REF;
+    const environment = appContainerEnv(topology, index);
     const service: ComposeService = {
       scale: 1,
       environment,
@@ -114,7 +128,8 @@ function redisServices(topology: Topology): Record<string, ComposeService> {
  */
 export function topologyOverlay(topology: Topology): ComposeFile {
   const apps = appNames(topology.appServers);
-  const nginxConf = `./${COMPOSE_PATHS.nginx(topology.name)}:/etc/nginx/nginx.conf:ro`;
+  const source = ref(NGINX_CONF_VARIABLE, `./${COMPOSE_PATHS.nginx(topology.name)}`);
+  const nginxConf = `${source}:/etc/nginx/nginx.conf:ro`;
   return {
     services: {
       seed: {

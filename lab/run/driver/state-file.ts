@@ -7,7 +7,7 @@ import type { LabState } from './driver-types.ts';
 
 const serviceSchema = z.object({
   name: z.string().min(1),
-  role: z.enum(['nginx', 'app', 'network', 'redis', 'postgres', 'observer']),
+  role: z.enum(['nginx', 'app', 'invalidator', 'network', 'redis', 'postgres', 'observer']),
   pid: z.number().int().positive(),
   startTime: z.number().int().nonnegative(),
   ports: z.array(z.number().int().min(1).max(65_535)),

@@ -54,6 +54,10 @@ export function faultProxyApi(baseUrl: string) {
       const path = `/proxies/${encodeURIComponent(proxy)}/toxics/${encodeURIComponent(toxic)}`;
       await call(baseUrl, 'DELETE', path, undefined, true);
     },
+    /** DELETE /proxies/{name}; a proxy that is not there is fine. */
+    async deleteProxy(proxy: string): Promise<void> {
+      await call(baseUrl, 'DELETE', `/proxies/${encodeURIComponent(proxy)}`, undefined, true);
+    },
     /** GET /proxies. */
     async proxies(): Promise<Record<string, ProxyInfo>> {
       return (await call(baseUrl, 'GET', '/proxies')) as Record<string, ProxyInfo>;

@@ -26,13 +26,19 @@ export interface NginxHandle {
   pid: number;
   prefix: string;
   logPath: string;
-  /** Validates the new config (`nginx -t`), then SIGHUP; resolves once new workers run. */
-  reload(config: string): Promise<void>;
+  /**
+   * Validates the new config (`nginx -t`), then SIGHUP; resolves once new workers run and the old
+   * ones stopped accepting. With `drain`, also once every old worker has exited (its requests done).
+   */
+  reload(config: string, options?: { drain?: boolean }): Promise<void>;
   /** SIGTERM (fast shutdown), SIGKILL after 5 s. */
   stop(): Promise<void>;
   kill(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
+
+/** Longest wait for the old workers of a reload to finish their requests and exit. */
+const DRAIN_TIMEOUT_MS = 20_000;
 
 function nginxArgs(prefix: string, config: string): string[] {
   // -e stderr: the startup error log goes to our log file instead of the compiled-in /var/log path.
@@ -82,11 +88,37 @@ function nginxHandle(port: number, prefix: string, proc: ManagedProcess): NginxH
     pid: proc.pid,
     prefix,
     logPath: proc.logPath,
-    reload: (config) => reloadNginx(prefix, proc, config),
+    reload: (config, options) => reloadNginx(prefix, proc, config, options?.drain ?? false),
     stop,
     kill: async () => void (await proc.kill()),
     [Symbol.asyncDispose]: stop,
   };
+}
+
+/** The worker pids of nginx master `pid` (a container's too, by its host pid), before a reload. */
+export async function nginxWorkerPids(pid: number): Promise<Set<number>> {
+  return new Set((await workers(pid)).keys());
+}
+
+/**
+ * After SIGHUP to master `pid`: resolves once new workers run and the `before` ones stopped
+ * accepting; with `drain`, once every one of them has exited (bounded). `proc`: fail if it exits.
+ */
+export async function awaitNginxReload(
+  pid: number,
+  before: ReadonlySet<number>,
+  drain: boolean,
+  proc?: ManagedProcess,
+): Promise<void> {
+  const bound = proc ? { proc } : {};
+  await waitUntil('nginx reload', () => reloaded(pid, before), { timeoutMs: 10_000, ...bound });
+  if (!drain) return;
+  // An old worker exits once its last request is answered: proxy_read_timeout (10 s) plus the retry
+  // budget bound that, and this wait with it.
+  await waitUntil('old nginx workers to exit', () => drained(pid, before), {
+    timeoutMs: DRAIN_TIMEOUT_MS,
+    ...bound,
+  });
 }
 
 /** Direct children (workers) of `pid` as pid → command line, via ps. */
@@ -107,10 +139,21 @@ async function reloaded(pid: number, before: ReadonlySet<number>): Promise<boole
   return fresh && now.every(([p, args]) => !before.has(p) || args.includes('shutting down'));
 }
 
-async function reloadNginx(prefix: string, proc: ManagedProcess, config: string): Promise<void> {
+/** Every worker of the previous generation has exited. */
+async function drained(pid: number, before: ReadonlySet<number>): Promise<boolean> {
+  const now = await workers(pid);
+  return [...before].every((p) => !now.has(p));
+}
+
+async function reloadNginx(
+  prefix: string,
+  proc: ManagedProcess,
+  config: string,
+  drain: boolean,
+): Promise<void> {
   const text = await writeConfig(prefix, config);
   await runCommand(nginxBin(), [...nginxArgs(prefix, text), '-t', '-q']);
-  const before = new Set((await workers(proc.pid)).keys());
+  const before = await nginxWorkerPids(proc.pid);
   proc.signal('SIGHUP', false);
-  await waitUntil('nginx reload', () => reloaded(proc.pid, before), { timeoutMs: 10_000, proc });
+  await awaitNginxReload(proc.pid, before, drain, proc);
 }

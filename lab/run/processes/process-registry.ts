@@ -11,6 +11,9 @@ export interface TrackedProcess {
 const live = new Set<TrackedProcess>();
 const EXIT_GRACE_MS = 2_000;
 let installed = false;
+/** Callers that stop what they started in order on the first signal (see holdSignalKills). */
+let holders = 0;
+let signalsWhileHeld = 0;
 
 /** Tracks a running process so that process exit / SIGINT / SIGTERM / SIGHUP kill it. */
 export function registerProcess(proc: TrackedProcess): void {
@@ -49,12 +52,29 @@ function safeSignal(proc: TrackedProcess, signal: NodeJS.Signals, group: boolean
   }
 }
 
+/**
+ * Until the returned release is called, the first SIGINT/SIGTERM/SIGHUP kills nothing: the caller
+ * (a scenario rolling back, then taking its lab down) stops the processes in order. A second signal,
+ * or the process exiting, still kills every tracked process.
+ */
+export function holdSignalKills(): () => void {
+  if (holders++ === 0) signalsWhileHeld = 0;
+  installHandlers();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holders--;
+  };
+}
+
 function installHandlers(): void {
   if (installed) return;
   installed = true;
   process.on('exit', killAllManaged);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const handler = (): void => {
+      if (holders > 0 && ++signalsWhileHeld === 1) return;
       killAllManaged();
       // If we were the only listener, restore the default behaviour (terminate) by re-raising.
       if (process.listenerCount(signal) === 1) {

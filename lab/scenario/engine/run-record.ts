@@ -2,6 +2,7 @@ import type { SeriesRun } from '../../../loadtests/runner/run-load.ts';
 import type { ScenarioFigures, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import type { Topology } from '../../topology/model.ts';
 import { networkOf } from '../../topology/network-proxies.ts';
+import { busCutOf, busPartitionFigure } from '../figures/bus-partition.ts';
 import { deriveFigures } from '../figures/derive-figures.ts';
 import { phaseVerdicts, verdictSentence } from '../figures/scenario-verdict.ts';
 import { joinSeconds } from '../figures/seconds.ts';
@@ -39,6 +40,12 @@ function keyMovementOf(s: Scenario, t: Topology, m: Measured): ScenarioFigures['
   };
 }
 
+function busPartitionOf(s: Scenario, m: Measured): ScenarioFigures['busPartition'] {
+  const cut = busCutOf(s);
+  if (!cut || !m.run) return null;
+  return busPartitionFigure({ points: m.run.series, samples: m.samples }, cut, s.load.warmupSec);
+}
+
 /** The results.json record of one run, with every figure and verdict computed from the data. */
 export function buildRunRecord(
   o: { scenario: Scenario; topology: Topology; driver: { name: string }; variant?: string },
@@ -73,6 +80,7 @@ export function buildRunRecord(
         ? failoverStep.action.nodeTimeoutMs
         : undefined,
     coldStart: s.probes?.includes('cold-start') ?? false,
+    busPartition: busPartitionOf(s, m),
   });
   const verdicts = phaseVerdicts(series, s.load.warmupSec, firstAction);
   const sentence = verdictSentence(figures, baseline, verdicts);
@@ -90,12 +98,13 @@ export function buildRunRecord(
     status: failure === undefined ? 'completed' : 'failed',
     error: failure === undefined ? null : messageOf(failure),
     errorSamples: { ...(m.run?.result.errorSamples ?? {}) },
+    requestsRetried: m.run?.result.requests.retried ?? 0,
     load: { ...s.load },
     tolerances: tol,
     baseline,
     events: m.timeline.events,
     series,
-    figures: m.run ? figures : null,
+    figures: m.run ? { ...figures, graceStaleReads: m.run.result.graceStaleReads ?? 0 } : null,
     verdicts: m.run ? verdicts : null,
     verdict: failure === undefined ? sentence : `FAILED: ${messageOf(failure)}. ${sentence}`,
     wallSec,

@@ -9,6 +9,7 @@ import { createObserveHook, runIdOf } from '../../run/observe/observe-hook.ts';
 import { freePort } from '../../run/processes/ports.ts';
 import type { Topology } from '../../topology/model.ts';
 import { AnnotationSink } from '../annotations/annotation-sink.ts';
+import { busCutOf } from '../figures/bus-partition.ts';
 import type { ServerSample } from '../figures/server-sample.ts';
 import { notApplicable } from '../scenario-catalog.ts';
 import type { Scenario } from '../scenario-model.ts';
@@ -94,7 +95,8 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
     onEvent,
     signal: o.signal,
   });
-  const sampler = new ServerSampler(await samplerTargetsOf(lab.state));
+  const sampleApps = busCutOf(scenario) !== undefined;
+  const sampler = new ServerSampler(await samplerTargetsOf(lab.state, sampleApps));
   const { load } = scenario;
   let run: SeriesRun | undefined;
   let samples: ServerSample[] = [];

@@ -15,8 +15,18 @@ async function composePasswords(state: LabState): Promise<Record<string, string>
   return parseSecrets(await readFile(record.secretsFile, 'utf8'), record.secretsFile);
 }
 
-/** Host-side addresses (and, for compose, passwords) the per-second sampler reads. */
-export async function samplerTargetsOf(state: LabState): Promise<SamplerTargets> {
+/** The app servers of `state`, by their recorded first port on 127.0.0.1. */
+function appTargets(state: LabState) {
+  return state.services
+    .filter((s) => s.role === 'app' && s.ports[0] !== undefined)
+    .map((s) => ({ server: s.name, url: `http://127.0.0.1:${s.ports[0]}` }));
+}
+
+/**
+ * Host-side addresses (and, for compose, passwords) the per-second sampler reads; the app servers
+ * too when `apps` (their L1 size and bus messages).
+ */
+export async function samplerTargetsOf(state: LabState, apps = false): Promise<SamplerTargets> {
   const secrets = await composePasswords(state);
   const addresses = state.redis.url ? [state.redis.url] : [...(state.redis.nodes ?? [])];
   const password = secrets.REDIS_PASSWORD;
@@ -29,5 +39,6 @@ export async function samplerTargetsOf(state: LabState): Promise<SamplerTargets>
       ...hostPort(address),
       ...(password ? { password } : {}),
     })),
+    ...(apps ? { apps: appTargets(state) } : {}),
   };
 }

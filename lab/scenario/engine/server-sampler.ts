@@ -3,17 +3,21 @@ import pg from 'pg';
 import { epochNow } from '../../../loadtests/runner/spread-run.ts';
 import { parseRedisInfo, redisCountersOf } from '../../measure/scrape/redis-info.ts';
 import type { ServerSample } from '../figures/server-sample.ts';
+import { type AppReading, type AppTarget, readAppBus } from './app-bus-reader.ts';
 
 /** Where the sampler reads (host-side addresses; passwords for compose). */
 export interface SamplerTargets {
   databaseUrl: string;
   redis: { node: string; host: string; port: number; password?: string }[];
+  /** App servers whose L1 size and bus messages are read too (bus-partition); none by default. */
+  apps?: AppTarget[];
 }
 
 interface Tick {
   t: number;
   db: number | null;
   redis: Record<string, number | null>;
+  apps: Record<string, AppReading>;
 }
 
 const DB_SQL = `SELECT (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database())::float8 AS xacts,
@@ -76,12 +80,14 @@ const delta = (a: number | null | undefined, b: number | null | undefined): numb
   a === null || a === undefined || b === null || b === undefined || b < a ? null : b - a;
 
 /**
- * Reads the database's and every Redis node's cumulative counters once a second on the load's clock,
+ * Reads the database's and every Redis node's cumulative counters (and, when asked, app servers' L1
+ * size and bus messages) once a second on the load's clock,
  * and turns them into per-second rates. Sources that stop answering give nulls, never a failure.
  */
 export class ServerSampler {
   private readonly db: DbReader;
   private readonly redis: { node: string; client: Redis }[];
+  private readonly apps: AppTarget[];
   private readonly ticks: Tick[] = [];
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> = Promise.resolve();
@@ -89,6 +95,7 @@ export class ServerSampler {
   constructor(targets: SamplerTargets) {
     this.db = new DbReader(targets.databaseUrl);
     this.redis = targets.redis.map((r) => ({ node: r.node, client: redisClient(r) }));
+    this.apps = targets.apps ?? [];
     for (const r of this.redis) r.client.on('error', () => {}); // down nodes are sampled as null
   }
 
@@ -116,8 +123,13 @@ export class ServerSampler {
         return [r.node, null] as const;
       }
     };
-    const [db, nodes] = await Promise.all([this.db.read(), Promise.all(this.redis.map(readNode))]);
-    this.ticks.push({ t, db, redis: Object.fromEntries(nodes) });
+    const readApp = async (app: AppTarget) => [app.server, await readAppBus(app)] as const;
+    const [db, nodes, apps] = await Promise.all([
+      this.db.read(),
+      Promise.all(this.redis.map(readNode)),
+      Promise.all(this.apps.map(readApp)),
+    ]);
+    this.ticks.push({ t, db, redis: Object.fromEntries(nodes), apps: Object.fromEntries(apps) });
   }
 
   /** Stops, closes every connection, and returns one sample per second. */
@@ -133,7 +145,16 @@ export class ServerSampler {
       const redisOps = Object.fromEntries(
         Object.keys(tick.redis).map((node) => [node, delta(tick.redis[node], next.redis[node])]),
       );
-      return [{ t: tick.t, dbQps: delta(tick.db, next.db), redisOps }];
+      const apps = Object.fromEntries(
+        Object.entries(tick.apps).map(([server, a]) => [
+          server,
+          {
+            l1Entries: a.l1Entries,
+            receivedPerSec: delta(a.received, next.apps[server]?.received),
+          },
+        ]),
+      );
+      return [{ t: tick.t, dbQps: delta(tick.db, next.db), redisOps, apps }];
     });
   }
 }

@@ -84,4 +84,31 @@ describe('Timeline', () => {
     await timeline.rollBack();
     expect(calls).toEqual(['kill app-1', 'restart app-1']);
   });
+
+  it('bounds each rollback: one that hangs is recorded as failed and the next still runs', async () => {
+    const calls: string[] = [];
+    const { driver } = fakeDriver(calls);
+    const hanging = {
+      ...driver,
+      // app-2's restart never settles; app-1's does.
+      restart: (l: RunningLab, s: string) => {
+        if (s !== 'app-2') return driver.restart(l, s);
+        calls.push(`restart ${s}`);
+        return new Promise<never>(() => {});
+      },
+    } as Driver;
+    const timeline = new Timeline({ driver: hanging, lab }, [
+      { atSec: 0, action: { kind: 'kill', service: 'app-1' } },
+      { atSec: 0, action: { kind: 'kill', service: 'app-2' } },
+    ]);
+    timeline.start(epochNow());
+    await timeline.finished();
+    expect(await timeline.rollBack(50)).toBe(1);
+    expect(calls).toEqual(['kill app-1', 'kill app-2', 'restart app-2', 'restart app-1']);
+    const rollbacks = timeline.events.filter((e) => e.phase === 'rollback');
+    expect(rollbacks.map((e) => [e.ok, e.detail])).toEqual([
+      [false, 'did not finish within 0.05 s'],
+      [true, 'done'],
+    ]);
+  });
 });

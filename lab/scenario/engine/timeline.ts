@@ -10,6 +10,22 @@ export type EventListener = (event: ScenarioEvent, atEpochMs: number) => void;
 const messageOf = (error: unknown): string =>
   error instanceof Error ? error.message : String(error);
 
+/** Longest a rollback may take (an app server's start is bounded at 30 s): the down comes next. */
+export const ROLLBACK_TIMEOUT_MS = 60_000;
+
+/** `work`, or a rejection once `ms` passed (the work itself is left to end on its own bounds). */
+async function within<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`did not finish within ${ms / 1000} s`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 function sleepUntil(epochMs: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, Math.max(0, epochMs - epochNow()));
@@ -109,14 +125,17 @@ export class Timeline {
     }
   }
 
-  /** Runs every registered rollback (last first), even after a failure; returns how many failed. */
-  async rollBack(): Promise<number> {
+  /**
+   * Runs every registered rollback (last first), even after a failure or an interrupt, each bounded
+   * by `timeoutMs`; returns how many failed.
+   */
+  async rollBack(timeoutMs = ROLLBACK_TIMEOUT_MS): Promise<number> {
     let failed = 0;
     for (let rollback = this.rollbacks.pop(); rollback; rollback = this.rollbacks.pop()) {
       const startedSec = this.sec();
       let detail = 'done';
       try {
-        await rollback.run();
+        await within(rollback.run(), timeoutMs);
       } catch (error) {
         failed++;
         detail = messageOf(error);

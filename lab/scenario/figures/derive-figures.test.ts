@@ -73,6 +73,7 @@ describe('deriveFigures', () => {
       keyMovement: null,
       failoverNodeTimeoutMs: 2_000,
       coldStart: false,
+      busPartition: null,
     });
     expect(f.requests).toBe(2_000);
     expect(f.requestsFailed).toBe(90);
@@ -106,6 +107,7 @@ describe('deriveFigures', () => {
       keyMovement: null,
       failoverNodeTimeoutMs: undefined,
       coldStart: true,
+      busPartition: null,
     });
     expect(f.timeTo90PctSec).toBe(9);
     expect(f.timeToDetectSec).toBeNull();

@@ -16,6 +16,8 @@ export interface FigureInputs {
   /** cluster-node-timeout of a failover action, ms. */
   failoverNodeTimeoutMs: number | undefined;
   coldStart: boolean;
+  /** One server's bus cut, when the scenario makes one (computed from per-server counts). */
+  busPartition: ScenarioFigures['busPartition'];
 }
 
 const sum = (values: number[]): number => values.reduce((a, b) => a + b, 0);
@@ -116,5 +118,6 @@ export function deriveFigures(x: FigureInputs): ScenarioFigures {
     failover,
     hotNode: hotNodeOf(after),
     l1Share: l1ShareOf(after),
+    busPartition: x.busPartition,
   };
 }

@@ -34,7 +34,28 @@ export function phaseVerdicts(
 
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)} %`;
 
+/** What one server's bus cut did: its stale reads against the others', and whether it caught up. */
+function busClause(b: NonNullable<ScenarioFigures['busPartition']>): string {
+  const off =
+    b.l1OffAfterSec === null
+      ? 'its L1 kept answering throughout the cut'
+      : `its L1 stopped answering ${b.l1OffAfterSec} s after the cut`;
+  const back =
+    b.l1BackAfterSec === null
+      ? 'its L1 never came back to half its share'
+      : `its L1 was back to half its share ${b.l1BackAfterSec} s after the bus returned`;
+  const stale = `${b.cutServer.during.staleReads} stale reads on ${b.server} during the cut (the others: ${b.otherServers.during.staleReads}), ${b.cutServer.after.staleReads} after`;
+  const { beforeCut, atReturn } = b.l1Entries;
+  const kept =
+    beforeCut === null || atReturn === null
+      ? []
+      : [`its L1 held ${beforeCut} entries as the cut began and ${atReturn} as the bus returned`];
+  const parts = [stale, off, ...kept, back, b.caughtUp ? 'caught up' : 'did not catch up'];
+  return `${b.server}'s bus cut ${b.cutSec}–${b.restoredSec} s: ${parts.join('; ')}`;
+}
+
 function specificClause(f: ScenarioFigures, baseline: Baseline): string | undefined {
+  if (f.busPartition) return busClause(f.busPartition);
   if (f.timeTo90PctSec !== null) {
     const steady = baseline.hitRatio === null ? '' : ` (${pct(baseline.hitRatio)})`;
     return `90 % of its hit ratio over the last 5 s${steady} after ${f.timeTo90PctSec} s`;

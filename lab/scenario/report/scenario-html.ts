@@ -3,7 +3,12 @@ import { escapeHtml, scriptJson } from '../../report/render-html.ts';
 import type { Table } from '../../report/report-tables.ts';
 import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
 import { failedIn } from '../hypothesis.ts';
-import { crossTopologyTable, eventsTable, notRunTable } from './scenario-tables.ts';
+import {
+  busPartitionTable,
+  crossTopologyTable,
+  eventsTable,
+  notRunTable,
+} from './scenario-tables.ts';
 
 /** The data of one timeline chart: per-second series and the seconds where actions ran. */
 export interface TimelineChart {
@@ -44,12 +49,14 @@ function htmlTable(table: Table): string {
 }
 
 function runSection(r: ScenarioRunRecord, index: number): string {
+  const busTable = busPartitionTable(r.figures?.busPartition);
   return `<section class="chart-section" id="run-${index}">
 <h3>${escapeHtml(`${r.scenario} on ${r.topology} (${r.driver})`)}</h3>
 <p>${escapeHtml(r.question)}</p>
 <div class="chart"><canvas data-timeline="run-${index}" role="img" aria-label="${escapeHtml(`timeline of ${r.scenario} on ${r.topology}`)}"></canvas></div>
 <p class="verdict">${escapeHtml(r.verdict)}</p>
 <details><summary>Actions and rollbacks</summary>${htmlTable(eventsTable(r))}</details>
+${busTable === undefined ? '' : htmlTable(busTable)}
 </section>`;
 }
 

@@ -1,6 +1,11 @@
 import { markdownTable } from '../../report/render-markdown.ts';
 import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
-import { crossTopologyTable, eventsTable, notRunTable } from './scenario-tables.ts';
+import {
+  busPartitionTable,
+  crossTopologyTable,
+  eventsTable,
+  notRunTable,
+} from './scenario-tables.ts';
 
 /** A per-second text timeline of one run (every second, actions marked with ▲). */
 function timelineText(r: ScenarioRunRecord): string {
@@ -26,6 +31,15 @@ function timelineText(r: ScenarioRunRecord): string {
   return ['```', ...lines, '```'].join('\n');
 }
 
+function retriedLine(n: number): string {
+  return `${n} read${n === 1 ? '' : 's'} sent again on a fresh connection: the server closed the reused keep-alive connection before any response byte (counted as answered, timed from the first start)`;
+}
+
+function busSection(r: ScenarioRunRecord): string[] {
+  const table = busPartitionTable(r.figures?.busPartition);
+  return table ? [markdownTable(table), ''] : [];
+}
+
 function runSection(r: ScenarioRunRecord): string {
   return [
     `### ${r.scenario} on ${r.topology} (${r.driver})`,
@@ -33,9 +47,11 @@ function runSection(r: ScenarioRunRecord): string {
     `**Verdict:** ${r.verdict}`,
     '',
     ...Object.entries(r.errorSamples).map(([cls, msg]) => `- first ${cls}: \`${msg}\``),
+    ...(r.requestsRetried > 0 ? [`- ${retriedLine(r.requestsRetried)}`] : []),
     '',
     markdownTable(eventsTable(r)),
     '',
+    ...busSection(r),
     timelineText(r),
     '',
   ].join('\n');

@@ -38,6 +38,7 @@ function run(): ScenarioRunRecord {
     status: 'completed',
     error: null,
     errorSamples: { http5xx: 'HTTP 503' },
+    requestsRetried: 2,
     load: { workload: 'read-heavy', rate: 10, keyCount: 100, warmupSec: 1, durationSec: 4 },
     tolerances: { maxErrorRate: 0.001, maxP99Factor: 2, minHitRatioFactor: 0.9 },
     baseline: { errorRate: 0, p99Ms: 4, hitRatio: 0.5, dbQps: 5 },
@@ -100,6 +101,7 @@ describe('the scenario report', () => {
     expect(md).toContain('# What happens when…');
     expect(md).toContain('| redis-kill | global (with grace) | completed |');
     expect(md).toContain('rollback: bring redis-1 back');
+    expect(md).toContain('2 reads sent again on a fresh connection');
     expect(md).toMatch(/ {2}2s ok {4}7 failed {4}3 .*✗ ▲ kill redis-1/);
     expect(md).toContain('| bus-partition | all | needs a proxy per server |');
   });

@@ -1,5 +1,9 @@
 import type { Table } from '../../report/report-tables.ts';
-import type { ScenarioResults, ScenarioRunRecord } from '../../report/scenario-results-schema.ts';
+import type {
+  ScenarioFigures,
+  ScenarioResults,
+  ScenarioRunRecord,
+} from '../../report/scenario-results-schema.ts';
 import { fixed, NA, percent } from '../../text/format.ts';
 
 const secs = (v: number | null): string => (v === null ? NA : `${v} s`);
@@ -66,5 +70,27 @@ export function eventsTable(r: ScenarioRunRecord): Table {
       `${(e.endedSec - e.startedSec).toFixed(2)} s`,
       e.ok ? e.detail : `FAILED: ${e.detail}`,
     ]),
+  };
+}
+
+/** One server's bus cut: the cut server against the others, before, during and after the cut. */
+export function busPartitionTable(
+  b: ScenarioFigures['busPartition'] | undefined,
+): Table | undefined {
+  if (!b) return undefined;
+  const share = (v: number | null) => (v === null ? NA : percent(v, 0));
+  const rate = (v: number | null) => (v === null ? NA : `${fixed(v, 1)}/s`);
+  const rows = (who: string, side: 'cutServer' | 'otherServers') =>
+    (['before', 'during', 'after'] as const).map((phase) => [
+      who,
+      phase,
+      String(b[side][phase].reads),
+      String(b[side][phase].staleReads),
+      share(b[side][phase].l1Share),
+      rate(b.received[side][phase]),
+    ]);
+  return {
+    header: ['servers', 'bus cut', 'reads', 'stale reads', 'from L1', 'bus messages heard'],
+    rows: [...rows(b.server, 'cutServer'), ...rows('the others', 'otherServers')],
   };
 }

@@ -74,12 +74,33 @@ const envSchema = z.object({
   CONSISTENCY: z.enum(CONSISTENCY_MODES).default('delete'),
   /** Lifetime of a fill lease: a filler that dies frees the key after this long. */
   LEASE_TTL_MS: int(10, 60_000).default(3_000),
-  /** How long a miss on a key another server is filling waits for that fill before reading through. */
-  LEASE_WAIT_MS: int(0, 10_000).default(300),
-  /** First poll period of that wait (doubling up to 50 ms). */
+  /**
+   * How long a miss on a key another server is filling waits for that fill before reading through
+   * without filling: a few tens of ms, so a slow or dead filler never holds a read up for long.
+   */
+  LEASE_WAIT_MS: int(0, 10_000).default(40),
+  /** First poll period of that wait (doubling up to 20 ms, never past the wait). */
   LEASE_POLL_MS: int(1, 1_000).default(5),
   /** Lifetime of an outbox tombstone; must outlast the longest load (DB connect + statement timeouts). */
   TOMBSTONE_TTL_MS: int(100, 600_000).default(10_000),
+  /**
+   * outbox modes: how long a write retries its own tombstone before it is acknowledged anyway (the
+   * invalidator then applies it), so a blip (a timeout, a re-dialled connection) does not acknowledge
+   * a write before its invalidation; well under the clients' request timeout (the runner's is 2 s).
+   */
+  WRITE_INVALIDATE_WAIT_MS: int(0, 60_000).default(500),
+  /**
+   * outbox modes: for this long after a cache error, hits are checked against Postgres (one
+   * primary-key query per hit) and one older than the row is read as a miss, while the invalidator
+   * applies what the error delayed. 0 = off (the default: a query per hit costs the database most
+   * right after an outage, when it is busiest).
+   */
+  VERIFY_HITS_AFTER_ERROR_MS: int(0, 600_000).default(0),
+  /**
+   * How long a write's Idempotency-Key is honoured at least: a repeat within it gets the first
+   * response; older keys are deleted by the write path (a bounded batch per write).
+   */
+  IDEMPOTENCY_RETENTION_MS: int(1_000, 604_800_000).default(600_000),
   /** Stale-if-error: serve the last known value up to TTL + this long when Postgres fails (0 = off). */
   GRACE_MS: int(0, 86_400_000).default(0),
   /** Bytes of last known values each server keeps in process for grace. */
@@ -88,6 +109,12 @@ const envSchema = z.object({
   AUDIT_INTERVAL_MS: int(0, 3_600_000).default(2_000),
   /** Keys compared with Postgres per audit round. */
   AUDIT_SAMPLE: int(1, 1_000).default(8),
+  /**
+   * two-tier: where the invalidation-bus subscriber connects (host:port or redis:// each, tried in
+   * turn after each drop), e.g. a fault proxy of this server's own; empty = the L2's REDIS_URL, or
+   * REDIS_NODES with L2_CLUSTER. Publishing stays on the L2 connection.
+   */
+  INVALIDATION_BUS_NODES: csv.default([]),
   /** Two-tier invalidation channel. */
   INVALIDATION_CHANNEL: z.string().min(1).default('cachelab:invalidate'),
   /** Highest valid profile id; ids outside 1..MAX_PROFILE_ID are 400. */
@@ -123,6 +150,9 @@ function checkCrossFields(config: AppConfig): AppConfig {
     (config.CACHE_MODE === 'two-tier' && config.L2_CLUSTER);
   if (needsNodes && config.REDIS_NODES.length === 0) {
     invalid(`REDIS_NODES: required for CACHE_MODE=${config.CACHE_MODE}`);
+  }
+  if (config.INVALIDATION_BUS_NODES.length > 0 && config.CACHE_MODE !== 'two-tier') {
+    invalid(`INVALIDATION_BUS_NODES: only two-tier has a bus, got CACHE_MODE=${config.CACHE_MODE}`);
   }
   checkConsistency(config);
   return config;

@@ -47,7 +47,7 @@ async function buildDeps(
     ? (sinceMs: number) => invalidatedSince(pool, sinceMs)
     : undefined;
   const cache = await createCache(config, { observer: metrics.observer, logger, catchUp });
-  const { consistency, grace, audit } = buildConsistency(config, {
+  const { consistency, grace, audit, hitCheck } = buildConsistency(config, {
     cache,
     repository,
     metrics,
@@ -61,6 +61,7 @@ async function buildDeps(
     logger,
     consistency,
     grace,
+    hitCheck,
   });
   audit?.start();
   const closers: Closer[] = [

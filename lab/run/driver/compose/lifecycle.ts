@@ -8,13 +8,14 @@ import type {
   LifecycleOutcome,
 } from '../lifecycle-types.ts';
 import { failoverPair, parseClusterNodes } from '../redis-roles.ts';
+import { addComposeApp, appsInRotation, removeComposeApp, waitHealthy } from './app-rotation.ts';
 import { execCommand } from './compose-binary.ts';
-import { isReady, type ProjectContainer, projectContainers, roleOf } from './containers.ts';
+import { type ProjectContainer, projectContainers, roleOf } from './containers.ts';
+import { pauseContainer } from './pause-container.ts';
+import { isProxied } from './plan.ts';
 import { readRunRecord } from './record.ts';
 import { stateFromContainers } from './status-logs-down.ts';
 import { applyComposeToxic, removeComposeToxic } from './toxics.ts';
-
-const READY_TIMEOUT_MS = 90_000;
 
 async function projectOf(lab: RunningLab): Promise<string> {
   return (await readRunRecord(lab.state.runDir)).project.name;
@@ -40,22 +41,12 @@ async function refreshState(lab: RunningLab): Promise<void> {
   Object.assign(lab.state, { ...fresh, startedAt: lab.state.startedAt });
 }
 
-async function waitReady(lab: RunningLab, service: string): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    const c = await containerOf(lab, service);
-    if (isReady(c)) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new LabError('ACTION_FAILED', `${service} not healthy ${READY_TIMEOUT_MS} ms after start`);
-}
-
 async function restart(lab: RunningLab, service: string): Promise<LifecycleOutcome> {
   const c = await containerOf(lab, service);
   if (c.status === 'paused') await docker(['unpause', c.id]);
   if (c.running) await docker(['restart', '--time', '10', c.id], 60_000);
   else await docker(['start', c.id]);
-  await waitReady(lab, service);
+  await waitHealthy(lab, service);
   await refreshState(lab);
   return { service, detail: `restarted container ${c.name}` };
 }
@@ -128,21 +119,37 @@ async function failover(
   };
 }
 
-const unsupported = (what: string): never => {
-  throw new LabError('ACTION_UNSUPPORTED', what);
-};
+/** Behind the fault proxy: the app server's container stopped, nginx routes around it (no reload). */
+async function stopProxiedApp(lab: RunningLab, service?: string): Promise<LifecycleOutcome> {
+  const apps = (await projectContainers(await projectOf(lab))).filter(
+    (c) => c.running && roleOf(c.service) === 'app',
+  );
+  const c = service ? apps.find((a) => a.service === service) : apps.at(-1);
+  if (!c || apps.length < 2) {
+    throw new LabError('ACTION_FAILED', `cannot remove '${service ?? 'the last app server'}'`);
+  }
+  await docker(['stop', '--time', '10', c.id], 60_000);
+  return {
+    service: c.service,
+    detail: `docker stop ${c.name}; nginx routes around it (retry on error, max_fails), no reload`,
+  };
+}
 
 /** The lifecycle operations of the compose driver: docker commands on the project's containers. */
 export const composeLifecycle: LifecycleOperations = {
-  services: async (lab) =>
-    (await projectContainers(await projectOf(lab)))
+  services: async (lab) => {
+    const rotation = await appsInRotation(lab);
+    const inRotation = (c: ProjectContainer) =>
+      isProxied(lab.topology) ? c.running : rotation.includes(c.service);
+    return (await projectContainers(await projectOf(lab)))
       .filter((c) => roleOf(c.service) !== 'observer')
       .map((c) => ({
         name: c.service,
         role: roleOf(c.service) as 'nginx' | 'app' | 'redis' | 'postgres',
         up: c.running && c.status !== 'paused',
-        ...(roleOf(c.service) === 'app' ? { inRotation: c.running } : {}),
-      })),
+        ...(roleOf(c.service) === 'app' ? { inRotation: inRotation(c) } : {}),
+      }));
+  },
   kill: async (lab, service) => {
     const c = await containerOf(lab, service);
     await docker(['kill', c.id]);
@@ -155,7 +162,7 @@ export const composeLifecycle: LifecycleOperations = {
   },
   pause: async (lab, service) => {
     const c = await containerOf(lab, service);
-    await docker(['pause', c.id]);
+    await pauseContainer(c.id);
     return { service, detail: `docker pause ${c.name}` };
   },
   resume: async (lab, service) => {
@@ -164,24 +171,13 @@ export const composeLifecycle: LifecycleOperations = {
     return { service, detail: `docker unpause ${c.name}` };
   },
   restart,
-  addAppServer: async () =>
-    unsupported(
-      'compose cannot add an app server: nginx.conf is a read-only bind mount of the generated compose/nginx/<topology>.conf, so its upstream list cannot be reloaded (run scale-out with --driver native)',
-    ),
-  removeAppServer: async (lab, service) => {
-    const apps = (await projectContainers(await projectOf(lab))).filter(
-      (c) => c.running && roleOf(c.service) === 'app',
-    );
-    const c = service ? apps.find((a) => a.service === service) : apps.at(-1);
-    if (!c || apps.length < 2) {
-      throw new LabError('ACTION_FAILED', `cannot remove '${service ?? 'the last app server'}'`);
-    }
-    await docker(['stop', '--time', '10', c.id], 60_000);
-    return {
-      service: c.service,
-      detail: `docker stop ${c.name}; nginx routes around it (retry on error, max_fails), no reload`,
-    };
+  addAppServer: async (lab) => {
+    const outcome = await addComposeApp(lab);
+    await refreshState(lab);
+    return outcome;
   },
+  removeAppServer: (lab, service) =>
+    isProxied(lab.topology) ? stopProxiedApp(lab, service) : removeComposeApp(lab, service),
   flushCache,
   applyToxic: applyComposeToxic,
   removeToxic: removeComposeToxic,

@@ -3,12 +3,15 @@ import {
   composeProxies,
   FAULT_PROXY_API_PORT,
   FAULT_PROXY_SERVICE,
+  OVERHEAD_PROBE,
+  OVERHEAD_PROBE_PORT,
 } from '../../../render/compose/fault-proxy-service.ts';
 import type { Topology } from '../../../topology/model.ts';
-import { hopDelays, latencyToxics } from '../../../topology/network.ts';
+import { compensated, hopDelays, latencyToxics } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
 import { httpStatus } from '../../processes/net-checks.ts';
+import { measureOverheadThrough } from '../../processes/proxy-overhead.ts';
 import { projectContainers } from './containers.ts';
 
 const whole = (ms: number): boolean => Number.isInteger(ms);
@@ -30,11 +33,14 @@ export function refuseFractionalForToxiproxy(topology: Topology): void {
   );
 }
 
+async function publishedPorts(project: string): Promise<Record<number, number>> {
+  const containers = await projectContainers(project);
+  return containers.find((c) => c.service === FAULT_PROXY_SERVICE)?.ports ?? {};
+}
+
 /** The published URL of the fault proxy's API of a running compose project. */
 export async function faultProxyUrl(project: string): Promise<string> {
-  const containers = await projectContainers(project);
-  const proxy = containers.find((c) => c.service === FAULT_PROXY_SERVICE);
-  const port = proxy?.ports[FAULT_PROXY_API_PORT];
+  const port = (await publishedPorts(project))[FAULT_PROXY_API_PORT];
   if (port === undefined) {
     throw new LabError(
       'UP_FAILED',
@@ -42,6 +48,23 @@ export async function faultProxyUrl(project: string): Promise<string> {
     );
   }
   return `http://127.0.0.1:${port}`;
+}
+
+/**
+ * The fault proxy's own round trip (ms) in a compose project: through its published overhead probe
+ * against its published API, both behind the same Docker port forwarding.
+ */
+async function composeProxyOverhead(project: string, apiUrl: string): Promise<number> {
+  const ports = await publishedPorts(project);
+  const api = ports[FAULT_PROXY_API_PORT];
+  const probe = ports[OVERHEAD_PROBE_PORT];
+  if (api === undefined || probe === undefined) {
+    throw new LabError(
+      'UP_FAILED',
+      `compose project ${project}: ${FAULT_PROXY_SERVICE} does not publish ports ${FAULT_PROXY_API_PORT} and ${OVERHEAD_PROBE_PORT}`,
+    );
+  }
+  return measureOverheadThrough(apiUrl, api, { name: OVERHEAD_PROBE.name, port: probe });
 }
 
 /** Polls GET <url>/version until the proxy's API answers 200 (bounded: 60 s). */
@@ -57,14 +80,23 @@ export async function waitForApi(url: string, signal?: AbortSignal): Promise<voi
 
 /**
  * Configures the fault proxy of a compose run through its API: POST /populate with the topology's
- * proxies (the ones it started with, so nothing moves), then each hop's latency toxic.
+ * proxies (the ones it started with, so nothing moves), then each hop's latency toxic less the
+ * proxy's own round trip.
  */
-export async function configureFaultProxy(topology: Topology, apiUrl: string): Promise<void> {
+export async function configureFaultProxy(
+  topology: Topology,
+  apiUrl: string,
+  project: string,
+): Promise<void> {
   const api = faultProxyApi(apiUrl);
   const proxies = composeProxies(topology);
-  await api.populate(proxies.map(({ name, listen, upstream }) => ({ name, listen, upstream })));
+  const entries = [...proxies, OVERHEAD_PROBE];
+  await api.populate(entries.map(({ name, listen, upstream }) => ({ name, listen, upstream })));
+  const overheadMs = await composeProxyOverhead(project, apiUrl);
   const delays = hopDelays(networkOf(topology));
   for (const proxy of proxies) {
-    for (const toxic of latencyToxics(delays[proxy.hop])) await api.addToxic(proxy.name, toxic);
+    for (const toxic of latencyToxics(delays[proxy.hop])) {
+      await api.addToxic(proxy.name, compensated(toxic, overheadMs));
+    }
   }
 }

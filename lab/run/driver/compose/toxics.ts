@@ -1,6 +1,7 @@
 import { LabError } from '../../../lab-errors.ts';
 import { composeProxies } from '../../../render/compose/fault-proxy-service.ts';
 import { HOPS } from '../../../topology/network.ts';
+import { faultProxies, proxiesTargeted, withNetwork } from '../../../topology/network-proxies.ts';
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
 import { addToxicTo, noFaultProxy, removeToxicFrom } from '../toxic-steps.ts';
@@ -16,14 +17,18 @@ async function apiUrl(lab: RunningLab): Promise<string> {
   }
 }
 
-/** The proxies `hop` names: one proxy (app-2, redis-1, postgres) or every proxy of a hop (app-redis…). */
+/**
+ * The proxies `hop` names: a hop, one proxy (app-2, redis-1 with its bus proxies, postgres) or one
+ * server's bus (bus-app-2).
+ */
 function proxiesOf(lab: RunningLab, hop: string): string[] {
-  const proxies = composeProxies(lab.topology);
-  if ((HOPS as readonly string[]).includes(hop)) {
-    return proxies.filter((p) => p.hop === hop).map((p) => p.name);
-  }
-  if (proxies.some((p) => p.name === hop)) return [hop];
-  const names = proxies.map((p) => p.name).join(', ');
+  const upstreams = { app: () => '', redis: () => '', postgres: '' };
+  const specs = faultProxies(withNetwork(lab.topology, { profile: 'lan' }), upstreams);
+  const named = proxiesTargeted(specs, hop);
+  if (named !== undefined) return named;
+  const names = composeProxies(lab.topology)
+    .map((p) => p.name)
+    .join(', ');
   throw new LabError(
     'ACTION_FAILED',
     `no fault proxy or hop '${hop}'; proxies: ${names}; hops: ${HOPS.join(', ')}`,

@@ -10,6 +10,7 @@ import { validateTopology } from '../../../topology/schema.ts';
 import { makeRunDir } from '../../processes/run-dir.ts';
 import type { LabState, RunningLab, UpOptions } from '../driver-types.ts';
 import { assertHttpPortFree } from '../native/up.ts';
+import { prepareNginxConf } from './app-rotation.ts';
 import { type ComposeProject, runCompose, upCommand } from './compose-binary.ts';
 import { projectContainers, waitUntilReady } from './containers.ts';
 import type { ImageChoice, ImageProbes } from './images.ts';
@@ -94,6 +95,7 @@ async function planStep(r: UpRun): Promise<void> {
   r.env = {
     ...settings.extraEnv,
     ...secrets.values,
+    ...(await prepareNginxConf(r.runDir, settings.composeDir, r.topology)),
     CACHELAB_HTTP_PORT: String(r.httpPort),
     CACHELAB_SEED_USERS: String(r.options.seedUsers ?? r.topology.postgres.seedUsers),
     CACHELAB_APP_LOG_LEVEL: r.options.appLogLevel ?? config.appLogLevel,
@@ -113,7 +115,7 @@ async function upStep(r: UpRun): Promise<void> {
     await runCompose(cli, project, [...upCommand(cli), FAULT_PROXY_SERVICE], options);
     const url = await faultProxyUrl(project.name);
     await waitForApi(url, r.options.signal);
-    await configureFaultProxy(r.topology, url);
+    await configureFaultProxy(r.topology, url, project.name);
   }
   await runCompose(cli, project, upCommand(cli), options);
 }

@@ -1,5 +1,5 @@
 import { LabError } from '../../../lab-errors.ts';
-import { hopDelays, latencyToxics } from '../../../topology/network.ts';
+import { compensated, hopDelays, latencyToxics } from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
 import type { RunningLab } from '../driver-types.ts';
@@ -10,11 +10,11 @@ import type { NetworkRun } from './network-layer.ts';
 import { extrasOf, nginxConfigOf, startApp } from './service-handles.ts';
 import type { UpContext } from './up.ts';
 
-async function reloadNginx(ctx: UpContext): Promise<void> {
+/** Reloads nginx with the servers in rotation; with `drain`, until the old workers have exited. */
+async function reloadNginx(ctx: UpContext, drain = false): Promise<void> {
   const nginx = ctx.nginx;
   if (!nginx) throw new LabError('ACTION_FAILED', 'internal: nginx is not running');
-  // Resolves once the new workers run and the old ones only finish what they had: nothing is dropped.
-  await nginx.reload(nginxConfigOf(ctx));
+  await nginx.reload(nginxConfigOf(ctx), { drain });
 }
 
 /** A fault proxy in front of a new app server, with its hop's latency, so nginx reaches it like the others. */
@@ -26,7 +26,9 @@ async function addAppProxy(ctx: UpContext, run: NetworkRun, app: { name: string;
   if (!proxy) throw new LabError('ACTION_FAILED', `the fault proxy did not create ${app.name}`);
   run.ports.set(app.name, listenPort(proxy.listen));
   const delay = hopDelays(networkOf(ctx.topology))['nginx-app'];
-  for (const toxic of latencyToxics(delay)) await api.addToxic(app.name, toxic);
+  for (const toxic of latencyToxics(delay)) {
+    await api.addToxic(app.name, compensated(toxic, run.overheadMs));
+  }
 }
 
 /**
@@ -52,7 +54,10 @@ export async function addNativeApp(lab: RunningLab): Promise<LifecycleOutcome> {
   return { service: app.name, detail: `started ${app.name} on :${app.port}, nginx reloaded` };
 }
 
-/** Takes `name` (default: the last app server in rotation) out of nginx, then stops it gracefully. */
+/**
+ * Takes `name` (default: the last app server in rotation) out of nginx, waits until the workers that
+ * could still send it requests have exited, then stops it gracefully.
+ */
 export async function removeNativeApp(lab: RunningLab, name?: string): Promise<LifecycleOutcome> {
   const ctx = contextOf(lab);
   const { outOfRotation } = extrasOf(ctx);
@@ -69,7 +74,11 @@ export async function removeNativeApp(lab: RunningLab, name?: string): Promise<L
     throw new LabError('ACTION_FAILED', `${app.name} is the last app server in rotation`);
   }
   outOfRotation.add(app.name);
-  await reloadNginx(ctx);
+  // No worker may still hold a request for it when it stops: the old generation finishes first.
+  await reloadNginx(ctx, true);
   await app.stop();
-  return { service: app.name, detail: `${app.name} out of nginx (reloaded), then stopped` };
+  return {
+    service: app.name,
+    detail: `${app.name} out of nginx (reloaded, old workers exited), then stopped`,
+  };
 }

@@ -82,6 +82,8 @@ export interface AppLayerContext {
   databaseUrl: string;
   /** Where the app servers reach Redis (a proxy's address under a network profile). */
   redis: RedisEndpoints;
+  /** Where app server i subscribes to the invalidation bus (its own proxies); absent: `redis`. */
+  bus?: readonly (readonly string[] | undefined)[];
   logLevel: AppEnvContext['logLevel'];
 }
 
@@ -92,6 +94,7 @@ export async function startAppLayer(topology: Topology, ctx: AppLayerContext) {
       index,
       databaseUrl: ctx.databaseUrl,
       redis: ctx.redis,
+      bus: ctx.bus?.[index],
       diskCacheDir: join(ctx.servicesDir, 'disk-cache'),
       logLevel: ctx.logLevel,
     });

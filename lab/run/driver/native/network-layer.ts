@@ -1,9 +1,15 @@
 import type { RedisEndpoints } from '../../../topology/app-env.ts';
 import type { Topology } from '../../../topology/model.ts';
-import { needsProxies } from '../../../topology/network.ts';
-import { faultProxies, networkOf, type ProxySpec } from '../../../topology/network-proxies.ts';
+import { compensated, needsProxies } from '../../../topology/network.ts';
+import {
+  busProxies,
+  faultProxies,
+  networkOf,
+  type ProxySpec,
+} from '../../../topology/network-proxies.ts';
 import { type FaultProxyHandle, startFaultProxyProcess } from '../../processes/fault-proxy.ts';
 import { faultProxyApi, listenPort } from '../../processes/fault-proxy-api.ts';
+import { measureProxyOverhead } from '../../processes/proxy-overhead.ts';
 import { announceThroughProxies } from '../../processes/redis-announce.ts';
 import type { ServiceRecord } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
@@ -13,8 +19,10 @@ import type { RedisLayoutRun } from './layers.ts';
 export interface NetworkRun {
   handle: FaultProxyHandle;
   record: ServiceRecord;
-  /** Listen port of each proxy, by name (app-1…, redis-1…, postgres). */
+  /** Listen port of each proxy, by name (app-1…, redis-1…, postgres, bus-app-1…). */
   ports: Map<string, number>;
+  /** The proxy's own round trip (ms), measured at start and subtracted from every latency toxic. */
+  overheadMs: number;
 }
 
 /** What the app servers connect to: the proxies under a network profile, the services otherwise. */
@@ -30,7 +38,9 @@ async function createProxies(run: NetworkRun, specs: ProxySpec[]): Promise<void>
   );
   for (const proxy of created) run.ports.set(proxy.name, listenPort(proxy.listen));
   for (const spec of specs) {
-    for (const toxic of spec.toxics) await api.addToxic(spec.name, toxic);
+    for (const toxic of spec.toxics) {
+      await api.addToxic(spec.name, compensated(toxic, run.overheadMs));
+    }
   }
 }
 
@@ -43,8 +53,9 @@ function specsOf(topology: Topology, postgresPort: number, redis: RedisLayoutRun
 }
 
 /**
- * Starts one fault-proxy process with a proxy for Postgres and every Redis node (a cluster's nodes
- * then announce their proxy's port, so redirections go through the proxies too). None on loopback.
+ * Starts one fault-proxy process with a proxy for Postgres, every Redis node (a cluster's nodes then
+ * announce their proxy's port, so redirections go through the proxies too) and each app server's
+ * invalidation bus. None on loopback.
  */
 export async function startNetworkLayer(
   topology: Topology,
@@ -58,8 +69,10 @@ export async function startNetworkLayer(
     handle,
     record: recordOf('fault-proxy', 'network', handle, [handle.port]),
     ports: new Map(),
+    overheadMs: 0,
   };
   try {
+    run.overheadMs = await measureProxyOverhead(handle.url);
     const specs = specsOf(topology, postgresPort, redis).filter((s) => s.hop !== 'nginx-app');
     await createProxies(run, specs);
     if (redis?.cluster) {
@@ -92,6 +105,24 @@ function need(run: NetworkRun, name: string): number {
   const port = run.ports.get(name);
   if (port === undefined) throw new Error(`no fault proxy named ${name}`);
   return port;
+}
+
+/**
+ * Where app server `index` subscribes to the invalidation bus: its own bus proxies, created here when
+ * it has none yet (a server added after `up`); undefined without a bus hop (the L2 addresses then).
+ */
+export async function busAddresses(
+  topology: Topology,
+  run: NetworkRun | undefined,
+  redis: RedisLayoutRun | undefined,
+  index: number,
+): Promise<string[] | undefined> {
+  if (!run) return undefined;
+  const specs = busProxies(topology, index, (i) => redis?.nodes[i]?.address ?? '');
+  if (specs.length === 0) return undefined;
+  const missing = specs.filter((spec) => !run.ports.has(spec.name));
+  if (missing.length > 0) await createProxies(run, missing);
+  return specs.map((spec) => `127.0.0.1:${need(run, spec.name)}`);
 }
 
 /** What the app servers connect to under `run` (or directly when there is no network layer). */

@@ -9,7 +9,7 @@ import { postgresOsUser } from '../../processes/os-user.ts';
 import { spawnPostgres, waitPostgresReady } from '../../processes/postgres-server.ts';
 import type { ServiceRecord, ServiceRole } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import { nginxUpstreams } from './network-layer.ts';
+import { busAddresses, nginxUpstreams } from './network-layer.ts';
 import { backendsOf, type UpContext } from './up.ts';
 
 /** One native service as the lifecycle operations see it. */
@@ -55,12 +55,16 @@ export function nginxConfigOf(ctx: UpContext): string {
   return renderNginxConfig(ctx.topology, { listenPort: ctx.httpPort, upstreams });
 }
 
-/** Starts app server `index` (0-based) of ctx, on `port` when given (a restart keeps its port). */
+/**
+ * Starts app server `index` (0-based) of ctx, on `port` when given (a restart keeps its port), with
+ * its own bus proxies under a network profile (created for a server added after `up`).
+ */
 export async function startApp(ctx: UpContext, index: number, port?: number) {
   const env = appServerEnv(ctx.topology, {
     index,
     ...(port === undefined ? {} : { port }),
     ...backendsOf(ctx),
+    bus: await busAddresses(ctx.topology, ctx.network, ctx.redis, index),
     diskCacheDir: join(ctx.servicesDir, 'disk-cache'),
     logLevel: ctx.appLogLevel,
   });

@@ -1,6 +1,6 @@
 import { LabError } from '../../../lab-errors.ts';
-import { HOPS, type Hop } from '../../../topology/network.ts';
-import { faultProxies } from '../../../topology/network-proxies.ts';
+import { HOPS } from '../../../topology/network.ts';
+import { faultProxies, proxiesTargeted } from '../../../topology/network-proxies.ts';
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
 import { addToxicTo, noFaultProxy, removeToxicFrom } from '../toxic-steps.ts';
@@ -12,18 +12,17 @@ function proxyUrl(lab: RunningLab, ctx: UpContext): string {
   return ctx.network.handle.url;
 }
 
-/** The proxies `hop` names: one proxy (app-2, redis-1, postgres) or every proxy of a hop (app-redis…). */
+/**
+ * The running proxies `hop` names: a hop, one proxy (app-2, redis-1 with its bus proxies, postgres)
+ * or one server's bus (bus-app-2). Servers added after `up` count, with their proxies.
+ */
 function proxiesOf(ctx: UpContext, hop: string): string[] {
   const known = [...(ctx.network?.ports.keys() ?? [])];
-  if ((HOPS as readonly string[]).includes(hop)) {
-    const upstreams = { app: () => '', redis: () => '', postgres: '' };
-    const names = faultProxies(ctx.topology, upstreams)
-      .filter((p) => p.hop === (hop as Hop))
-      .map((p) => p.name);
-    return known.filter(
-      (name) => names.includes(name) || (hop === 'nginx-app' && /^app-\d+$/.test(name)),
-    );
-  }
+  const upstreams = { app: () => '', redis: () => '', postgres: '' };
+  const servers = Math.max(ctx.topology.appServers, ctx.apps.length);
+  const specs = faultProxies({ ...ctx.topology, appServers: servers }, upstreams);
+  const named = proxiesTargeted(specs, hop)?.filter((name) => known.includes(name)) ?? [];
+  if (named.length > 0 || (HOPS as readonly string[]).includes(hop)) return named;
   if (known.includes(hop)) return [hop];
   throw new LabError(
     'ACTION_FAILED',

@@ -26,6 +26,7 @@ import {
 import {
   addAppProxies,
   appBackends,
+  busAddresses,
   type NetworkRun,
   nginxUpstreams,
   startNetworkLayer,
@@ -48,7 +49,7 @@ export interface UpContext {
   records: ServiceRecord[];
   postgres?: PostgresHandle;
   redis?: RedisLayoutRun;
-  /** The fault proxy on every hop, under a network profile other than loopback. */
+  /** The fault proxy on every hop (and each app server's bus), under a profile other than loopback. */
   network?: NetworkRun;
   apps: AppServerHandle[];
   nginx?: NginxHandle;
@@ -123,10 +124,15 @@ export function backendsOf(ctx: UpContext) {
 
 async function appStep(ctx: UpContext): Promise<void> {
   const { databaseUrl, redis } = backendsOf(ctx);
+  const servers = Array.from({ length: ctx.topology.appServers }, (_, i) => i);
+  const bus = await Promise.all(
+    servers.map((i) => busAddresses(ctx.topology, ctx.network, ctx.redis, i)),
+  );
   const layer = await startAppLayer(ctx.topology, {
     servicesDir: ctx.servicesDir,
     databaseUrl,
     redis,
+    bus,
     logLevel: ctx.appLogLevel,
   });
   ctx.cleanup.push('app servers', layer.stop);

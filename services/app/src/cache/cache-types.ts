@@ -60,6 +60,8 @@ export interface SharedOps {
   leaseGet(key: string, token: string, leaseMs: number): Promise<LeaseReply>;
   /** Stores only while `token` is the key's current lease; false when refused. */
   leaseSet(key: string, token: string, value: Buffer, ttlMs: number): Promise<boolean>;
+  /** Frees the key while `token` is still its lease (a filler that will not fill); false otherwise. */
+  leaseRelease(key: string, token: string): Promise<boolean>;
   /** Stores unless the key holds a tombstone or a value of a newer version; false when refused. */
   versionedSet(key: string, value: Buffer, version: number, ttlMs: number): Promise<boolean>;
   /** Replaces a value or lease with a tombstone of `version` (a value at least that new stays). */

@@ -76,7 +76,17 @@ function localLru(config: AppConfig, observer: CacheObserver) {
   });
 }
 
-/** L1 + (Redis | Redis Cluster) + the bus; the bus publishes on the L2 client. */
+/** Where the bus subscriber connects: its own addresses when given, else the L2's. */
+export function busAddresses(config: AppConfig): string[] {
+  if (config.INVALIDATION_BUS_NODES.length > 0) return config.INVALIDATION_BUS_NODES;
+  return config.L2_CLUSTER ? config.REDIS_NODES : [config.REDIS_URL];
+}
+
+/**
+ * L1 + (Redis | Redis Cluster) + the bus. The bus publishes on the L2 client and subscribes on a
+ * connection of its own (INVALIDATION_BUS_NODES, else the L2's addresses): a server whose bus is
+ * cut still sends its invalidations, it only stops hearing the others'.
+ */
 async function twoTier(
   config: AppConfig,
   timeouts: RedisTimeouts,
@@ -89,7 +99,7 @@ async function twoTier(
   const bus = await createInvalidationBus({
     ...shared,
     publisher: l2.client,
-    subscribeTo: config.L2_CLUSTER ? config.REDIS_NODES : [config.REDIS_URL],
+    subscribeTo: busAddresses(config),
     channel: config.INVALIDATION_CHANNEL,
     ...(busReconnectDelayMs === undefined ? {} : { reconnectDelayMs: busReconnectDelayMs }),
   });

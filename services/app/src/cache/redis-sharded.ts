@@ -73,6 +73,7 @@ function shardedOps(opsFor: (key: string) => SharedOps): SharedOps {
   return {
     leaseGet: (key, token, leaseMs) => opsFor(key).leaseGet(key, token, leaseMs),
     leaseSet: (key, token, value, ttlMs) => opsFor(key).leaseSet(key, token, value, ttlMs),
+    leaseRelease: (key, token) => opsFor(key).leaseRelease(key, token),
     versionedSet: (key, value, version, ttlMs) =>
       opsFor(key).versionedSet(key, value, version, ttlMs),
     tombstone: (key, version, ttlMs) => opsFor(key).tombstone(key, version, ttlMs),

@@ -36,6 +36,12 @@ return {1}`,
   return 1
 end
 return 0`,
+  // ARGV: token → 1 released | 0 not this token's lease (filled, revoked or expired)
+  cachelabLeaseRelease: `if redis.call('GET', KEYS[1]) == '\\0L' .. ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  return 1
+end
+return 0`,
   // ARGV: version, value, ttlMs → 1 stored | 0 refused (a newer tombstone or value is there)
   cachelabVersionedSet: `${VERSION_OF}local v = redis.call('GET', KEYS[1])
 if v then
@@ -89,6 +95,11 @@ export function redisSharedOps(client: Redis | Cluster, run: SharedRunner): Shar
       run(
         'set',
         async () => (await script(client, 'cachelabLeaseSet')(key, token, value, ttlMs)) === 1,
+      ),
+    leaseRelease: (key, token) =>
+      run(
+        'invalidate',
+        async () => (await script(client, 'cachelabLeaseRelease')(key, token)) === 1,
       ),
     versionedSet: (key, value, version, ttlMs) =>
       run(

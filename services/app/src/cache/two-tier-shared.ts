@@ -30,6 +30,15 @@ export function twoTierSharedOps(parts: TwoTierParts): SharedOps {
     leaseGet: (key, token, leaseMs) => leaseGetThroughTiers(parts, key, token, leaseMs),
     leaseSet: (key, token, value, ttlMs) =>
       guardedFill(parts, key, value, ttlMs, () => l2.shared.leaseSet(key, token, value, ttlMs)),
+    async leaseRelease(key, token) {
+      // Ends the watch the lease's miss handed off: no fill follows it.
+      const ticket = parts.guard.beginSet(key);
+      try {
+        return await l2.shared.leaseRelease(key, token);
+      } finally {
+        parts.guard.end(key, ticket);
+      }
+    },
     versionedSet: (key, value, version, ttlMs) =>
       guardedFill(parts, key, value, ttlMs, () =>
         l2.shared.versionedSet(key, value, version, ttlMs),

@@ -11,6 +11,7 @@ const unused = async (): Promise<never> => {
 const unusedSharedOps: SharedOps = {
   leaseGet: unused,
   leaseSet: unused,
+  leaseRelease: unused,
   versionedSet: unused,
   tombstone: unused,
   keepGrace: unused,

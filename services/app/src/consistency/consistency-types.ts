@@ -20,6 +20,8 @@ export type Fill = (value: Buffer, ttlMs: number) => Promise<boolean>;
 export interface Lookup {
   hit?: CacheHit;
   fill?: Fill;
+  /** Gives up the fill without storing (the load failed or was overtaken), freeing a held lease. */
+  release?: () => Promise<void>;
 }
 
 /** Events the modes report (a bounded label set). */
@@ -28,10 +30,12 @@ export type ConsistencyEvent =
   | 'lease_busy'
   | 'lease_wait_hit'
   | 'lease_wait_expired'
+  | 'lease_released'
   | 'fill_stored'
   | 'fill_refused'
   | 'invalidate_ok'
   | 'invalidate_failed'
+  | 'invalidate_retried'
   | 'outbox_recorded';
 
 /** Where the modes report; metrics.ts implements it, tests record it. */

@@ -32,7 +32,11 @@ export function createConsistency(
     case 'outbox':
     case 'outbox+lease': {
       const lease = config.CONSISTENCY === 'outbox+lease' ? leaseSettings(config) : undefined;
-      const settings = { tombstoneTtlMs: config.TOMBSTONE_TTL_MS, lease };
+      const settings = {
+        tombstoneTtlMs: config.TOMBSTONE_TTL_MS,
+        writeWaitMs: config.WRITE_INVALIDATE_WAIT_MS,
+        lease,
+      };
       return createOutboxMode(cache, sharedOf(cache, config), settings, observer);
     }
   }

@@ -11,26 +11,52 @@ export interface LeaseSettings {
   pollMs: number;
 }
 
+/** The time source of a wait: a monotonic clock and a pause (tests drive both). */
+export interface WaitClock {
+  now(): number;
+  pause(ms: number): Promise<void>;
+}
+
+/** performance.now() and timers. */
+export const realWaitClock: WaitClock = {
+  now: () => performance.now(),
+  pause: async (ms) => {
+    await sleep(ms);
+  },
+};
+
 /** Hard cap on polls of one wait, whatever the settings say. */
 const MAX_POLLS = 10_000;
 /** Longest pause between two polls of a wait. */
-const MAX_POLL_MS = 50;
+const MAX_POLL_MS = 20;
+
+/**
+ * The pauses of a wait of `waitMs` polled from `pollMs` (doubling, at most MAX_POLL_MS): the last one
+ * ends exactly at the deadline, so a wait never outlasts `waitMs` by more than one poll's round trip.
+ */
+export function pollPause(settings: LeaseSettings, poll: number, leftMs: number): number {
+  const backoff = Math.min(settings.pollMs * 2 ** Math.min(poll, 20), MAX_POLL_MS);
+  return Math.max(0, Math.min(backoff, leftMs));
+}
 
 /**
  * Memcache-style lease lookup (NSDI 2013, §3.2.1): a miss takes the key's lease under a fresh 64-bit
  * token and only that token may fill; a write deletes the key and with it the lease, so a fill from a
  * load that began before the write is refused. A miss on a key another server is filling polls for
- * that fill (backing off from `pollMs`) up to `waitMs`, then reads through without filling: one load
- * per key across all servers.
+ * that fill for at most `waitMs` (a few tens of ms), then reads through without filling: one load
+ * per key across all servers while fills are quick, and a slow or dead filler costs a waiter no more
+ * than `waitMs`. A filler that will not fill releases its lease, and one that died frees the key when
+ * the lease expires (`leaseTtlMs`): the next poll or miss then takes the lease.
  */
 export async function leaseLookup(
   ops: SharedOps,
   settings: LeaseSettings,
   observer: ConsistencyObserver,
   key: string,
+  clock: WaitClock = realWaitClock,
 ): Promise<Lookup> {
   const token = randomBytes(8).toString('hex');
-  const deadline = performance.now() + settings.waitMs;
+  const deadline = clock.now() + settings.waitMs;
   let waited = false;
   for (let poll = 0; poll < MAX_POLLS; poll++) {
     const reply = await ops.leaseGet(key, token, settings.leaseTtlMs);
@@ -40,26 +66,37 @@ export async function leaseLookup(
     }
     if (reply.kind === 'granted') {
       observer.event('lease_granted');
-      return { fill: (value, ttlMs) => leaseFill(ops, observer, { key, token, value, ttlMs }) };
+      return grantedLookup(ops, observer, key, token);
     }
     if (!waited) observer.event('lease_busy');
     waited = true;
-    if (performance.now() >= deadline) break;
-    // Backing off keeps a long wait from costing Redis a poll every few ms.
-    await sleep(Math.min(settings.pollMs * 2 ** poll, MAX_POLL_MS));
+    const left = deadline - clock.now();
+    if (left <= 0) break;
+    await clock.pause(pollPause(settings, poll, left));
   }
   observer.event('lease_wait_expired');
   return {};
 }
 
-async function leaseFill(
+function grantedLookup(
   ops: SharedOps,
   observer: ConsistencyObserver,
-  fill: { key: string; token: string; value: Buffer; ttlMs: number },
-): Promise<boolean> {
-  const stored = await ops.leaseSet(fill.key, fill.token, fill.value, fill.ttlMs);
-  observer.event(stored ? 'fill_stored' : 'fill_refused');
-  return stored;
+  key: string,
+  token: string,
+): Lookup {
+  const release = async () => {
+    if (await ops.leaseRelease(key, token)) observer.event('lease_released');
+  };
+  return {
+    async fill(value, ttlMs) {
+      const stored = await ops.leaseSet(key, token, value, ttlMs);
+      observer.event(stored ? 'fill_stored' : 'fill_refused');
+      // A fill vetoed on this server (not by Redis) would leave the lease to block others.
+      if (!stored) await release();
+      return stored;
+    },
+    release,
+  };
 }
 
 /** `lease`: lease fills, and a best-effort DEL after the commit (which also revokes the lease). */

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CacheStrategy, SharedOps } from '../cache/cache-types.ts';
 import { readProfileVersion } from '../cache/profile-version.ts';
 import type {
@@ -44,31 +45,49 @@ export async function versionedLookup(
   };
 }
 
-/** Writes the tombstone of a committed write (the app's own immediate pass; the invalidator retries). */
+/** Longest pause between two attempts of a write's own tombstone. */
+const RETRY_PAUSE_MAX_MS = 100;
+
+/**
+ * Writes the tombstone of a committed write before the write is acknowledged, retrying a failed
+ * attempt (a timeout, a dropped or re-dialling connection) for up to `writeWaitMs`: an
+ * acknowledgement that preceded its invalidation would let a later read, on any server, return the
+ * old value until the invalidator caught up. Past the bound it throws; the invalidator applies the row.
+ */
 async function tombstone(
   ops: SharedOps,
-  settings: OutboxSettings,
+  settings: OutboxSettings & { writeWaitMs: number },
   observer: ConsistencyObserver,
   write: WriteRecord,
 ): Promise<void> {
-  try {
-    await ops.tombstone(write.key, write.version, settings.tombstoneTtlMs);
-    observer.event('invalidate_ok');
-  } catch (error) {
-    observer.event('invalidate_failed');
-    throw error;
+  const deadline = performance.now() + settings.writeWaitMs;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await ops.tombstone(write.key, write.version, settings.tombstoneTtlMs);
+      observer.event('invalidate_ok');
+      return;
+    } catch (error) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        observer.event('invalidate_failed');
+        throw error;
+      }
+      observer.event('invalidate_retried');
+      await sleep(Math.min(5 * 2 ** Math.min(attempt, 10), RETRY_PAUSE_MAX_MS, left));
+    }
   }
 }
 
 /**
  * `outbox` (and `outbox+lease` with `lease` settings): the write inserts its invalidation row in
- * its own transaction; after the commit the app writes a tombstone at once, and the invalidator
- * process applies every row again until it took effect, so a failed DEL is never lost.
+ * its own transaction; after the commit the app writes a tombstone (retried for up to `writeWaitMs`
+ * before the acknowledgement), and the invalidator process applies every row again until it took
+ * effect, so a failed DEL is never lost.
  */
 export function createOutboxMode(
   cache: CacheStrategy,
   ops: SharedOps,
-  settings: OutboxSettings & { lease?: LeaseSettings | undefined },
+  settings: OutboxSettings & { writeWaitMs: number; lease?: LeaseSettings | undefined },
   observer: ConsistencyObserver,
 ): ConsistencyMode {
   const { lease } = settings;

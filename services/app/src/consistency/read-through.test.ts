@@ -176,6 +176,38 @@ describe('read-through', () => {
     expect((await second).body?.toString()).toBe('new');
     expect(fake.store.get('k')?.toString()).toBe('new');
   });
+  it('a read that joined a lookup already answered from the cache looks up again', async () => {
+    const values = ['v1', 'v2'];
+    let lookups = 0;
+    let answer: () => void = () => {};
+    const answered = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    const mode: ConsistencyMode = {
+      name: 'outbox+lease',
+      invalidates: true,
+      async lookup() {
+        const value = Buffer.from(values[lookups++] ?? 'none');
+        if (lookups === 1) await answered;
+        return { hit: { value, tier: 'l2' } };
+      },
+      async recordWrite() {},
+      async invalidate() {},
+    };
+    const reader = createReadThrough({
+      cache: fakeCache().cache,
+      ttlMs: 1_000,
+      jitter: 0,
+      consistency: mode,
+    });
+    const load = async () => Buffer.from('loaded');
+    const owner = reader.read('k', load);
+    const joiner = reader.read('k', load);
+    answer();
+    expect((await owner).body?.toString()).toBe('v1');
+    expect((await joiner).body?.toString()).toBe('v2');
+    expect(lookups).toBe(2);
+  });
   it('a read that joined a load whose fill the mode refused reads again; the owner keeps its value', async () => {
     let loads = 0;
     let refuse = true;
@@ -205,5 +237,79 @@ describe('read-through', () => {
     refuse = false;
     expect((await joiner).body?.toString()).toBe('v2');
     expect(loads).toBe(2);
+  });
+});
+
+describe('read-through: a miss that will not fill gives its lease back', () => {
+  /** A mode whose every lookup is a miss with a fill and a release, both counted. */
+  function leasingMode() {
+    const counts = { fills: 0, releases: 0 };
+    const mode: ConsistencyMode = {
+      name: 'lease',
+      invalidates: true,
+      async lookup() {
+        return {
+          async fill() {
+            counts.fills += 1;
+            return true;
+          },
+          async release() {
+            counts.releases += 1;
+          },
+        };
+      },
+      async recordWrite() {},
+      async invalidate() {},
+    };
+    return { mode, counts };
+  }
+
+  const readerOf = (mode: ConsistencyMode) =>
+    createReadThrough({ cache: fakeCache().cache, ttlMs: 1_000, jitter: 0, consistency: mode });
+
+  it('a failed load releases it, and the failure reaches the reader', async () => {
+    const { mode, counts } = leasingMode();
+    const failing = readerOf(mode).read('k', async () => {
+      throw new Error('db down');
+    });
+    await expect(failing).rejects.toThrow('db down');
+    expect(counts).toEqual({ fills: 0, releases: 1 });
+  });
+
+  it('a profile that does not exist releases it; a loaded value fills instead', async () => {
+    const { mode, counts } = leasingMode();
+    const reader = readerOf(mode);
+    expect((await reader.read('gone', async () => undefined)).body).toBeUndefined();
+    expect(counts).toEqual({ fills: 0, releases: 1 });
+    expect((await reader.read('k', async () => Buffer.from('v'))).result).toBe('MISS');
+    expect(counts).toEqual({ fills: 1, releases: 1 });
+  });
+
+  it('a read invalidated by a write on this server releases it instead of filling', async () => {
+    const { mode, counts } = leasingMode();
+    const reader = readerOf(mode);
+    const loader = deferredLoader(Buffer.from('v1'));
+    const reading = reader.read('k', loader.load);
+    await reader.invalidate('k', 2);
+    loader.release();
+    await reading;
+    expect(counts).toEqual({ fills: 0, releases: 1 });
+  });
+
+  it('a release that fails is absorbed: the read still answers', async () => {
+    const { mode } = leasingMode();
+    const failingRelease: ConsistencyMode = {
+      ...mode,
+      async lookup() {
+        return {
+          release: async () => {
+            throw new CacheError('redis down');
+          },
+        };
+      },
+    };
+    const read = await readerOf(failingRelease).read('k', async () => Buffer.from('v'));
+    expect(read.body?.toString()).toBe('v');
+    expect(read.result).toBe('MISS');
   });
 });

@@ -13,6 +13,7 @@ import {
   silentConsistencyObserver,
 } from './consistency-types.ts';
 import type { Grace } from './grace.ts';
+import type { HitCheck } from './hit-check.ts';
 import { plainLookup } from './plain-fill.ts';
 
 /** Options of the read path. */
@@ -31,6 +32,8 @@ export interface ReadThroughOptions {
   consistency?: ConsistencyMode;
   /** Stale-if-error store; without it a database failure fails the read. */
   grace?: Grace | undefined;
+  /** Checks hits against the database for a while after a cache error (outbox modes). */
+  hitCheck?: HitCheck | undefined;
 }
 
 /** One read's outcome: the bytes (undefined = not found), what the cache did, and where time went. */
@@ -61,6 +64,10 @@ interface Flight {
   promise?: Promise<ReadResult>;
   /** Set when the key was invalidated while this read was in flight: its value must not be stored. */
   invalidated: boolean;
+  /** performance.now() when the database load began (unset: the answer came from the cache). */
+  loadStartedAt?: number;
+  /** performance.now() when a fill the mode then accepted was sent (no write had invalidated the key). */
+  filledFrom?: number;
   /** Set when the mode refused the fill: a write overtook the load, whose value may be old. */
   overtaken?: boolean;
 }
@@ -77,11 +84,13 @@ type Attempt<T> = { ok: true; value: T } | { ok: false };
  *   (plain SET, a lease token, a version-guarded SET); a lease wait is part of the lookup.
  * - A cache failure never fails the read; a loader failure does (shared by all waiters), unless
  *   grace has a last known value for a DATABASE_UNAVAILABLE failure.
- * - Not-found (loader returns undefined) is not cached.
+ * - Not-found (loader returns undefined) is not cached. A miss that does not fill (not found, load
+ *   failed, invalidated in flight) releases what its lookup holds, so a lease never outlives it.
  * - Single-flight per key on this server: concurrent reads of a key share one lookup, one load and
  *   one fill; the flight ends after the fill, so a later read finds the value cached.
  * - An invalidate during a flight cancels its fill and detaches it (later reads start afresh); a
- *   read that joined a flight whose fill the mode refused (a write elsewhere overtook it) reads again.
+ *   read that joined a flight reuses its answer only when that answer cannot predate the read (see
+ *   sharesFreshly), else it reads again, once: a write elsewhere may have been acknowledged between.
  */
 export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const { cache } = options;
@@ -90,6 +99,7 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   const path: CachePath = {
     mode,
     grace: options.grace,
+    hitCheck: options.hitCheck,
     attempt: cacheAttempt(options),
     ttl: () => jitteredTtl(options.ttlMs, options.jitter, options.random ?? Math.random),
   };
@@ -106,12 +116,13 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
   return {
     async read(key, load) {
       if (cache.passthrough === true) return bypass(load, options.grace, key);
+      const arrivedAt = performance.now();
       const current = flights.get(key);
       if (current?.promise === undefined) return start(key, load);
       const shared = await current.promise;
-      // A read that joined a load a write then overtook (another server's write: the mode refused
-      // its fill) may have started after that write was acknowledged: it reads again, once.
-      return current.overtaken === true ? start(key, load) : shared;
+      // The flight's cache answer (or the load that preceded this read) may predate a write another
+      // server acknowledged before this read arrived: reuse it only when it is provably no older.
+      return sharesFreshly(current, arrivedAt) ? shared : start(key, load);
     },
     async invalidate(key, version = Number.MAX_SAFE_INTEGER) {
       if (!mode.invalidates) return;
@@ -120,9 +131,26 @@ export function createReadThrough(options: ReadThroughOptions): ReadThrough {
         flight.invalidated = true;
         flights.delete(key);
       }
-      await mode.invalidate({ key, id: 0, version });
+      await mode.invalidate({ key, id: 0, version }).catch((error: unknown) => {
+        options.hitCheck?.noteCacheError();
+        throw error;
+      });
     },
   };
+}
+
+/**
+ * Whether a read that arrived at `arrivedAt` and joined `flight` may take its answer: when the
+ * database load began after the read arrived, or when the mode accepted a fill sent after it arrived
+ * (a write acknowledged before then had invalidated the key, so the mode would have refused it).
+ * A cache hit read before the joiner arrived, or a load that began before it and did not fill, may
+ * miss a write another server acknowledged in between, and a refused fill says a write overtook
+ * the load: the joiner then reads again.
+ */
+function sharesFreshly(flight: Flight, arrivedAt: number): boolean {
+  if (flight.overtaken === true) return false;
+  const from = Math.max(flight.loadStartedAt ?? -1, flight.filledFrom ?? -1);
+  return from >= arrivedAt;
 }
 
 function defaultMode(cache: CacheStrategy): ConsistencyMode {
@@ -139,6 +167,7 @@ function defaultMode(cache: CacheStrategy): ConsistencyMode {
 interface CachePath {
   mode: ConsistencyMode;
   grace: Grace | undefined;
+  hitCheck: HitCheck | undefined;
   attempt: <T>(run: () => Promise<T>) => Promise<Attempt<T>>;
   ttl: () => number;
 }
@@ -153,23 +182,48 @@ async function fly(
   const { mode, attempt } = path;
   const timing = { cacheMs: 0, dbMs: 0 };
   const cached = await timed(timing, 'cacheMs', () => attempt(() => mode.lookup(key)));
-  const hit = cached.ok ? cached.value.hit : undefined;
-  if (hit !== undefined) return { body: hit.value, result: hitResult(hit), ...timing };
+  const lookup = cached.ok ? cached.value : undefined;
+  const hit = lookup?.hit;
+  if (hit !== undefined && (await freshHit(path, key, hit, timing))) {
+    return { body: hit.value, result: hitResult(hit), ...timing };
+  }
   const loadedAtMs = Date.now();
+  flight.loadStartedAt = performance.now();
   let body: Buffer | undefined;
   try {
     body = await timed(timing, 'dbMs', load);
   } catch (error) {
+    await timed(timing, 'cacheMs', () => giveUp(path, lookup));
     return graceOrThrow(path.grace, key, error, timing);
   }
+  const fill = body !== undefined && !flight.invalidated ? lookup?.fill : undefined;
+  if (fill === undefined) await timed(timing, 'cacheMs', () => giveUp(path, lookup));
   if (body !== undefined) {
-    const fill = cached.ok && !flight.invalidated ? cached.value.fill : undefined;
-    const stored = await timed(timing, 'cacheMs', () =>
-      storeLoaded(path, { key, body, loadedAtMs, fill }),
-    );
+    const loaded = { key, body, loadedAtMs, fill };
+    const fillSentAt = performance.now();
+    const stored = await timed(timing, 'cacheMs', () => storeLoaded(path, loaded));
+    if (stored === true) flight.filledFrom = fillSentAt;
     if (stored === false) flight.overtaken = true;
   }
   return { body, result: cached.ok ? 'MISS' : 'BYPASS', ...timing };
+}
+
+/** Whether a hit may be served: always, unless the hit check finds it older than the database. */
+async function freshHit(
+  path: CachePath,
+  key: string,
+  hit: CacheHit,
+  timing: { cacheMs: number; dbMs: number },
+): Promise<boolean> {
+  const check = path.hitCheck;
+  if (check === undefined) return true;
+  return timed(timing, 'dbMs', () => check.fresh(key, hit.value));
+}
+
+/** A miss that will not fill frees what its lookup holds (a lease), so others need not wait it out. */
+async function giveUp(path: CachePath, lookup: Lookup | undefined): Promise<void> {
+  const release = lookup?.release;
+  if (release !== undefined) await path.attempt(release);
 }
 
 /** Fills (when allowed) and keeps the grace copy, side by side; cache failures are absorbed. */
@@ -212,6 +266,7 @@ function cacheAttempt(options: ReadThroughOptions) {
     try {
       return { ok: true, value: await run() };
     } catch (error) {
+      options.hitCheck?.noteCacheError();
       if (!(error instanceof CacheError)) {
         options.observer?.error(tier, error);
         options.logger?.error({ err: error, strategy: options.cache.name }, 'cache strategy bug');

@@ -1,5 +1,5 @@
 import type { CacheStrategy } from '../cache/cache-types.ts';
-import { profileKey } from '../cache/keys.ts';
+import { profileIdOfKey, profileKey } from '../cache/keys.ts';
 import type { AppConfig } from '../config.ts';
 import type { ProfileRepository } from '../db/profile-repository.ts';
 import type { Logger } from '../logger.ts';
@@ -7,6 +7,7 @@ import type { AppMetrics } from '../metrics.ts';
 import type { ConsistencyMode } from './consistency-types.ts';
 import { createConsistency } from './create-consistency.ts';
 import { createGrace, type Grace } from './grace.ts';
+import { createHitCheck, type HitCheck } from './hit-check.ts';
 import { createStalenessAudit, type StalenessAudit } from './staleness-audit.ts';
 
 /** The consistency parts of one app server. */
@@ -14,9 +15,28 @@ export interface ConsistencyParts {
   consistency: ConsistencyMode;
   grace: Grace | undefined;
   audit: StalenessAudit | undefined;
+  hitCheck: HitCheck | undefined;
 }
 
-/** Builds the mode (CONSISTENCY), grace (GRACE_MS) and the staleness audit (AUDIT_INTERVAL_MS). */
+/** The hit check of the outbox modes (VERIFY_HITS_AFTER_ERROR_MS), undefined for the others. */
+export function hitCheckOf(
+  config: AppConfig,
+  repository: Pick<ProfileRepository, 'loadVersions'>,
+): HitCheck | undefined {
+  if (!config.CONSISTENCY.startsWith('outbox') || config.VERIFY_HITS_AFTER_ERROR_MS === 0) {
+    return undefined;
+  }
+  return createHitCheck({
+    holdMs: config.VERIFY_HITS_AFTER_ERROR_MS,
+    versions: (ids) => repository.loadVersions(ids),
+    idOf: profileIdOfKey,
+  });
+}
+
+/**
+ * Builds the mode (CONSISTENCY), grace (GRACE_MS), the staleness audit (AUDIT_INTERVAL_MS) and the
+ * hit check after cache errors (VERIFY_HITS_AFTER_ERROR_MS).
+ */
 export function buildConsistency(
   config: AppConfig,
   parts: {
@@ -50,5 +70,5 @@ export function buildConsistency(
         logger: parts.logger,
       })
     : undefined;
-  return { consistency, grace, audit };
+  return { consistency, grace, audit, hitCheck: hitCheckOf(config, parts.repository) };
 }

@@ -1,6 +1,12 @@
 import type pg from 'pg';
 import { AppError } from '../errors.ts';
 import { toDatabaseError } from './db-errors.ts';
+import {
+  claimKey,
+  completeKey,
+  type KeyClaim,
+  type RecordedResponse,
+} from './idempotency-store.ts';
 import type { ProfilePatch } from './profile-patch.ts';
 import { applyProfilePatch } from './profile-update.ts';
 import { withTransaction } from './transaction.ts';
@@ -10,6 +16,23 @@ export type ProfileQueryName = 'profile_aggregate' | 'profile_update' | 'ping' |
 
 /** Work run inside a profile update's transaction once the new version is known (the outbox). */
 export type InTransaction = (client: pg.ClientBase, version: number) => Promise<void>;
+
+/** A keyed update: the key's claim, the response to record for it, and how long keys are kept. */
+export interface UpdateOnce {
+  claim: KeyClaim;
+  respond: (version: number) => RecordedResponse;
+  retentionMs: number;
+}
+
+/**
+ * What a keyed update did: applied it, found the key already used by this same request (its
+ * recorded response), found it used by another request, or found no such member (nothing kept).
+ */
+export type KeyedUpdate =
+  | { kind: 'applied'; version: number }
+  | { kind: 'replayed'; response: RecordedResponse }
+  | { kind: 'reused' }
+  | { kind: 'not-found' };
 
 /** A member's current version and when it was written, for the staleness audit. */
 export interface VersionRow {
@@ -37,6 +60,16 @@ export interface ProfileRepository {
     patch: ProfilePatch,
     inTransaction?: InTransaction,
   ): Promise<{ version: number } | undefined>;
+  /**
+   * updateProfile under an idempotency key: the key is claimed, the update and `inTransaction`
+   * applied, and the response recorded, all in one transaction; a key already held is not applied.
+   */
+  updateProfileOnce(
+    id: number,
+    patch: ProfilePatch,
+    once: UpdateOnce,
+    inTransaction?: InTransaction,
+  ): Promise<KeyedUpdate>;
   /** Current versions of the given members (absent ids are left out). */
   loadVersions(ids: number[]): Promise<Map<number, VersionRow>>;
   /** Throws when the database cannot answer SELECT 1. */
@@ -50,6 +83,32 @@ export interface ProfileRepository {
 const AGGREGATE_SQL = 'SELECT cachelab_profile_json($1)::text AS doc';
 const VERSIONS_SQL = `SELECT id, version, (extract(epoch FROM updated_at) * 1000)::float8 AS updated_ms
 FROM users WHERE id = ANY($1::bigint[])`;
+
+/** Rolls a keyed update of a missing member back, so its key stays free. */
+class MemberNotFound extends Error {}
+
+/** The keyed update's transaction body (see ProfileRepository.updateProfileOnce). */
+async function applyOnce(
+  client: pg.ClientBase,
+  id: number,
+  patch: ProfilePatch,
+  once: UpdateOnce,
+  inTransaction: InTransaction | undefined,
+): Promise<KeyedUpdate> {
+  const held = await claimKey(client, once.claim);
+  if (held !== undefined) {
+    if (held.fingerprint !== once.claim.fingerprint) return { kind: 'reused' };
+    if (held.response === undefined) {
+      throw new AppError('INTERNAL', 'idempotency key committed without a response');
+    }
+    return { kind: 'replayed', response: held.response };
+  }
+  const updated = await applyProfilePatch(client, id, patch);
+  if (updated === undefined) throw new MemberNotFound();
+  await inTransaction?.(client, updated.version);
+  await completeKey(client, once.claim.key, once.respond(updated.version), once.retentionMs);
+  return { kind: 'applied', version: updated.version };
+}
 
 function assertId(id: number): void {
   if (!Number.isSafeInteger(id) || id < 1) {
@@ -102,6 +161,19 @@ export function createProfileRepository(
           return updated;
         }),
       );
+    },
+    async updateProfileOnce(id, patch, once, inTransaction) {
+      assertId(id);
+      return timed(observer, 'profile_update', async () => {
+        try {
+          return await withTransaction(pool, (client) =>
+            applyOnce(client, id, patch, once, inTransaction),
+          );
+        } catch (error) {
+          if (error instanceof MemberNotFound) return { kind: 'not-found' } as const;
+          throw error;
+        }
+      });
     },
     async loadVersions(ids) {
       ids.forEach(assertId);

@@ -36,6 +36,7 @@ function fakeDeps() {
       return id === FOUND ? PROFILE : undefined;
     },
     updateProfile: async () => undefined,
+    updateProfileOnce: async () => ({ kind: 'not-found' }),
     loadVersions: async () => new Map(),
     ping: async () => {},
   };

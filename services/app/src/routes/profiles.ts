@@ -2,17 +2,22 @@ import { type RequestHandler, Router } from 'express';
 import type { AppDeps } from '../app-deps.ts';
 import { parseProfilePatch } from '../db/profile-patch.ts';
 import { AppError } from '../errors.ts';
+import { idempotencyKeyOf } from '../http/idempotency-key.ts';
 import { jsonBody } from '../http/json-body.ts';
+import { sendKeyedWrite } from '../http/keyed-write-response.ts';
 import { label, profileIdOf, setCacheLabel, setProfileId } from '../http/locals.ts';
 import { methodNotAllowed } from '../http/method-not-allowed.ts';
 import { parseProfileId } from '../http/profile-id.ts';
 import { applyProfileRead, readProfile } from '../http/profile-read.ts';
-import { writeProfile } from '../http/profile-write.ts';
+import { writeProfile, writeProfileOnce } from '../http/profile-write.ts';
 import { formatServerTiming } from '../http/server-timing.ts';
 
 const PROFILE_PATH = '/profiles/:id';
 
-/** `GET /profiles/:id` (cached bytes as they are) and `PATCH /profiles/:id` (update, then invalidate). */
+/**
+ * `GET /profiles/:id` (cached bytes as they are) and `PATCH /profiles/:id` (update, then invalidate;
+ * once per Idempotency-Key when it carries one).
+ */
 export function profileRoutes(deps: AppDeps): Router {
   const router = Router();
   const validId = validateId(deps.config.MAX_PROFILE_ID);
@@ -42,6 +47,14 @@ function patchProfile(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const id = profileIdOf(res);
     const patch = parseProfilePatch(req.body);
+    const key = idempotencyKeyOf(req.headers);
+    if (key !== undefined) {
+      const retentionMs = deps.config.IDEMPOTENCY_RETENTION_MS;
+      const outcome = await writeProfileOnce(deps, id, patch, { key, retentionMs });
+      if (!outcome) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
+      sendKeyedWrite(res, id, outcome);
+      return;
+    }
     const written = await writeProfile(deps, id, patch);
     if (!written) throw new AppError('PROFILE_NOT_FOUND', `profile ${id} not found`);
     res.setHeader('X-Profile-Version', String(written.version));

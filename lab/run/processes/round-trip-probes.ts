@@ -66,21 +66,21 @@ export async function postgresProbe(connectionString: string): Promise<Probe> {
   };
 }
 
-/** HTTP GET /healthz on one kept-alive connection. */
-export async function httpProbe(port: number): Promise<Probe> {
+/** HTTP GET `path` (default /healthz) on one kept-alive connection; anything but 200 fails. */
+export async function httpProbe(port: number, path = '/healthz'): Promise<Probe> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
   const get = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port, path: '/healthz', agent, timeout: PROBE_TIMEOUT_MS },
+        { host: '127.0.0.1', port, path, agent, timeout: PROBE_TIMEOUT_MS },
         (res) => {
           res.resume();
           res.once('end', () =>
-            res.statusCode === 200 ? resolve() : reject(new Error(`/healthz ${res.statusCode}`)),
+            res.statusCode === 200 ? resolve() : reject(new Error(`${path} ${res.statusCode}`)),
           );
         },
       );
-      req.once('timeout', () => req.destroy(new Error('/healthz timed out')));
+      req.once('timeout', () => req.destroy(new Error(`${path} timed out`)));
       req.once('error', reject);
       req.end();
     });

@@ -1,0 +1,193 @@
+import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LabError } from '../../../lab-errors.ts';
+import { appNames } from '../../../render/compose/base-services.ts';
+import {
+  COMPOSE_PATHS,
+  CONTAINER_PORTS,
+  GENERATED_SUBDIR,
+} from '../../../render/compose/compose-types.ts';
+import { renderComposeNginx } from '../../../render/compose/render-compose.ts';
+import { appContainerEnv, NGINX_CONF_VARIABLE } from '../../../render/compose/topology-overlay.ts';
+import type { Topology } from '../../../topology/model.ts';
+import { awaitNginxReload, nginxWorkerPids } from '../../processes/nginx.ts';
+import type { RunningLab } from '../driver-types.ts';
+import type { LifecycleOutcome } from '../lifecycle-types.ts';
+import { execCommand } from './compose-binary.ts';
+import { isReady, type ProjectContainer, projectContainers, roleOf } from './containers.ts';
+import { isProxied } from './plan.ts';
+import { readRunRecord } from './record.ts';
+
+const READY_TIMEOUT_MS = 90_000;
+const docker = (args: string[], timeoutMs = 60_000) => execCommand('docker', args, { timeoutMs });
+
+/** The run folder's nginx.conf, which nginx mounts (NGINX_CONF_VARIABLE) and the driver rewrites. */
+const nginxConfPath = (runDir: string): string => join(runDir, 'nginx.conf');
+const rotationPath = (runDir: string): string => join(runDir, 'rotation.json');
+
+/**
+ * Copies the generated nginx.conf of `topology` into the run folder and returns the variable that
+ * makes nginx mount that copy, so app servers can be added and removed with a reload.
+ */
+export async function prepareNginxConf(
+  runDir: string,
+  composeDir: string,
+  topology: Topology,
+): Promise<Record<string, string>> {
+  const path = nginxConfPath(runDir);
+  await copyFile(join(composeDir, GENERATED_SUBDIR, COMPOSE_PATHS.nginx(topology.name)), path);
+  return { [NGINX_CONF_VARIABLE]: path };
+}
+
+/** The app services nginx sends requests to (its upstream list), in order. */
+export async function appsInRotation(lab: RunningLab): Promise<string[]> {
+  const text = await readFile(rotationPath(lab.state.runDir), 'utf8').catch(() => undefined);
+  return text === undefined ? appNames(lab.topology.appServers) : (JSON.parse(text) as string[]);
+}
+
+async function containersOf(lab: RunningLab): Promise<ProjectContainer[]> {
+  return projectContainers((await readRunRecord(lab.state.runDir)).project.name);
+}
+
+/** Polls `service` until it is running and healthy (bounded). */
+export async function waitHealthy(lab: RunningLab, service: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const c = (await containersOf(lab)).find((x) => x.service === service);
+    if (c && isReady(c)) return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new LabError('ACTION_FAILED', `${service} not healthy ${READY_TIMEOUT_MS} ms after start`);
+}
+
+/**
+ * Rewrites the mounted nginx.conf in place (a bind mount follows the file, not a replacement) with
+ * `apps` upstream, checks it with `nginx -t`, reloads, and waits for the new workers; with `drain`,
+ * until the old ones have exited (so none still holds a request for a removed server).
+ */
+async function reloadNginx(lab: RunningLab, apps: string[], drain: boolean): Promise<void> {
+  const upstreams = apps.map((name) => `${name}:${CONTAINER_PORTS.app}`);
+  await writeFile(nginxConfPath(lab.state.runDir), renderComposeNginx(lab.topology, upstreams));
+  await writeFile(rotationPath(lab.state.runDir), `${JSON.stringify(apps)}\n`);
+  const nginx = (await containersOf(lab)).find((c) => c.service === 'nginx');
+  if (!nginx?.running) throw new LabError('ACTION_FAILED', 'nginx is not running');
+  await docker(['exec', nginx.id, 'nginx', '-t', '-q']);
+  const before = await nginxWorkerPids(nginx.pid);
+  await docker(['kill', '--signal', 'HUP', nginx.id]);
+  await awaitNginxReload(nginx.pid, before, drain);
+}
+
+interface Inspected {
+  Name: string;
+  Config: {
+    Image: string;
+    Env: string[];
+    Labels: Record<string, string>;
+    Healthcheck?: { Test: string[]; Interval: number; Timeout: number; Retries: number };
+  };
+  HostConfig: { NanoCpus: number; Memory: number };
+  NetworkSettings: { Networks: Record<string, unknown> };
+}
+
+const shellQuote = (arg: string): string => `'${arg.replaceAll("'", `'\\''`)}'`;
+
+function healthArgs(h: Inspected['Config']['Healthcheck']): string[] {
+  if (!h || h.Test[0] === 'NONE') return [];
+  const [form, ...rest] = h.Test;
+  const cmd = form === 'CMD-SHELL' ? (rest[0] ?? '') : rest.map(shellQuote).join(' ');
+  const ms = (ns: number) => `${Math.round(ns / 1e6)}ms`;
+  return [
+    ...['--health-cmd', cmd, '--health-interval', ms(h.Interval)],
+    ...['--health-timeout', ms(h.Timeout), '--health-retries', String(h.Retries)],
+  ];
+}
+
+/**
+ * The environment of the new server: the topology's derivation for its index, with the compose
+ * variables (passwords, log level) resolved as compose resolved them for `template`.
+ */
+function envOf(topology: Topology, index: number, template: Inspected): string[] {
+  const resolved = new Map(template.Config.Env.map((kv) => kv.split(/=(.*)/s) as [string, string]));
+  for (const [key, value] of Object.entries(appContainerEnv(topology, index))) {
+    if (!value.includes('${')) resolved.set(key, value);
+  }
+  return [...resolved].map(([k, v]) => `${k}=${v}`);
+}
+
+/** `docker run` of app server `name` (index `index`) like `template`: image, network, limits, health. */
+async function runAppContainer(lab: RunningLab, template: ProjectContainer, index: number) {
+  const name = `app-${index + 1}`;
+  const [t] = JSON.parse((await docker(['inspect', template.id])).stdout) as Inspected[];
+  if (!t) throw new LabError('ACTION_FAILED', `cannot inspect ${template.name}`);
+  const network = Object.keys(t.NetworkSettings.Networks)[0] ?? '';
+  const labels = { ...t.Config.Labels, 'com.docker.compose.service': name };
+  // The environment holds passwords: a 0600 file, not the command line.
+  const envFile = join(lab.state.runDir, `${name}.env`);
+  await writeFile(envFile, `${envOf(lab.topology, index, t).join('\n')}\n`, { mode: 0o600 });
+  try {
+    await docker([
+      ...['run', '-d', '--name', t.Name.replace(/^\//, '').replace(template.service, name)],
+      ...['--network', network, '--network-alias', name, '--env-file', envFile],
+      ...['-p', `127.0.0.1::${CONTAINER_PORTS.app}`, '--stop-timeout', '15'],
+      ...['--cpus', String(t.HostConfig.NanoCpus / 1e9), '--memory', String(t.HostConfig.Memory)],
+      ...healthArgs(t.Config.Healthcheck),
+      ...Object.entries(labels).flatMap(([k, v]) => ['--label', `${k}=${v}`]),
+      t.Config.Image,
+    ]);
+  } finally {
+    await rm(envFile, { force: true });
+  }
+  return name;
+}
+
+function refuseProxied(lab: RunningLab): void {
+  if (isProxied(lab.topology)) {
+    throw new LabError(
+      'ACTION_UNSUPPORTED',
+      'behind the fault proxy a new app server needs its own proxy and the proxied nginx.conf: run it with --network loopback or --driver native',
+    );
+  }
+}
+
+/**
+ * Starts an app server (one taken out of rotation, or app-N+1 from the topology's derivation),
+ * waits until it is healthy, then rewrites nginx.conf with it and reloads nginx.
+ */
+export async function addComposeApp(lab: RunningLab): Promise<LifecycleOutcome> {
+  refuseProxied(lab);
+  const rotation = await appsInRotation(lab);
+  const apps = (await containersOf(lab)).filter((c) => roleOf(c.service) === 'app');
+  const out = apps.find((c) => !rotation.includes(c.service));
+  const template = apps.find((c) => c.running);
+  if (!out && !template) throw new LabError('ACTION_FAILED', 'no app container to copy');
+  let name = out?.service ?? '';
+  if (out && !out.running) await docker(['start', out.id]);
+  if (!out && template) name = await runAppContainer(lab, template, apps.length);
+  await waitHealthy(lab, name);
+  await reloadNginx(lab, [...rotation, name], false);
+  return { service: name, detail: `started ${name}, healthy; nginx.conf rewritten and reloaded` };
+}
+
+/**
+ * Takes `service` (default: the last in rotation) out of nginx.conf, reloads and waits until the old
+ * workers have exited, then stops its container gracefully.
+ */
+export async function removeComposeApp(lab: RunningLab, service?: string) {
+  const rotation = await appsInRotation(lab);
+  const name = service ?? rotation.at(-1) ?? '';
+  if (!rotation.includes(name) || rotation.length < 2) {
+    const why = rotation.length < 2 ? 'it is the last one' : `in rotation: ${rotation.join(', ')}`;
+    throw new LabError('ACTION_FAILED', `cannot remove '${name}' from rotation (${why})`);
+  }
+  const c = (await containersOf(lab)).find((x) => x.service === name);
+  await reloadNginx(
+    lab,
+    rotation.filter((n) => n !== name),
+    true,
+  );
+  if (c?.running) await docker(['stop', '--time', '10', c.id], 60_000);
+  return {
+    service: name,
+    detail: `${name} out of nginx (reloaded, old workers exited), then stopped`,
+  };
+}
