@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { FIRST_ADDED_PROXY_PORT } from '../../lab/run/driver/compose/app-proxies.ts';
 import {
   type ComposeCli,
   DOWN_COMMAND,
@@ -12,6 +13,7 @@ import { createComposeDriver } from '../../lab/run/driver/compose/driver.ts';
 import { faultProxyUrl } from '../../lab/run/driver/compose/network-setup.ts';
 import { parseSecrets, placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
 import type { ComposeLab } from '../../lab/run/driver/compose/up.ts';
+import { listenPort } from '../../lab/run/processes/fault-proxy-api.ts';
 import { freePort } from '../../lab/run/processes/ports.ts';
 import { getTopology } from '../../lab/topology/catalog.ts';
 import { withNetwork } from '../../lab/topology/network-proxies.ts';
@@ -42,6 +44,12 @@ async function containerIps(project: string): Promise<Map<string, string>> {
       .filter(Boolean)
       .map((l) => l.split(' ') as [string, string]),
   );
+}
+
+interface Proxy {
+  listen: string;
+  upstream: string;
+  toxics: { attributes: { latency: number } }[];
 }
 
 async function msOf(url: string): Promise<number> {
@@ -179,6 +187,76 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
     expect(await names()).toEqual(['latency_downstream', 'scenario-slow']);
     await driver.removeToxic(current, 'app-postgres', 'scenario-slow');
     expect(await names()).toEqual(['latency_downstream']);
+  });
+
+  it('adds an app server behind its own proxy that nginx uses, and removes both', async () => {
+    const current = lab as ComposeLab;
+    const driver = createComposeDriver({ projectPrefix: prefix });
+    const proxiesUrl = `${await faultProxyUrl(current.project.name)}/proxies`;
+    const proxies = async () => (await (await fetch(proxiesUrl)).json()) as Record<string, Proxy>;
+    const added = await driver.addAppServer(current);
+    expect(added.service).toBe('app-4');
+    const before = await proxies();
+    const own = before['app-4'];
+    expect(own?.upstream).toBe('app-4:3000');
+    const port = listenPort(own?.listen ?? '');
+    expect(port).toBeGreaterThanOrEqual(FIRST_ADDED_PROXY_PORT);
+    // Its toxic is the hop's, compensated as at up: the same as app-1's.
+    expect(own?.toxics.map((t) => t.attributes.latency)).toEqual(
+      before['app-1']?.toxics.map((t) => t.attributes.latency),
+    );
+    const conf = await readFile(join(dir, 'nginx.conf'), 'utf8');
+    expect(conf).toContain(`fault-proxy:${port}`);
+    expect(conf).not.toMatch(/app-\d+:3000/);
+    // Its Redis and Postgres connections go through the shared proxies, not around them.
+    const id = (
+      await dockerOk([
+        ...['ps', '-q', '--filter', `label=com.docker.compose.project=${current.project.name}`],
+        ...['--filter', 'label=com.docker.compose.service=app-4'],
+      ])
+    ).trim();
+    const env = await dockerOk(['inspect', '--format', '{{json .Config.Env}}', id]);
+    expect(env).toMatch(/REDIS_NODES=fault-proxy:\d+(,fault-proxy:\d+){5}"/);
+    expect(env).toMatch(/DATABASE_URL=postgres[^"]*@fault-proxy:\d+\//);
+    const timed = [];
+    for (let key = 60; key < 84; key++) {
+      const started = performance.now();
+      const r = await read(current.url, key);
+      timed.push({ ...r, ms: performance.now() - started });
+    }
+    expect(timed.map((r) => r.status).every((s) => s === 200)).toBe(true);
+    const viaNew = timed.filter((r) => r.servedBy === 'app-4');
+    expect(viaNew.length).toBeGreaterThan(0);
+    // Through its proxy, nginx→app-4 pays the hop's latency like every other server.
+    expect(Math.min(...viaNew.map((r) => r.ms))).toBeGreaterThanOrEqual(NGINX_APP_MS - 1);
+
+    // A hop's toxic reaches the new server's proxy too.
+    const slow = { name: 'scenario-slow', type: 'latency', attributes: { latency: 5, jitter: 0 } };
+    expect((await driver.applyToxic(current, 'nginx-app', slow)).detail).toContain('app-4');
+    await driver.removeToxic(current, 'nginx-app', 'scenario-slow');
+    expect((await proxies())['app-4']?.toxics).toHaveLength(own?.toxics.length ?? 0);
+
+    const removed = await driver.removeAppServer(current, 'app-4');
+    expect(removed.detail).toContain('app-4');
+    expect(Object.keys(await proxies())).not.toContain('app-4');
+    const state = (await driver.services(current)).find((s) => s.name === 'app-4');
+    expect(state).toMatchObject({ up: false, inRotation: false });
+    const after = [];
+    for (let key = 60; key < 72; key++) after.push(await read(current.url, key));
+    expect(after.every((r) => r.status === 200 && r.servedBy !== 'app-4')).toBe(true);
+    // A hop's toxic skips the removed server, whose proxy is gone.
+    expect((await driver.applyToxic(current, 'nginx-app', slow)).detail).not.toContain('app-4');
+    await driver.removeToxic(current, 'nginx-app', 'scenario-slow');
+
+    // It comes back on the same proxy port, its proxy recreated.
+    expect((await driver.addAppServer(current)).service).toBe('app-4');
+    expect((await proxies())['app-4']?.listen).toBe(own?.listen);
+    const back = [];
+    for (let key = 60; key < 72; key++) back.push(await read(current.url, key));
+    expect(back.every((r) => r.status === 200)).toBe(true);
+    expect(back.some((r) => r.servedBy === 'app-4')).toBe(true);
+    await driver.removeAppServer(current, 'app-4');
+    expect(Object.keys(await proxies())).not.toContain('app-4');
   });
 
   it('down leaves no container, network or volume behind', async () => {

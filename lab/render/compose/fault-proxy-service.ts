@@ -17,6 +17,7 @@ import {
   ref,
 } from './compose-types.ts';
 import { INVALIDATOR_SERVICE } from './invalidator-service.ts';
+import { NGINX_CONF_VARIABLE } from './topology-overlay.ts';
 
 /** The compose service of the fault proxy (toxiproxy API), and the host name apps and nginx dial. */
 export const FAULT_PROXY_SERVICE = 'fault-proxy';
@@ -175,15 +176,30 @@ function proxiedBus(topology: Topology, index: number): string[] {
   return busProxies(lan, index, () => '').map((p) => proxyAddress(topology, p.name));
 }
 
+const common = { port: CONTAINER_PORTS.app, host: '0.0.0.0' };
+
+/**
+ * What app server `index` behind the fault proxy sets over its direct environment: the shared Redis
+ * and Postgres proxies, and its bus at `bus` (its own bus proxies, `fault-proxy:PORT` each).
+ */
+export function proxiedAppEnv(
+  topology: Topology,
+  index: number,
+  bus: readonly string[],
+): Record<string, string> {
+  const direct = { ...common, ...directBackends(topology) };
+  const proxied = { ...common, ...proxiedBackends(topology) };
+  const env = (b: typeof direct, busNodes?: readonly string[]) =>
+    appServerEnv(topology, { ...b, bus: busNodes, index, diskCacheDir: '' });
+  return changed(env(direct), env(proxied, bus));
+}
+
 function appsThroughProxies(topology: Topology): Record<string, ComposeService> {
-  const common = { port: CONTAINER_PORTS.app, host: '0.0.0.0' };
   const direct = { ...common, ...directBackends(topology) };
   const proxied = { ...common, ...proxiedBackends(topology) };
   const entries = appNames(topology.appServers).map((name, index) => {
-    const env = (b: typeof direct, bus?: string[]) =>
-      appServerEnv(topology, { ...b, bus, index, diskCacheDir: '' });
     const service: ComposeService = {
-      environment: changed(env(direct), env(proxied, proxiedBus(topology, index))),
+      environment: proxiedAppEnv(topology, index, proxiedBus(topology, index)),
       depends_on: healthyProxy,
     };
     return [name, service] as const;
@@ -215,7 +231,9 @@ function clusterAnnounce(topology: Topology): Record<string, ComposeService> {
  */
 export function networkOverlay(topology: Topology): ComposeFile {
   const config = `./${COMPOSE_PATHS.faultProxy(topology.name)}:${FAULT_PROXY_CONFIG_MOUNT}:ro`;
-  const nginxConf = `./${COMPOSE_PATHS.networkNginx(topology.name)}:/etc/nginx/nginx.conf:ro`;
+  // The same variable as the topology overlay's mount: the driver points it at its rewritable copy.
+  const source = ref(NGINX_CONF_VARIABLE, `./${COMPOSE_PATHS.networkNginx(topology.name)}`);
+  const nginxConf = `${source}:/etc/nginx/nginx.conf:ro`;
   const proxyPorts = composeProxies(topology).map((p) => localPort('', p.port));
   return {
     services: {

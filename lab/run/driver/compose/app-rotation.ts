@@ -10,11 +10,14 @@ import {
 import { renderComposeNginx } from '../../../render/compose/render-compose.ts';
 import { appContainerEnv, NGINX_CONF_VARIABLE } from '../../../render/compose/topology-overlay.ts';
 import type { Topology } from '../../../topology/model.ts';
+import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
 import { awaitNginxReload, nginxWorkerPids } from '../../processes/nginx.ts';
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome } from '../lifecycle-types.ts';
+import { appIndexOf, appProxies } from './app-proxies.ts';
 import { execCommand } from './compose-binary.ts';
 import { isReady, type ProjectContainer, projectContainers, roleOf } from './containers.ts';
+import { createProxies, faultProxyUrl, storedProxyOverhead } from './network-setup.ts';
 import { isProxied } from './plan.ts';
 import { readRunRecord } from './record.ts';
 
@@ -35,7 +38,8 @@ export async function prepareNginxConf(
   topology: Topology,
 ): Promise<Record<string, string>> {
   const path = nginxConfPath(runDir);
-  await copyFile(join(composeDir, GENERATED_SUBDIR, COMPOSE_PATHS.nginx(topology.name)), path);
+  const generated = isProxied(topology) ? COMPOSE_PATHS.networkNginx : COMPOSE_PATHS.nginx;
+  await copyFile(join(composeDir, GENERATED_SUBDIR, generated(topology.name)), path);
   return { [NGINX_CONF_VARIABLE]: path };
 }
 
@@ -43,6 +47,12 @@ export async function prepareNginxConf(
 export async function appsInRotation(lab: RunningLab): Promise<string[]> {
   const text = await readFile(rotationPath(lab.state.runDir), 'utf8').catch(() => undefined);
   return text === undefined ? appNames(lab.topology.appServers) : (JSON.parse(text) as string[]);
+}
+
+/** Where nginx reaches app server `name`: its proxy behind the fault proxy, else the container. */
+function upstreamOf(topology: Topology, name: string): string {
+  if (isProxied(topology)) return appProxies(topology, appIndexOf(name)).upstream;
+  return `${name}:${CONTAINER_PORTS.app}`;
 }
 
 async function containersOf(lab: RunningLab): Promise<ProjectContainer[]> {
@@ -66,7 +76,7 @@ export async function waitHealthy(lab: RunningLab, service: string): Promise<voi
  * until the old ones have exited (so none still holds a request for a removed server).
  */
 async function reloadNginx(lab: RunningLab, apps: string[], drain: boolean): Promise<void> {
-  const upstreams = apps.map((name) => `${name}:${CONTAINER_PORTS.app}`);
+  const upstreams = apps.map((name) => upstreamOf(lab.topology, name));
   await writeFile(nginxConfPath(lab.state.runDir), renderComposeNginx(lab.topology, upstreams));
   await writeFile(rotationPath(lab.state.runDir), `${JSON.stringify(apps)}\n`);
   const nginx = (await containersOf(lab)).find((c) => c.service === 'nginx');
@@ -103,12 +113,14 @@ function healthArgs(h: Inspected['Config']['Healthcheck']): string[] {
 }
 
 /**
- * The environment of the new server: the topology's derivation for its index, with the compose
- * variables (passwords, log level) resolved as compose resolved them for `template`.
+ * The environment of the new server: the topology's derivation for its index (behind the fault
+ * proxy, through its proxies), with the compose variables (passwords, log level) resolved as compose
+ * resolved them for `template`, whose proxied addresses they keep.
  */
 function envOf(topology: Topology, index: number, template: Inspected): string[] {
   const resolved = new Map(template.Config.Env.map((kv) => kv.split(/=(.*)/s) as [string, string]));
-  for (const [key, value] of Object.entries(appContainerEnv(topology, index))) {
+  const proxied = isProxied(topology) ? appProxies(topology, index).env : {};
+  for (const [key, value] of Object.entries({ ...appContainerEnv(topology, index), ...proxied })) {
     if (!value.includes('${')) resolved.set(key, value);
   }
   return [...resolved].map(([k, v]) => `${k}=${v}`);
@@ -140,13 +152,29 @@ async function runAppContainer(lab: RunningLab, template: ProjectContainer, inde
   return name;
 }
 
-function refuseProxied(lab: RunningLab): void {
-  if (isProxied(lab.topology)) {
-    throw new LabError(
-      'ACTION_UNSUPPORTED',
-      'behind the fault proxy a new app server needs its own proxy and the proxied nginx.conf: run it with --network loopback or --driver native',
-    );
-  }
+/** The fault-proxy API of a proxied lab and its measured overhead, or undefined under loopback. */
+async function proxyApiOf(lab: RunningLab) {
+  if (!isProxied(lab.topology)) return undefined;
+  const url = await faultProxyUrl((await readRunRecord(lab.state.runDir)).project.name);
+  return { url, overheadMs: await storedProxyOverhead(lab.state.runDir) };
+}
+
+/** Behind the fault proxy: (re)creates app server `name`'s proxies, its toxics compensated. */
+async function createAppProxies(lab: RunningLab, name: string): Promise<void> {
+  const api = await proxyApiOf(lab);
+  if (!api) return;
+  const { proxies } = appProxies(lab.topology, appIndexOf(name));
+  for (const p of proxies) await faultProxyApi(api.url).deleteProxy(p.name);
+  await createProxies(api.url, proxies, api.overheadMs);
+}
+
+/** Behind the fault proxy: deletes app server `name`'s proxies (nginx→app and its bus). */
+async function deleteAppProxies(lab: RunningLab, name: string): Promise<string[]> {
+  const api = await proxyApiOf(lab);
+  if (!api) return [];
+  const names = appProxies(lab.topology, appIndexOf(name)).proxies.map((p) => p.name);
+  for (const proxy of names) await faultProxyApi(api.url).deleteProxy(proxy);
+  return names;
 }
 
 /**
@@ -154,16 +182,27 @@ function refuseProxied(lab: RunningLab): void {
  * waits until it is healthy, then rewrites nginx.conf with it and reloads nginx.
  */
 export async function addComposeApp(lab: RunningLab): Promise<LifecycleOutcome> {
-  refuseProxied(lab);
   const rotation = await appsInRotation(lab);
   const apps = (await containersOf(lab)).filter((c) => roleOf(c.service) === 'app');
   const out = apps.find((c) => !rotation.includes(c.service));
   const template = apps.find((c) => c.running);
   if (!out && !template) throw new LabError('ACTION_FAILED', 'no app container to copy');
-  let name = out?.service ?? '';
-  if (out && !out.running) await docker(['start', out.id]);
-  if (!out && template) name = await runAppContainer(lab, template, apps.length);
-  await waitHealthy(lab, name);
+  let name = out?.service ?? `app-${apps.length + 1}`;
+  await createAppProxies(lab, name);
+  try {
+    if (out && !out.running) await docker(['start', out.id]);
+    if (!out && template) name = await runAppContainer(lab, template, apps.length);
+    await waitHealthy(lab, name);
+  } catch (error) {
+    // Out of rotation again: its proxies go, as after a remove.
+    await deleteAppProxies(lab, name).catch((cleanup: unknown) => {
+      const cause = new AggregateError([error, cleanup]);
+      throw new LabError('ACTION_FAILED', `${name} did not start; deleting its proxies failed`, {
+        cause,
+      });
+    });
+    throw error;
+  }
   await reloadNginx(lab, [...rotation, name], false);
   return { service: name, detail: `started ${name}, healthy; nginx.conf rewritten and reloaded` };
 }
@@ -186,8 +225,10 @@ export async function removeComposeApp(lab: RunningLab, service?: string) {
     true,
   );
   if (c?.running) await docker(['stop', '--time', '10', c.id], 60_000);
+  const proxies = await deleteAppProxies(lab, name);
+  const deleted = proxies.length > 0 ? `; proxies ${proxies.join(', ')} deleted` : '';
   return {
     service: name,
-    detail: `${name} out of nginx (reloaded, old workers exited), then stopped`,
+    detail: `${name} out of nginx (reloaded, old workers exited), then stopped${deleted}`,
   };
 }

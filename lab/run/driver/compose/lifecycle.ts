@@ -12,7 +12,6 @@ import { addComposeApp, appsInRotation, removeComposeApp, waitHealthy } from './
 import { execCommand } from './compose-binary.ts';
 import { type ProjectContainer, projectContainers, roleOf } from './containers.ts';
 import { pauseContainer } from './pause-container.ts';
-import { isProxied } from './plan.ts';
 import { readRunRecord } from './record.ts';
 import { stateFromContainers } from './status-logs-down.ts';
 import { applyComposeToxic, removeComposeToxic } from './toxics.ts';
@@ -119,28 +118,11 @@ async function failover(
   };
 }
 
-/** Behind the fault proxy: the app server's container stopped, nginx routes around it (no reload). */
-async function stopProxiedApp(lab: RunningLab, service?: string): Promise<LifecycleOutcome> {
-  const apps = (await projectContainers(await projectOf(lab))).filter(
-    (c) => c.running && roleOf(c.service) === 'app',
-  );
-  const c = service ? apps.find((a) => a.service === service) : apps.at(-1);
-  if (!c || apps.length < 2) {
-    throw new LabError('ACTION_FAILED', `cannot remove '${service ?? 'the last app server'}'`);
-  }
-  await docker(['stop', '--time', '10', c.id], 60_000);
-  return {
-    service: c.service,
-    detail: `docker stop ${c.name}; nginx routes around it (retry on error, max_fails), no reload`,
-  };
-}
-
 /** The lifecycle operations of the compose driver: docker commands on the project's containers. */
 export const composeLifecycle: LifecycleOperations = {
   services: async (lab) => {
     const rotation = await appsInRotation(lab);
-    const inRotation = (c: ProjectContainer) =>
-      isProxied(lab.topology) ? c.running : rotation.includes(c.service);
+    const inRotation = (c: ProjectContainer) => rotation.includes(c.service);
     return (await projectContainers(await projectOf(lab)))
       .filter((c) => roleOf(c.service) !== 'observer')
       .map((c) => ({
@@ -176,8 +158,7 @@ export const composeLifecycle: LifecycleOperations = {
     await refreshState(lab);
     return outcome;
   },
-  removeAppServer: (lab, service) =>
-    isProxied(lab.topology) ? stopProxiedApp(lab, service) : removeComposeApp(lab, service),
+  removeAppServer: removeComposeApp,
   flushCache,
   applyToxic: applyComposeToxic,
   removeToxic: removeComposeToxic,

@@ -1,3 +1,6 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { z } from 'zod';
 import { LabError } from '../../../lab-errors.ts';
 import {
   composeProxies,
@@ -7,7 +10,12 @@ import {
   OVERHEAD_PROBE_PORT,
 } from '../../../render/compose/fault-proxy-service.ts';
 import type { Topology } from '../../../topology/model.ts';
-import { compensated, hopDelays, latencyToxics } from '../../../topology/network.ts';
+import {
+  compensated,
+  hopDelays,
+  type LatencyToxic,
+  latencyToxics,
+} from '../../../topology/network.ts';
 import { networkOf } from '../../../topology/network-proxies.ts';
 import { faultProxyApi } from '../../processes/fault-proxy-api.ts';
 import { httpStatus } from '../../processes/net-checks.ts';
@@ -78,25 +86,62 @@ export async function waitForApi(url: string, signal?: AbortSignal): Promise<voi
   throw new LabError('UP_FAILED', `the fault proxy at ${url} did not answer GET /version in 60 s`);
 }
 
+/** A proxy to create: its populate entry and the latency toxics of its hop (before compensation). */
+export interface ProxyToCreate {
+  name: string;
+  listen: string;
+  upstream: string;
+  toxics: LatencyToxic[];
+}
+
+/** Creates `proxies` (POST /populate), then their latency toxics less the proxy's own `overheadMs`. */
+export async function createProxies(
+  apiUrl: string,
+  proxies: readonly ProxyToCreate[],
+  overheadMs: number,
+): Promise<void> {
+  const api = faultProxyApi(apiUrl);
+  await api.populate(proxies.map(({ name, listen, upstream }) => ({ name, listen, upstream })));
+  for (const proxy of proxies) {
+    for (const toxic of proxy.toxics)
+      await api.addToxic(proxy.name, compensated(toxic, overheadMs));
+  }
+}
+
+const overheadPath = (runDir: string): string => join(runDir, 'fault-proxy-overhead.json');
+
+/** The fault proxy's own round trip (ms) measured at up, as stored in the run folder. */
+export async function storedProxyOverhead(runDir: string): Promise<number> {
+  const path = overheadPath(runDir);
+  try {
+    return z
+      .object({ overheadMs: z.number().nonnegative() })
+      .parse(JSON.parse(await readFile(path, 'utf8'))).overheadMs;
+  } catch (error) {
+    throw new LabError('STATE_INVALID', `cannot read the fault proxy's overhead ${path}`, {
+      cause: error,
+    });
+  }
+}
+
 /**
  * Configures the fault proxy of a compose run through its API: POST /populate with the topology's
  * proxies (the ones it started with, so nothing moves), then each hop's latency toxic less the
- * proxy's own round trip.
+ * proxy's own round trip, which it stores in `runDir` for proxies created later.
  */
 export async function configureFaultProxy(
   topology: Topology,
   apiUrl: string,
   project: string,
+  runDir: string,
 ): Promise<void> {
-  const api = faultProxyApi(apiUrl);
-  const proxies = composeProxies(topology);
-  const entries = [...proxies, OVERHEAD_PROBE];
-  await api.populate(entries.map(({ name, listen, upstream }) => ({ name, listen, upstream })));
+  await faultProxyApi(apiUrl).populate([OVERHEAD_PROBE]);
   const overheadMs = await composeProxyOverhead(project, apiUrl);
+  await writeFile(overheadPath(runDir), `${JSON.stringify({ overheadMs })}\n`);
   const delays = hopDelays(networkOf(topology));
-  for (const proxy of proxies) {
-    for (const toxic of latencyToxics(delays[proxy.hop])) {
-      await api.addToxic(proxy.name, compensated(toxic, overheadMs));
-    }
-  }
+  const proxies = composeProxies(topology).map((p) => ({
+    ...p,
+    toxics: latencyToxics(delays[p.hop]),
+  }));
+  await createProxies(apiUrl, proxies, overheadMs);
 }

@@ -5,6 +5,8 @@ import { faultProxies, proxiesTargeted, withNetwork } from '../../../topology/ne
 import type { RunningLab } from '../driver-types.ts';
 import type { LifecycleOutcome, ToxicSpec } from '../lifecycle-types.ts';
 import { addToxicTo, noFaultProxy, removeToxicFrom } from '../toxic-steps.ts';
+import { appIndexOf } from './app-proxies.ts';
+import { appsInRotation } from './app-rotation.ts';
 import { faultProxyUrl } from './network-setup.ts';
 import { readRunRecord } from './record.ts';
 
@@ -19,11 +21,18 @@ async function apiUrl(lab: RunningLab): Promise<string> {
 
 /**
  * The proxies `hop` names: a hop, one proxy (app-2, redis-1 with its bus proxies, postgres) or one
- * server's bus (bus-app-2).
+ * server's bus (bus-app-2). Only servers in nginx's rotation have proxies (added ones included).
  */
-function proxiesOf(lab: RunningLab, hop: string): string[] {
+async function proxiesOf(lab: RunningLab, hop: string): Promise<string[]> {
+  const rotation = await appsInRotation(lab);
+  const appServers = Math.max(lab.topology.appServers, ...rotation.map((n) => appIndexOf(n) + 1));
   const upstreams = { app: () => '', redis: () => '', postgres: '' };
-  const specs = faultProxies(withNetwork(lab.topology, { profile: 'lan' }), upstreams);
+  const fleet = withNetwork({ ...lab.topology, appServers }, { profile: 'lan' });
+  const specs = faultProxies(fleet, upstreams).filter(
+    (p) =>
+      (p.hop !== 'nginx-app' || rotation.includes(p.name)) &&
+      (!p.bus || rotation.includes(p.bus.app)),
+  );
   const named = proxiesTargeted(specs, hop);
   if (named !== undefined) return named;
   const names = composeProxies(lab.topology)
@@ -41,7 +50,7 @@ export async function applyComposeToxic(
   hop: string,
   toxic: ToxicSpec,
 ): Promise<LifecycleOutcome> {
-  const proxies = proxiesOf(lab, hop);
+  const proxies = await proxiesOf(lab, hop);
   return addToxicTo(await apiUrl(lab), hop, proxies, toxic);
 }
 
@@ -51,6 +60,6 @@ export async function removeComposeToxic(
   hop: string,
   name: string,
 ): Promise<LifecycleOutcome> {
-  const proxies = proxiesOf(lab, hop);
+  const proxies = await proxiesOf(lab, hop);
   return removeToxicFrom(await apiUrl(lab), hop, proxies, name);
 }

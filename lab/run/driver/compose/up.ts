@@ -115,7 +115,7 @@ async function upStep(r: UpRun): Promise<void> {
     await runCompose(cli, project, [...upCommand(cli), FAULT_PROXY_SERVICE], options);
     const url = await faultProxyUrl(project.name);
     await waitForApi(url, r.options.signal);
-    await configureFaultProxy(r.topology, url, project.name);
+    await configureFaultProxy(r.topology, url, project.name, r.runDir);
   }
   await runCompose(cli, project, upCommand(cli), options);
 }
