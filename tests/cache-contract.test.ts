@@ -151,13 +151,20 @@ describe.each(CASES)('cache contract: $label', ({ label, mode, env, tier, shared
   });
 
   it('round-trips a large binary value byte-exact', async () => {
-    const value = randomBytes(256 * 1024);
+    // A leading NUL byte is reserved (lease and tombstone markers), and refused below.
+    const value = Buffer.concat([Buffer.from([0xff]), randomBytes(256 * 1024 - 1)]);
     await cache.set(key('large'), value, 60_000);
     expect((await cache.get(key('large')))?.value.equals(value)).toBe(true);
   });
 
   // Only shared tiers have this property; local tiers are registered without the case.
   if (shared) {
+    it('refuses a value that begins with a NUL byte, saying why', async () => {
+      const reserved = Buffer.from([0, 0x4c, 0x31]);
+      await expect(cache.set(key('nul'), reserved, 60_000)).rejects.toThrow(/NUL byte/);
+      expect(await cache.get(key('nul'))).toBeUndefined();
+    });
+
     it('a second server sees the value through the shared tier', async () => {
       const value = randomBytes(70 * 1024);
       await cache.set(key('shared'), value, 60_000);

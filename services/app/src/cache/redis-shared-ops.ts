@@ -1,4 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
+import { AppError } from '../errors.ts';
 import type { CacheHit, GraceCopy, LeaseReply, SharedOps } from './cache-types.ts';
 
 /**
@@ -13,6 +14,17 @@ export const GRACE_SUFFIX = ':grace';
 /** True for a lease or tombstone marker, which readers must treat as a miss. */
 export function isMarker(value: Buffer): boolean {
   return value.length > 0 && value[0] === 0;
+}
+
+/** Refuses a value a reader would take for a marker: a cached value must not begin with a NUL byte. */
+export function checkStorable(value: Buffer): Buffer {
+  if (isMarker(value)) {
+    throw new AppError(
+      'INTERNAL',
+      'a cached value must not begin with a NUL byte: it marks leases and tombstones in the shared tier',
+    );
+  }
+  return value;
 }
 
 // The leading `"version"` of a profile document, as the repository writes it (id, then version).
@@ -91,22 +103,26 @@ export function redisSharedOps(client: Redis | Cluster, run: SharedRunner): Shar
         const reply = await script(client, 'cachelabLeaseGet', true)(key, token, leaseMs);
         return toLeaseReply(reply);
       }),
-    leaseSet: (key, token, value, ttlMs) =>
-      run(
+    leaseSet: async (key, token, value, ttlMs) => {
+      checkStorable(value);
+      return run(
         'set',
         async () => (await script(client, 'cachelabLeaseSet')(key, token, value, ttlMs)) === 1,
-      ),
+      );
+    },
     leaseRelease: (key, token) =>
       run(
         'invalidate',
         async () => (await script(client, 'cachelabLeaseRelease')(key, token)) === 1,
       ),
-    versionedSet: (key, value, version, ttlMs) =>
-      run(
+    versionedSet: async (key, value, version, ttlMs) => {
+      checkStorable(value);
+      return run(
         'set',
         async () =>
           (await script(client, 'cachelabVersionedSet')(key, version, value, ttlMs)) === 1,
-      ),
+      );
+    },
     tombstone: (key, version, ttlMs) =>
       run('invalidate', async () => {
         await script(client, 'cachelabTombstone')(key, version, ttlMs);

@@ -15,7 +15,12 @@ import {
   withDeadline,
 } from './observed.ts';
 import { closeClient, dropAfterTimeout } from './redis-connection.ts';
-import { defineSharedScripts, isMarker, redisSharedOps } from './redis-shared-ops.ts';
+import {
+  checkStorable,
+  defineSharedScripts,
+  isMarker,
+  redisSharedOps,
+} from './redis-shared-ops.ts';
 
 /** A Redis-backed strategy; `client` is exposed so the invalidation bus can PUBLISH on it. */
 export interface RedisBackedCache<C extends Redis | Cluster = Redis | Cluster>
@@ -58,6 +63,7 @@ export function redisStrategy<C extends Redis | Cluster>(
     },
     getWithTtl: (key) => run('get', () => readWithTtl(client, key), hitOrMiss),
     async set(key, value, ttlMs) {
+      checkStorable(value);
       await run('set', () => client.set(key, value, 'PX', ttlMs));
     },
     async invalidate(key) {
