@@ -1,7 +1,7 @@
 import { LabError } from '../../lab-errors.ts';
 import { OVERHEAD_PROBE_PROXY } from '../../topology/network.ts';
 import { faultProxyApi, listenPort } from './fault-proxy-api.ts';
-import { addedRoundTrip, httpProbe } from './round-trip-probes.ts';
+import { addedRoundTrip, httpProbe, type Probe } from './round-trip-probes.ts';
 
 const SAMPLES = 500;
 const WARM_UP = 50;
@@ -11,7 +11,7 @@ const PROBE_TOXIC = 'overhead_probe_latency';
 
 /**
  * The fault proxy's own added round trip (ms, never below 0): GET /version of its API (at `apiUrl`,
- * reached at `apiPort`) through one of its proxies (`proxy` at `proxyPort`) carrying a known latency
+ * reached at `apiPort`) through one of its proxies (`proxy`, listening at `proxy.port`) carrying a known latency
  * toxic, against GET /version direct; p50 against p50, as calibration judges a hop, less that toxic.
  */
 export async function measureOverheadThrough(
@@ -27,13 +27,15 @@ export async function measureOverheadThrough(
     toxicity: 1,
     attributes: { latency: PROBE_LATENCY_MS, jitter: 0 },
   });
-  const direct = await httpProbe(apiPort, '/version');
-  const proxied = await httpProbe(proxy.port, '/version');
+  const probes: Probe[] = [];
   try {
+    probes.push(await httpProbe(apiPort, '/version'));
+    probes.push(await httpProbe(proxy.port, '/version'));
+    const [direct, proxied] = probes as [Probe, Probe];
     const added = await addedRoundTrip(direct, proxied, SAMPLES, WARM_UP);
     return Math.max(0, Math.round((added.p50Ms - PROBE_LATENCY_MS) * 1000) / 1000);
   } finally {
-    await Promise.all([direct.close(), proxied.close()]);
+    await Promise.all(probes.map((probe) => probe.close()));
     await api.removeToxic(proxy.name, PROBE_TOXIC);
   }
 }

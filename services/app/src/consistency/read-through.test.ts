@@ -7,6 +7,16 @@ import type { ConsistencyMode } from './consistency-types.ts';
 import { createReadThrough, jitteredTtl } from './read-through.ts';
 
 /** An in-memory strategy (pure logic fake) that records sets and can be told to fail. */
+/** A read path over an empty fake cache under consistency `mode`, without TTL jitter. */
+function readerOver(mode: ConsistencyMode) {
+  return createReadThrough({
+    cache: fakeCache().cache,
+    ttlMs: 1_000,
+    jitter: 0,
+    consistency: mode,
+  });
+}
+
 function fakeCache(options: { failGet?: unknown; failSet?: unknown; tier?: 'l1' | 'l2' } = {}) {
   const store = new Map<string, Buffer>();
   const sets: { key: string; ttlMs: number }[] = [];
@@ -194,12 +204,7 @@ describe('read-through', () => {
       async recordWrite() {},
       async invalidate() {},
     };
-    const reader = createReadThrough({
-      cache: fakeCache().cache,
-      ttlMs: 1_000,
-      jitter: 0,
-      consistency: mode,
-    });
+    const reader = readerOver(mode);
     const load = async () => Buffer.from('loaded');
     const owner = reader.read('k', load);
     const joiner = reader.read('k', load);
@@ -218,12 +223,7 @@ describe('read-through', () => {
       async recordWrite() {},
       async invalidate() {},
     };
-    const reader = createReadThrough({
-      cache: fakeCache().cache,
-      ttlMs: 1_000,
-      jitter: 0,
-      consistency: mode,
-    });
+    const reader = readerOver(mode);
     const loader = deferredLoader(Buffer.from('v1'));
     const load = async () => {
       loads += 1;
