@@ -168,8 +168,10 @@ describe('upstream failures', () => {
       await victim.kill();
       const ending = await client.ended(2_000);
       expect(ending.at - killed).toBeLessThan(1_000);
-      const metrics = await toxiproxy.getApi().getText(`${proxyServer.url}/metrics`);
-      expect(metrics).toMatch(/fault_proxy_active_connections\{proxy="victim"\} 0/);
+      // The client sees the proxy's FIN before the proxy has seen its own sockets close.
+      await expect
+        .poll(() => toxiproxy.getApi().getText(`${proxyServer.url}/metrics`), { timeout: 1_000 })
+        .toMatch(/fault_proxy_active_connections\{proxy="victim"\} 0/);
     } finally {
       await victim.stop();
     }

@@ -66,7 +66,7 @@ describe('scenarios through the native driver', () => {
     const r = await run(s, 'local-hash');
     expect(r.status).toBe('completed');
     const k = r.figures?.keyMovement;
-    expect(k).toMatchObject({ scheme: 'ketama', from: 3, to: 2 });
+    expect(k).toMatchObject({ scheme: 'nginx-chash', from: 3, to: 2 });
     expect(Math.abs((k?.measured ?? 0) - (k?.predicted ?? 1))).toBeLessThanOrEqual(0.05);
     expect(r.events.at(-1)).toMatchObject({ phase: 'rollback', ok: true });
   });

@@ -67,7 +67,16 @@ export const scenarioFiguresSchema = z.strictObject({
   dipSeconds: num,
   timeTo90PctSec: nullableNum,
   keyMovement: z
-    .strictObject({ measured: num, predicted: num, scheme: z.string(), from: num, to: num })
+    .strictObject({
+      measured: num,
+      predicted: num,
+      /** `nginx-chash`: nginx's ring over its real upstreams, for the probed keys; `ketama`: hashring. */
+      scheme: z.string(),
+      from: num,
+      to: num,
+      /** Keys probed before the change. */
+      keys: num.optional(),
+    })
     .nullable(),
   failover: z.strictObject({ unavailableSec: num, predictedSec: num }).nullable(),
   hotNode: z.strictObject({ node: z.string(), share: num }).nullable(),

@@ -131,14 +131,17 @@ function resolverLines(dynamic: DynamicUpstream | undefined): string[] {
   ];
 }
 
+/** The text of an upstream's `server` line: what nginx's consistent-hash ring hashes for it. */
+export function upstreamServerName(upstream: number | string, host = '127.0.0.1'): string {
+  return typeof upstream === 'number' ? `${host}:${upstream}` : upstream;
+}
+
 function serverLines(options: NginxRenderOptions): string[] {
-  const host = options.host ?? '127.0.0.1';
   const health = `max_fails=${MAX_FAILS} fail_timeout=${FAIL_TIMEOUT}`;
   if (options.dynamic) return [`server ${options.dynamic.address} resolve ${health};`];
-  return options.upstreams.map((upstream) => {
-    const address = typeof upstream === 'number' ? `${host}:${upstream}` : upstream;
-    return `server ${address} ${health};`;
-  });
+  return options.upstreams.map(
+    (upstream) => `server ${upstreamServerName(upstream, options.host)} ${health};`,
+  );
 }
 
 function upstreamBlock(topology: Topology, options: NginxRenderOptions): string[] {

@@ -33,6 +33,11 @@ export interface LifecycleService {
   up: boolean;
   /** nginx sends it requests (app servers only). */
   inRotation?: boolean;
+  /**
+   * An app server's `server` name in nginx's upstream (e.g. `127.0.0.1:3001`), which its
+   * consistent-hash ring hashes; absent where nginx finds the servers by DNS (swarm).
+   */
+  upstream?: string;
 }
 
 /**

@@ -1,3 +1,5 @@
+import type { Driver, RunningLab } from '../../run/driver/driver-types.ts';
+import { nginxChashMovedShare } from '../../simulate/nginx-chash.ts';
 import { simulateResize } from '../../simulate/resize.ts';
 
 /** How many profiles the key-owner probe asks for, and how many at once. */
@@ -26,14 +28,48 @@ export async function keyOwners(baseUrl: string): Promise<Map<number, string>> {
   return owners;
 }
 
-/** Share of the keys answered both times whose server changed. */
-export function movedShare(before: Map<number, string>, after: Map<number, string>): number {
-  const both = [...before.keys()].filter((id) => after.has(id));
-  if (both.length === 0) return 0;
-  return both.filter((id) => before.get(id) !== after.get(id)).length / both.length;
+/** Who served each probed profile, and the upstream nginx balanced over when it was asked. */
+export interface OwnerProbe {
+  owners: Map<number, string>;
+  /** nginx's `server` names of the app servers in rotation (undefined: the driver does not say). */
+  upstreams: string[] | undefined;
 }
 
-/** simulate's prediction of the share of keys moved by a ketama ring going from `from` to `to` nodes. */
+/** The upstream names of the app servers in rotation, when every one of them has one. */
+async function upstreamsOf(driver: Driver, lab: RunningLab): Promise<string[] | undefined> {
+  const apps = (await driver.services(lab)).filter((s) => s.role === 'app' && s.inRotation);
+  const names = apps.flatMap((s) => (s.upstream ? [s.upstream] : []));
+  return names.length === apps.length && names.length > 0 ? names : undefined;
+}
+
+/** keyOwners through the front door, with the upstream list it was balanced over. */
+export async function probeKeyOwners(driver: Driver, lab: RunningLab): Promise<OwnerProbe> {
+  const upstreams = await upstreamsOf(driver, lab);
+  return { owners: await keyOwners(lab.url), upstreams };
+}
+
+const answeredBoth = (before: OwnerProbe, after: OwnerProbe): number[] =>
+  [...before.owners.keys()].filter((id) => after.owners.has(id));
+
+/** Share of the keys answered both times whose server changed. */
+export function movedShare(before: OwnerProbe, after: OwnerProbe): number {
+  const both = answeredBoth(before, after);
+  if (both.length === 0) return 0;
+  const moved = both.filter((id) => before.owners.get(id) !== after.owners.get(id));
+  return moved.length / both.length;
+}
+
+/**
+ * simulate's model of nginx's consistent-hash ring over the upstreams nginx actually had, asked about
+ * the keys answered both times: the share it says moves. Undefined when a probe lacks its upstreams.
+ */
+export function modelledMovedShare(before: OwnerProbe, after: OwnerProbe): number | undefined {
+  if (!before.upstreams || !after.upstreams) return undefined;
+  const keys = answeredBoth(before, after).map(String);
+  return nginxChashMovedShare(keys, before.upstreams, after.upstreams);
+}
+
+/** simulate's prediction of the share moved by a generic ketama ring (hashring) from `from` to `to` nodes. */
 export function predictedMovedShare(from: number, to: number, keyCount: number): number {
   const result = simulateResize({
     nodes: [from],

@@ -9,7 +9,12 @@ import { joinSeconds } from '../figures/seconds.ts';
 import type { ServerSample } from '../figures/server-sample.ts';
 import { baselineOf, breachesOf, smoothedP99, tolerancesOf } from '../hypothesis.ts';
 import type { Scenario } from '../scenario-model.ts';
-import { movedShare, predictedMovedShare } from './key-owners.ts';
+import {
+  modelledMovedShare,
+  movedShare,
+  type OwnerProbe,
+  predictedMovedShare,
+} from './key-owners.ts';
 import type { Timeline } from './timeline.ts';
 
 /** What the method left behind, to be turned into figures. */
@@ -18,8 +23,8 @@ export interface Measured {
   samples: ServerSample[];
   timeline: Timeline;
   loadError: unknown;
-  before: Map<number, string> | undefined;
-  after: Map<number, string> | undefined;
+  before: OwnerProbe | undefined;
+  after: OwnerProbe | undefined;
 }
 
 const messageOf = (error: unknown): string =>
@@ -31,12 +36,15 @@ function keyMovementOf(s: Scenario, t: Topology, m: Measured): ScenarioFigures['
   const delta = kinds.includes('add-app-server') ? 1 : kinds.includes('remove-app-server') ? -1 : 0;
   if (delta === 0) return null;
   const from = t.appServers;
+  const measured = movedShare(m.before, m.after);
+  const modelled = modelledMovedShare(m.before, m.after);
+  const common = { measured, from, to: from + delta, keys: m.before.owners.size };
+  // nginx's own ring over its real upstream names, for the same keys: what remains is the lab's error.
+  if (modelled !== undefined) return { ...common, predicted: modelled, scheme: 'nginx-chash' };
   return {
-    measured: movedShare(m.before, m.after),
+    ...common,
     predicted: predictedMovedShare(from, from + delta, s.load.keyCount),
     scheme: 'ketama',
-    from,
-    to: from + delta,
   };
 }
 

@@ -13,7 +13,7 @@ import { busCutOf } from '../figures/bus-partition.ts';
 import type { ServerSample } from '../figures/server-sample.ts';
 import { notApplicable } from '../scenario-catalog.ts';
 import type { Scenario } from '../scenario-model.ts';
-import { keyOwners } from './key-owners.ts';
+import { type OwnerProbe, probeKeyOwners } from './key-owners.ts';
 import { buildRunRecord, type Measured } from './run-record.ts';
 import { samplerTargetsOf } from './sampler-targets.ts';
 import { ServerSampler } from './server-sampler.ts';
@@ -79,7 +79,7 @@ function phasesOf(scenario: Scenario) {
 async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSetup) {
   const { scenario, topology } = o;
   const probeOwners = scenario.probes?.includes('key-owners') ?? false;
-  let before: Promise<Map<number, string>> | undefined;
+  let before: Promise<OwnerProbe> | undefined;
   const onEvent: EventListener = (event, atEpochMs) => {
     o.onEvent?.(event, atEpochMs);
     const runId = runIdOf(lab.state.runDir);
@@ -101,7 +101,7 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
   let run: SeriesRun | undefined;
   let samples: ServerSample[] = [];
   let loadError: unknown;
-  let after: Map<number, string> | undefined;
+  let after: OwnerProbe | undefined;
   try {
     o.onStage?.(`load ${load.rate} req/s for ${load.durationSec} s`);
     run = await runLoadWithSeries({
@@ -122,11 +122,11 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
       onStart: (startAt) => {
         sampler.start(startAt, Math.ceil(load.durationSec));
         timeline.start(startAt);
-        if (probeOwners) before = probeAt(lab.url, startAt + load.warmupSec * 1000);
+        if (probeOwners) before = probeAt(o.driver, lab, startAt + load.warmupSec * 1000);
       },
     });
     await timeline.finished();
-    if (probeOwners && !timeline.failure) after = await keyOwners(lab.url);
+    if (probeOwners && !timeline.failure) after = await probeKeyOwners(o.driver, lab);
   } catch (error) {
     loadError = error;
   } finally {
@@ -139,9 +139,9 @@ async function method(o: ScenarioRunOptions, lab: RunningLab, observe: ObserveSe
   return { run, samples, timeline, loadError, before: await before, after } satisfies Measured;
 }
 
-async function probeAt(baseUrl: string, epochMs: number): Promise<Map<number, string>> {
+async function probeAt(driver: Driver, lab: RunningLab, epochMs: number): Promise<OwnerProbe> {
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, epochMs - epochNow())));
-  return keyOwners(baseUrl);
+  return probeKeyOwners(driver, lab);
 }
 
 /** A topology brought up for scenarios, with its annotation sink (under --observe). */

@@ -65,7 +65,8 @@ function specificClause(f: ScenarioFigures, baseline: Baseline): string | undefi
   }
   if (f.keyMovement) {
     const k = f.keyMovement;
-    return `${pct(k.measured)} of keys moved (simulate, ${k.scheme} ${k.from}→${k.to}: ${pct(k.predicted)})`;
+    const keys = k.keys === undefined ? '' : `, same ${k.keys} keys`;
+    return `${pct(k.measured)} of keys moved (simulate, ${k.scheme} ${k.from}→${k.to}${keys}: ${pct(k.predicted)})`;
   }
   if (f.hotNode && f.hotNode.share > 0.45) {
     const l1 = f.l1Share === null ? '' : `; an L1 answered ${pct(f.l1Share)} of reads`;

@@ -50,7 +50,7 @@ export async function appsInRotation(lab: RunningLab): Promise<string[]> {
 }
 
 /** Where nginx reaches app server `name`: its proxy behind the fault proxy, else the container. */
-function upstreamOf(topology: Topology, name: string): string {
+export function upstreamOf(topology: Topology, name: string): string {
   if (isProxied(topology)) return appProxies(topology, appIndexOf(name)).upstream;
   return `${name}:${CONTAINER_PORTS.app}`;
 }

@@ -8,7 +8,13 @@ import type {
   LifecycleOutcome,
 } from '../lifecycle-types.ts';
 import { failoverPair, parseClusterNodes } from '../redis-roles.ts';
-import { addComposeApp, appsInRotation, removeComposeApp, waitHealthy } from './app-rotation.ts';
+import {
+  addComposeApp,
+  appsInRotation,
+  removeComposeApp,
+  upstreamOf,
+  waitHealthy,
+} from './app-rotation.ts';
 import { execCommand } from './compose-binary.ts';
 import { type ProjectContainer, projectContainers, roleOf } from './containers.ts';
 import { pauseContainer } from './pause-container.ts';
@@ -129,7 +135,11 @@ export const composeLifecycle: LifecycleOperations = {
         name: c.service,
         role: roleOf(c.service) as 'nginx' | 'app' | 'redis' | 'postgres',
         up: c.running && c.status !== 'paused',
-        ...(roleOf(c.service) === 'app' ? { inRotation: inRotation(c) } : {}),
+        ...(roleOf(c.service) !== 'app'
+          ? {}
+          : inRotation(c)
+            ? { inRotation: true, upstream: upstreamOf(lab.topology, c.service) }
+            : { inRotation: false }),
       }));
   },
   kill: async (lab, service) => {

@@ -13,7 +13,7 @@ import type {
 import { failoverPair, parseClusterNodes } from '../redis-roles.ts';
 import { addNativeApp, removeNativeApp } from './app-rotation.ts';
 import { contextOf, updateRecord } from './lab-context.ts';
-import { extrasOf, nativeService, nativeServices } from './service-handles.ts';
+import { extrasOf, nativeService, nativeServices, upstreamNameOf } from './service-handles.ts';
 import { applyNativeToxic, removeNativeToxic } from './toxics.ts';
 import type { UpContext } from './up.ts';
 
@@ -128,6 +128,11 @@ async function failover(
   };
 }
 
+function appRotation(ctx: UpContext, name: string, inRotation: boolean) {
+  const upstream = inRotation ? upstreamNameOf(ctx, name) : undefined;
+  return { inRotation, ...(upstream ? { upstream } : {}) };
+}
+
 /** The lifecycle operations of the native driver (processes of this process, by signal). */
 export const nativeLifecycle: LifecycleOperations = {
   services: async (lab) => {
@@ -138,7 +143,7 @@ export const nativeLifecycle: LifecycleOperations = {
         name: s.name,
         role: s.role,
         up: s.running() && !paused.has(s.name),
-        ...(s.role === 'app' ? { inRotation: !outOfRotation.has(s.name) } : {}),
+        ...(s.role === 'app' ? appRotation(ctx, s.name, !outOfRotation.has(s.name)) : {}),
       }),
     );
   },

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabError } from '../../../lab-errors.ts';
-import { renderNginxConfig } from '../../../render/nginx/render-nginx.ts';
+import { renderNginxConfig, upstreamServerName } from '../../../render/nginx/render-nginx.ts';
 import { appServerEnv } from '../../../topology/app-env.ts';
 import { startAppServer } from '../../processes/app-server.ts';
 import { startNginx } from '../../processes/nginx.ts';
@@ -53,6 +53,13 @@ export function nginxConfigOf(ctx: UpContext): string {
   const inRotation = ctx.apps.filter((a) => !outOfRotation.has(a.name));
   const upstreams = nginxUpstreams(inRotation, ctx.network);
   return renderNginxConfig(ctx.topology, { listenPort: ctx.httpPort, upstreams });
+}
+
+/** App server `name`'s `server` name in nginx's upstream (its proxy's port under a network profile). */
+export function upstreamNameOf(ctx: UpContext, name: string): string | undefined {
+  const app = ctx.apps.find((a) => a.name === name);
+  const port = app && nginxUpstreams([app], ctx.network)[0];
+  return port === undefined ? undefined : upstreamServerName(port);
 }
 
 /**
