@@ -7,7 +7,6 @@ import type { Topology } from '../../topology/model.ts';
 import { CONTAINER_PORTS } from '../compose/compose-types.ts';
 import { STATUS_ALLOW } from '../compose/render-compose.ts';
 import { renderNginxConfig } from '../nginx/render-nginx.ts';
-import { NETWORK_CONNECT_TIMEOUTS } from '../swarm/stack-services.ts';
 import { invalidatorObjects } from './invalidator-objects.ts';
 import {
   type K8sObject,
@@ -15,9 +14,9 @@ import {
   labelsOf,
   RESTRICTED,
   resources,
-  secretEnv,
   selectorOf,
 } from './k8s-common.ts';
+import { modelEnv } from './model-env.ts';
 import { K8S_DATABASE_URL } from './postgres-objects.ts';
 import { k8sRedisEndpoints } from './redis-objects.ts';
 
@@ -34,17 +33,11 @@ function appEnv(topology: Topology) {
     diskCacheDir: '/app/.lab/disk-cache',
   });
   // SERVER_ID is the pod's name (X-Served-By); the rest comes from the model, as in every driver.
-  const { SERVER_ID: _, DISK_CACHE_PATH: __, DATABASE_URL, ...rest } = values;
+  const { SERVER_ID: _, DISK_CACHE_PATH: __, ...rest } = values;
   return [
     { name: 'SERVER_ID', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
     { name: 'DISK_CACHE_PATH', value: '/app/.lab/disk-cache/$(SERVER_ID)' },
-    secretEnv('POSTGRES_PASSWORD'),
-    { name: 'DATABASE_URL', value: DATABASE_URL ?? K8S_DATABASE_URL },
-    ...(topology.redis.kind === 'none' ? [] : [secretEnv('REDIS_PASSWORD')]),
-    ...Object.entries({ ...rest, ...NETWORK_CONNECT_TIMEOUTS }).map(([name, value]) => ({
-      name,
-      value,
-    })),
+    ...modelEnv(topology, rest),
   ];
 }
 

@@ -3,16 +3,15 @@ import { Service } from 'kubernetes-models/v1';
 import { hasInvalidator, INVALIDATOR_NAME, invalidatorEnv } from '../../topology/app-env.ts';
 import type { Topology } from '../../topology/model.ts';
 import { CONTAINER_PORTS } from '../compose/compose-types.ts';
-import { NETWORK_CONNECT_TIMEOUTS } from '../swarm/stack-services.ts';
 import {
   type K8sObject,
   type K8sRenderOptions,
   labelsOf,
   RESTRICTED,
   resources,
-  secretEnv,
   selectorOf,
 } from './k8s-common.ts';
+import { modelEnv } from './model-env.ts';
 import { K8S_DATABASE_URL } from './postgres-objects.ts';
 import { k8sRedisEndpoints } from './redis-objects.ts';
 
@@ -23,17 +22,7 @@ function invalidatorEnvVars(topology: Topology) {
     databaseUrl: K8S_DATABASE_URL,
     redis: k8sRedisEndpoints(topology),
   });
-  // Secrets first: DATABASE_URL refers to $(POSTGRES_PASSWORD), which must be defined before it.
-  const { DATABASE_URL, ...rest } = values;
-  return [
-    secretEnv('POSTGRES_PASSWORD'),
-    { name: 'DATABASE_URL', value: DATABASE_URL ?? K8S_DATABASE_URL },
-    ...(topology.redis.kind === 'none' ? [] : [secretEnv('REDIS_PASSWORD')]),
-    ...Object.entries({ ...rest, ...NETWORK_CONNECT_TIMEOUTS }).map(([name, value]) => ({
-      name,
-      value,
-    })),
-  ];
+  return modelEnv(topology, values);
 }
 
 function invalidatorDeployment(topology: Topology, o: K8sRenderOptions): Deployment {

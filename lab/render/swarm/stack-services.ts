@@ -201,6 +201,38 @@ export const NETWORK_CONNECT_TIMEOUTS = {
 const TASK_SLOT = '{{.Task.Slot}}';
 
 /**
+ * What the app servers and the invalidator share: the app image running one entry point, the
+ * database URL (and Redis password) exported from the secrets, and a health check on /healthz.
+ */
+function nodeProcessService(
+  topology: Topology,
+  image: string,
+  environment: Record<string, string>,
+  o: { entry: 'app' | 'invalidator'; serverId: string; logLevel: string },
+): Omit<StackService, 'deploy'> {
+  delete environment.DATABASE_URL;
+  environment.SERVER_ID = o.serverId;
+  environment.LOG_LEVEL = o.logLevel;
+  Object.assign(environment, NETWORK_CONNECT_TIMEOUTS);
+  const exports: Record<string, string> = { DATABASE_URL };
+  if (topology.redis.kind !== 'none') exports.REDIS_PASSWORD = readSecret(STACK_SECRETS.redis);
+  return {
+    image,
+    entrypoint: secretEntrypoint(exports, 'node'),
+    command: ['--enable-source-maps', `dist/services/${o.entry}/src/main.js`],
+    environment,
+    secrets: [
+      mountSecret(STACK_SECRETS.postgres),
+      ...(topology.redis.kind === 'none' ? [] : [mountSecret(STACK_SECRETS.redis)]),
+    ],
+    networks: [STACK_NETWORK],
+    // GET /healthz from the shell (bash /dev/tcp), not a Node process per probe: with several
+    // replicas per node, a Node start every few seconds each costs the CPU the servers need.
+    healthcheck: { ...httpProbe(CONTAINER_PORTS.app, '/healthz'), interval: '3s', retries: 10 },
+  };
+}
+
+/**
  * The app servers: one service of `topology.appServers` replicas (`cachelab scale app=N`), each with
  * SERVER_ID app-<slot>; nginx finds them by the service name, which resolves to every healthy task.
  */
@@ -218,26 +250,13 @@ export function appStackService(
     redis,
     diskCacheDir: '/app/.lab/disk-cache',
   });
-  delete environment.DATABASE_URL;
-  environment.SERVER_ID = `app-${TASK_SLOT}`;
   environment.DISK_CACHE_PATH = `/app/.lab/disk-cache/app-${TASK_SLOT}`;
-  environment.LOG_LEVEL = logLevel;
-  Object.assign(environment, NETWORK_CONNECT_TIMEOUTS);
-  const exports: Record<string, string> = { DATABASE_URL };
-  if (topology.redis.kind !== 'none') exports.REDIS_PASSWORD = readSecret(STACK_SECRETS.redis);
   return {
-    image,
-    entrypoint: secretEntrypoint(exports, 'node'),
-    command: ['--enable-source-maps', 'dist/services/app/src/main.js'],
-    environment,
-    secrets: [
-      mountSecret(STACK_SECRETS.postgres),
-      ...(topology.redis.kind === 'none' ? [] : [mountSecret(STACK_SECRETS.redis)]),
-    ],
-    networks: [STACK_NETWORK],
-    // GET /healthz from the shell (bash /dev/tcp), not a Node process per probe: with several
-    // replicas per node, a Node start every few seconds each costs the CPU the servers need.
-    healthcheck: { ...httpProbe(CONTAINER_PORTS.app, '/healthz'), interval: '3s', retries: 10 },
+    ...nodeProcessService(topology, image, environment, {
+      entry: 'app',
+      serverId: `app-${TASK_SLOT}`,
+      logLevel,
+    }),
     // Above the app's SHUTDOWN_GRACE_MS default (10 s): it drains, then exits on its own.
     stop_grace_period: '15s',
     deploy: {
@@ -264,23 +283,12 @@ export function invalidatorStackService(
     databaseUrl: 'from-the-secret',
     redis,
   });
-  delete environment.DATABASE_URL;
-  environment.SERVER_ID = INVALIDATOR_NAME;
-  environment.LOG_LEVEL = logLevel;
-  Object.assign(environment, NETWORK_CONNECT_TIMEOUTS);
-  const exports: Record<string, string> = { DATABASE_URL };
-  if (topology.redis.kind !== 'none') exports.REDIS_PASSWORD = readSecret(STACK_SECRETS.redis);
   return {
-    image,
-    entrypoint: secretEntrypoint(exports, 'node'),
-    command: ['--enable-source-maps', 'dist/services/invalidator/src/main.js'],
-    environment,
-    secrets: [
-      mountSecret(STACK_SECRETS.postgres),
-      ...(topology.redis.kind === 'none' ? [] : [mountSecret(STACK_SECRETS.redis)]),
-    ],
-    networks: [STACK_NETWORK],
-    healthcheck: { ...httpProbe(CONTAINER_PORTS.app, '/healthz'), interval: '3s', retries: 10 },
+    ...nodeProcessService(topology, image, environment, {
+      entry: 'invalidator',
+      serverId: INVALIDATOR_NAME,
+      logLevel,
+    }),
     stop_grace_period: '5s',
     deploy: deployOf('seed'),
   };
