@@ -79,6 +79,9 @@ const CASES: StrategyCase[] = [
 
 const logger = createLogger({ level: 'silent', serverId: 'contract' });
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Random bytes a cache may store: a leading NUL byte is reserved (lease and tombstone markers). */
+const storableBytes = (length: number): Buffer =>
+  Buffer.concat([Buffer.from([0xff]), randomBytes(length - 1)]);
 const stops: (() => Promise<void>)[] = [];
 let infra: Infra;
 
@@ -151,8 +154,7 @@ describe.each(CASES)('cache contract: $label', ({ label, mode, env, tier, shared
   });
 
   it('round-trips a large binary value byte-exact', async () => {
-    // A leading NUL byte is reserved (lease and tombstone markers), and refused below.
-    const value = Buffer.concat([Buffer.from([0xff]), randomBytes(256 * 1024 - 1)]);
+    const value = storableBytes(256 * 1024);
     await cache.set(key('large'), value, 60_000);
     expect((await cache.get(key('large')))?.value.equals(value)).toBe(true);
   });
@@ -166,7 +168,7 @@ describe.each(CASES)('cache contract: $label', ({ label, mode, env, tier, shared
     });
 
     it('a second server sees the value through the shared tier', async () => {
-      const value = randomBytes(70 * 1024);
+      const value = storableBytes(70 * 1024);
       await cache.set(key('shared'), value, 60_000);
       const other = await build(mode, env(infra), observer);
       try {
