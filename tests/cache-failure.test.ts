@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import { type Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisNode,
@@ -133,6 +134,31 @@ describe('global-cluster when a master dies', () => {
   afterAll(async () => {
     await s.cache.close();
     await cluster.stop();
+  });
+
+  it('a silent master costs only its own keys: keys on the other masters keep hitting', async () => {
+    const keys = Array.from({ length: 30 }, (_, i) => `profile:${200 + i}`);
+    for (const key of keys) await boundedRead(s.reader, key);
+    const { client } = s.cache as unknown as { client: Cluster };
+    const ownerOf = (key: string) => client.slots[calculateSlot(key)]?.[0];
+    const [silent] = await cluster.masters();
+    const node = cluster.nodes.find((n) => n.address === silent);
+    if (node === undefined) throw new Error(`no node at ${silent}`);
+    const first = keys.find((key) => ownerOf(key) === silent);
+    const others = keys.filter((key) => ownerOf(key) !== silent);
+    expect(first).toBeDefined();
+    expect(others.length).toBeGreaterThan(10);
+    // Frozen for well under cluster-node-timeout (2 s): one command timeout, then the other keys.
+    process.kill(node.pid, 'SIGSTOP');
+    const results: ReadResult[] = [];
+    try {
+      expect((await boundedRead(s.reader, first ?? '')).result).not.toBe('HIT-L2');
+      for (const key of others) results.push(await boundedRead(s.reader, key));
+    } finally {
+      process.kill(node.pid, 'SIGCONT');
+    }
+    expect(results.map((r) => r.result)).toEqual(others.map(() => 'HIT-L2'));
+    for (const key of keys) await untilHit(s.reader, key);
   });
 
   it('every read stays bounded through the failover, and all keys hit again after it', async () => {

@@ -72,18 +72,35 @@ async function invalidator(layout: Layout, env: Record<string, string> = {}) {
   return started;
 }
 
-/** Pending outbox rows. */
-async function pendingRows(): Promise<number> {
+/** Runs one statement on the suite's database. */
+async function sql<R extends pg.QueryResultRow>(
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
   const client = new pg.Client({ connectionString: infra.pg.url });
   await client.connect();
   try {
-    const result = await client.query<{ n: number }>(
-      'SELECT count(*)::int AS n FROM cache_invalidations WHERE done_at IS NULL',
-    );
-    return result.rows[0]?.n ?? -1;
+    return (await client.query<R>(text, values)).rows;
   } finally {
     await client.end();
   }
+}
+
+/** Pending outbox rows. */
+async function pendingRows(): Promise<number> {
+  const rows = await sql<{ n: number }>(
+    'SELECT count(*)::int AS n FROM cache_invalidations WHERE done_at IS NULL',
+  );
+  return rows[0]?.n ?? -1;
+}
+
+/** Whether outbox row `id` has been applied. */
+async function applied(id: string): Promise<boolean> {
+  const rows = await sql<{ done: boolean }>(
+    'SELECT done_at IS NOT NULL AS done FROM cache_invalidations WHERE id = $1',
+    [id],
+  );
+  return rows[0]?.done ?? false;
 }
 
 /** The version a read returned. */
@@ -201,6 +218,36 @@ describe('a Redis Cluster master failed over during writes', () => {
       admin.disconnect();
     }
   }
+
+  it('the invalidator applies the keys on answering masters while another master is silent', async () => {
+    await invalidator('global-cluster');
+    const silentId = nextId();
+    const silent = await masterOf(profileKey(silentId));
+    let liveId = nextId();
+    while ((await masterOf(profileKey(liveId))) === silent) liveId = nextId();
+    const node = infra.cluster.nodes.find((n) => n.port === Number(silent.split(':')[1]));
+    if (node === undefined) throw new Error(`no node at ${silent}`);
+    const insert = (id: number) =>
+      sql<{ id: string }>(
+        'INSERT INTO cache_invalidations (cache_key, profile_id, version) VALUES ($1, $2, 1) RETURNING id',
+        [profileKey(id), id],
+      ).then((rows) => rows[0]?.id ?? '');
+    // Frozen for well under cluster-node-timeout (2 s), so the cluster does not fail it over.
+    process.kill(node.pid, 'SIGSTOP');
+    let rows: string[] = [];
+    try {
+      rows = [await insert(silentId), await insert(liveId)];
+      await until('the live key applied', () => applied(rows[1] ?? ''), 1_200);
+      expect(await applied(rows[0] ?? '')).toBe(false);
+    } finally {
+      process.kill(node.pid, 'SIGCONT');
+    }
+    await until(
+      'the silent key applied once its master answers',
+      () => applied(rows[0] ?? ''),
+      5_000,
+    );
+  });
 
   it('delete leaves the old value on the promoted replica; outbox+lease is fresh within 1 s of the cache answering', async () => {
     const mode = {

@@ -42,9 +42,9 @@ export interface Invalidator {
 const PRUNE_EVERY_MS = 60_000;
 
 /**
- * Applies the outbox: claim a batch, write a tombstone per key (retried until it took effect: a
- * failed batch is rolled back and claimed again after a capped backoff), mark the rows done in the
- * same transaction. Killed mid-batch, the transaction rolls back and the rows stay pending.
+ * Applies the outbox: claim a batch, write a tombstone per key, mark the rows of the keys that took
+ * effect done in the same transaction; the others are retried after a capped backoff until they take
+ * effect. Killed mid-batch, the transaction rolls back and the rows stay pending.
  */
 export function createInvalidator(options: InvalidatorOptions): Invalidator {
   const state = { running: undefined as Promise<void> | undefined, again: false, closed: false };
@@ -104,38 +104,57 @@ export function createInvalidator(options: InvalidatorOptions): Invalidator {
   return invalidator;
 }
 
-/** Claims and applies batches until none is pending. */
+/**
+ * One pass over every pending row, batch after batch: the rows whose tombstone took effect are marked
+ * done, the others stay pending; rejects at the end if any failed, so the pass is retried after a
+ * backoff. A key on an unreachable node therefore never holds back the keys on the others.
+ */
 async function drain(options: InvalidatorOptions): Promise<void> {
-  for (;;) {
-    const batch = await claimBatch(options.pool, options.batch).catch((error: unknown) => {
+  let failure: { error: unknown } | undefined;
+  for (let afterId = '0'; ; ) {
+    const batch = await claimBatch(options.pool, options.batch, afterId).catch((error: unknown) => {
       options.metrics.failed('database');
       throw error;
     });
-    if (batch === undefined) return;
-    try {
-      await applyAll(options, batch.invalidations);
-    } catch (error) {
+    if (batch === undefined) break;
+    afterId = batch.lastId;
+    const { applied, error } = await applyEach(options, batch.invalidations);
+    if (error !== undefined) {
       options.metrics.failed('redis');
-      await batch.rollback();
-      throw error;
+      failure ??= { error };
     }
-    await batch.commit().catch((error: unknown) => {
+    const done = await batch.commit(applied).catch((commitError: unknown) => {
       options.metrics.failed('database');
-      throw error;
+      throw commitError;
     });
-    options.metrics.applied(batch.rows, batch.ages);
+    options.metrics.applied(done.rows, done.ages);
   }
+  if (failure !== undefined) throw failure.error;
 }
 
-/** Writes every tombstone; rejects if any failed (the whole batch is then retried). */
-async function applyAll(options: InvalidatorOptions, invalidations: Invalidation[]): Promise<void> {
+/** Writes every tombstone; says which keys took effect, and the first error of the others. */
+async function applyEach(
+  options: InvalidatorOptions,
+  invalidations: Invalidation[],
+): Promise<{ applied: Set<string>; error: unknown }> {
   const results = await Promise.allSettled(
     invalidations.map(({ key, version }) =>
       options.ops.tombstone(key, version, options.tombstoneTtlMs),
     ),
   );
-  const failed = results.find((result) => result.status === 'rejected');
-  if (failed !== undefined) throw failed.reason;
+  const applied = new Set<string>();
+  let error: unknown;
+  results.forEach((result, i) => {
+    if (result.status === 'fulfilled') applied.add(invalidations[i]?.key ?? '');
+    else error ??= result.reason;
+  });
+  return { applied, error };
+}
+
+/** Writes every tombstone; rejects if any failed. */
+async function applyAll(options: InvalidatorOptions, invalidations: Invalidation[]): Promise<void> {
+  const { error } = await applyEach(options, invalidations);
+  if (error !== undefined) throw error;
 }
 
 /** Applies the recently applied rows again: a failover may have lost writes the old master acknowledged. */

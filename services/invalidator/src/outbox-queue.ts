@@ -6,20 +6,27 @@ export interface Invalidation {
   version: number;
 }
 
-/** A batch claimed inside an open transaction: apply it, then commit (marks done) or roll back. */
+/** Rows marked done by a commit, and the seconds from each one's commit to its claim. */
+export interface DoneRows {
+  rows: number;
+  ages: number[];
+}
+
+/**
+ * A batch claimed inside an open transaction: apply it, then commit, which marks done the rows of the
+ * keys applied; the others stay pending. Killed before the commit, the claim rolls back.
+ */
 export interface ClaimedBatch {
   invalidations: Invalidation[];
-  /** Rows in the batch (several rows of one key collapse into one invalidation). */
-  rows: number;
-  /** Seconds from each row's commit to now, at claim time. */
-  ages: number[];
-  commit(): Promise<void>;
-  rollback(): Promise<void>;
+  /** The highest row id claimed: the next batch of the same pass starts after it. */
+  lastId: string;
+  commit(appliedKeys: ReadonlySet<string>): Promise<DoneRows>;
 }
 
 const CLAIM_SQL = `SELECT id, cache_key, version,
   extract(epoch FROM clock_timestamp() - created_at)::float8 AS age
-FROM cache_invalidations WHERE done_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
+FROM cache_invalidations WHERE done_at IS NULL AND id > $2::bigint
+ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`;
 const DONE_SQL = `UPDATE cache_invalidations SET done_at = clock_timestamp(), attempts = attempts + 1
 WHERE id = ANY($1::bigint[])`;
 const LAG_SQL = `SELECT count(*)::int AS pending,
@@ -32,10 +39,15 @@ const PRUNE_SQL = `DELETE FROM cache_invalidations
 WHERE done_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)`;
 
 /**
- * Claims up to `limit` pending rows (FOR UPDATE SKIP LOCKED, so a second invalidator takes others)
- * in a transaction that stays open until the caller commits or rolls back. Undefined when none.
+ * Claims up to `limit` pending rows after row `afterId` (FOR UPDATE SKIP LOCKED, so a second
+ * invalidator takes others) in a transaction that stays open until the caller commits. Undefined
+ * when none.
  */
-export async function claimBatch(pool: pg.Pool, limit: number): Promise<ClaimedBatch | undefined> {
+export async function claimBatch(
+  pool: pg.Pool,
+  limit: number,
+  afterId = '0',
+): Promise<ClaimedBatch | undefined> {
   const client = await pool.connect();
   let released = false;
   const release = (error?: Error) => {
@@ -50,32 +62,27 @@ export async function claimBatch(pool: pg.Pool, limit: number): Promise<ClaimedB
       cache_key: string;
       version: string;
       age: number;
-    }>(CLAIM_SQL, [limit]);
+    }>(CLAIM_SQL, [limit, afterId]);
     if (result.rows.length === 0) {
       await client.query('COMMIT');
       release();
       return undefined;
     }
-    const ids = result.rows.map((row) => row.id);
+    const rows = result.rows;
     return {
-      invalidations: newestPerKey(result.rows),
-      rows: result.rows.length,
-      ages: result.rows.map((row) => row.age),
-      async commit() {
+      invalidations: newestPerKey(rows),
+      lastId: rows.at(-1)?.id ?? afterId,
+      async commit(appliedKeys) {
+        const done = rows.filter((row) => appliedKeys.has(row.cache_key));
         try {
-          await client.query(DONE_SQL, [ids]);
+          if (done.length > 0) await client.query(DONE_SQL, [done.map((row) => row.id)]);
           await client.query('COMMIT');
           release();
+          return { rows: done.length, ages: done.map((row) => row.age) };
         } catch (error) {
           release(error instanceof Error ? error : new Error(String(error)));
           throw error;
         }
-      },
-      async rollback() {
-        await client.query('ROLLBACK').then(
-          () => release(),
-          (error: unknown) => release(error instanceof Error ? error : new Error(String(error))),
-        );
       },
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis, RedisOptions } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { CacheObserver } from './cache-types.ts';
@@ -100,9 +101,24 @@ export async function closeClient(client: Redis | Cluster, logger?: Logger): Pro
 
 /**
  * Drops the connection after a command timed out and reconnects. ioredis keeps a timed-out command
- * in its reply queue, so a reply that comes late (or never, when the network dropped the command)
- * would be matched to the next command: another key's value. A fresh connection has an empty queue.
+ * in its reply queue, so when the network dropped the command (a blackholed link), the next reply
+ * would be matched to it: another key's value. A fresh connection has an empty queue. On a Cluster
+ * only the connection to the master of `key`'s slot is dropped (none without a key): the other
+ * masters keep serving, and the Cluster reopens the dropped one on the next command for that slot.
  */
-export function dropAfterTimeout(client: Redis | Cluster): void {
+export function dropAfterTimeout(client: Redis | Cluster, key?: string): void {
+  if (client.isCluster) {
+    if (key !== undefined) dropClusterNode(client as Cluster, key);
+    return;
+  }
   if (client.status === 'ready' || client.status === 'connect') client.disconnect(true);
+}
+
+function dropClusterNode(client: Cluster, key: string): void {
+  const nodeKey = client.slots[calculateSlot(key)]?.[0];
+  const node = client
+    .nodes('master')
+    .find((n) => `${n.options.host}:${n.options.port}` === nodeKey);
+  // A Cluster's node connections do not reconnect themselves: closed, it leaves the pool.
+  node?.disconnect();
 }

@@ -92,6 +92,7 @@ function script(client: Redis | Cluster, name: ScriptName, buffers = false): Scr
 /** How each shared operation is run: the strategy wraps it with metrics and deadlines. */
 export type SharedRunner = <T>(
   op: 'get' | 'set' | 'invalidate',
+  key: string,
   call: () => Promise<T>,
 ) => Promise<T>;
 
@@ -99,7 +100,7 @@ export type SharedRunner = <T>(
 export function redisSharedOps(client: Redis | Cluster, run: SharedRunner): SharedOps {
   return {
     leaseGet: (key, token, leaseMs) =>
-      run('get', async () => {
+      run('get', key, async () => {
         const reply = await script(client, 'cachelabLeaseGet', true)(key, token, leaseMs);
         return toLeaseReply(reply);
       }),
@@ -107,32 +108,37 @@ export function redisSharedOps(client: Redis | Cluster, run: SharedRunner): Shar
       checkStorable(value);
       return run(
         'set',
+        key,
         async () => (await script(client, 'cachelabLeaseSet')(key, token, value, ttlMs)) === 1,
       );
     },
     leaseRelease: (key, token) =>
       run(
         'invalidate',
+        key,
         async () => (await script(client, 'cachelabLeaseRelease')(key, token)) === 1,
       ),
     versionedSet: async (key, value, version, ttlMs) => {
       checkStorable(value);
       return run(
         'set',
+        key,
         async () =>
           (await script(client, 'cachelabVersionedSet')(key, version, value, ttlMs)) === 1,
       );
     },
     tombstone: (key, version, ttlMs) =>
-      run('invalidate', async () => {
+      run('invalidate', key, async () => {
         await script(client, 'cachelabTombstone')(key, version, ttlMs);
       }),
     keepGrace: (key, copy, ttlMs) =>
-      run('set', async () => {
+      run('set', key + GRACE_SUFFIX, async () => {
         await client.set(key + GRACE_SUFFIX, encodeGrace(copy), 'PX', ttlMs);
       }),
     recallGrace: (key) =>
-      run('get', async () => decodeGrace(await client.getBuffer(key + GRACE_SUFFIX))),
+      run('get', key + GRACE_SUFFIX, async () =>
+        decodeGrace(await client.getBuffer(key + GRACE_SUFFIX)),
+      ),
   };
 }
 

@@ -45,39 +45,44 @@ export function redisStrategy<C extends Redis | Cluster>(
   options: RedisStrategyOptions,
 ): RedisBackedCache<C> {
   const { context, deadlineMs } = options;
-  const bound = <T>(call: () => Promise<T>): Promise<T> =>
+  // `key` names the connection a timeout drops on a Cluster (undefined: none there).
+  const bound = <T>(key: string | undefined, call: () => Promise<T>): Promise<T> =>
     (deadlineMs === undefined ? call() : withDeadline(call(), deadlineMs)).catch((error) => {
-      if (isTimeout(error)) dropAfterTimeout(client);
+      if (isTimeout(error)) dropAfterTimeout(client, key);
       throw error;
     });
-  const run = <T>(op: CacheOperation, call: () => Promise<T>, outcome?: (v: T) => Outcome) =>
-    observed(context, op, () => bound(call), outcome);
+  const run = <T>(
+    op: CacheOperation,
+    key: string,
+    call: () => Promise<T>,
+    outcome?: (v: T) => Outcome,
+  ) => observed(context, op, () => bound(key, call), outcome);
   let closed: Promise<void> | undefined;
   defineSharedScripts(client);
   return {
     name: context.strategy,
     client,
     async get(key) {
-      const value = await run('get', () => readValue(client, key), hitOrMiss);
+      const value = await run('get', key, () => readValue(client, key), hitOrMiss);
       return value === undefined ? undefined : { value, tier: 'l2' };
     },
-    getWithTtl: (key) => run('get', () => readWithTtl(client, key), hitOrMiss),
+    getWithTtl: (key) => run('get', key, () => readWithTtl(client, key), hitOrMiss),
     async set(key, value, ttlMs) {
       checkStorable(value);
-      await run('set', () => client.set(key, value, 'PX', ttlMs));
+      await run('set', key, () => client.set(key, value, 'PX', ttlMs));
     },
     async invalidate(key) {
-      await run('invalidate', () => client.del(key));
+      await run('invalidate', key, () => client.del(key));
     },
-    shared: redisSharedOps(client, (op, call) => run(op, call)),
+    shared: redisSharedOps(client, (op, key, call) => run(op, key, call)),
     async peek(key) {
       let value: Buffer | undefined;
       await checked(context.strategy, async () => {
-        value = await bound(() => readValue(client, key));
+        value = await bound(key, () => readValue(client, key));
       });
       return value === undefined ? [] : [{ value, tier: 'l2' }];
     },
-    ping: () => checked(context.strategy, () => bound(() => client.ping())),
+    ping: () => checked(context.strategy, () => bound(undefined, () => client.ping())),
     localStats: () => undefined,
     close() {
       closed ??= closeClient(client, options.logger);
