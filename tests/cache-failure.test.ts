@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import calculateSlot from 'cluster-key-slot';
-import { type Cluster, Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type RedisNode,
@@ -16,6 +16,7 @@ import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
+import type { RedisClusterCache } from '../services/app/src/cache/redis-cluster.ts';
 import { createShardedRedisCache } from '../services/app/src/cache/redis-sharded.ts';
 import { loadConfig } from '../services/app/src/config.ts';
 import {
@@ -139,7 +140,7 @@ describe('global-cluster when a master dies', () => {
   it('a silent master costs only its own keys: keys on the other masters keep hitting', async () => {
     const keys = Array.from({ length: 30 }, (_, i) => `profile:${200 + i}`);
     for (const key of keys) await boundedRead(s.reader, key);
-    const { client } = s.cache as unknown as { client: Cluster };
+    const { client } = s.cache as RedisClusterCache;
     const ownerOf = (key: string) => client.slots[calculateSlot(key)]?.[0];
     const [silent] = await cluster.masters();
     const node = cluster.nodes.find((n) => n.address === silent);

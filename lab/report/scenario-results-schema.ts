@@ -74,7 +74,7 @@ export const scenarioFiguresSchema = z.strictObject({
       scheme: z.string(),
       from: num,
       to: num,
-      /** Keys probed before the change. */
+      /** Probed keys answered before and after the change: what both shares are computed over. */
       keys: num.optional(),
     })
     .nullable(),

@@ -48,7 +48,8 @@ export async function probeKeyOwners(driver: Driver, lab: RunningLab): Promise<O
   return { owners: await keyOwners(lab.url), upstreams };
 }
 
-const answeredBoth = (before: OwnerProbe, after: OwnerProbe): number[] =>
+/** The probed ids both probes got an answer for: the keys movement is measured and modelled on. */
+export const answeredBoth = (before: OwnerProbe, after: OwnerProbe): number[] =>
   [...before.owners.keys()].filter((id) => after.owners.has(id));
 
 /** Share of the keys answered both times whose server changed. */

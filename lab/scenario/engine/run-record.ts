@@ -10,6 +10,7 @@ import type { ServerSample } from '../figures/server-sample.ts';
 import { baselineOf, breachesOf, smoothedP99, tolerancesOf } from '../hypothesis.ts';
 import type { Scenario } from '../scenario-model.ts';
 import {
+  answeredBoth,
   modelledMovedShare,
   movedShare,
   type OwnerProbe,
@@ -38,7 +39,7 @@ function keyMovementOf(s: Scenario, t: Topology, m: Measured): ScenarioFigures['
   const from = t.appServers;
   const measured = movedShare(m.before, m.after);
   const modelled = modelledMovedShare(m.before, m.after);
-  const common = { measured, from, to: from + delta, keys: m.before.owners.size };
+  const common = { measured, from, to: from + delta, keys: answeredBoth(m.before, m.after).length };
   // nginx's own ring over its real upstream names, for the same keys: what remains is the lab's error.
   if (modelled !== undefined) return { ...common, predicted: modelled, scheme: 'nginx-chash' };
   return {
