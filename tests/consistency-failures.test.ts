@@ -3,8 +3,10 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServerHandle } from '../lab/run/processes/app-server.ts';
 import { startInvalidator } from '../lab/run/processes/invalidator-process.ts';
+import { parseClusterInfo } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';
 import { profileKey } from '../services/app/src/cache/keys.ts';
+import { failoverRetryWindowMs } from '../services/app/src/cache/redis-cluster.ts';
 import type { TwoTierCache } from '../services/app/src/cache/two-tier.ts';
 import type { ConsistencyName } from '../services/app/src/config.ts';
 import { recordInvalidation } from '../services/app/src/consistency/outbox-store.ts';
@@ -249,7 +251,18 @@ describe('a Redis Cluster master failed over during writes', () => {
     );
   });
 
-  it('delete leaves the old value on the promoted replica; outbox+lease is fresh within 1 s of the cache answering', async () => {
+  /** Port of the replica that follows the master on `masterPort`. */
+  async function replicaOf(masterPort: number): Promise<number> {
+    for (const node of infra.cluster.nodes) {
+      if (node.port === masterPort) continue;
+      const info = parseClusterInfo(await redisCommand(node.port, ['INFO', 'replication']));
+      if (info.get('role') === 'slave' && Number(info.get('master_port')) === masterPort)
+        return node.port;
+    }
+    throw new Error(`no replica follows 127.0.0.1:${masterPort}`);
+  }
+
+  it('delete leaves the old value on the promoted replica when its DEL gave up first; outbox+lease is fresh within 1 s of the cache answering', async () => {
     const mode = {
       d: await server('global-cluster', 'delete'),
       o: await server('global-cluster', 'outbox+lease'),
@@ -264,11 +277,18 @@ describe('a Redis Cluster master failed over during writes', () => {
     const port = Number(master.split(':')[1]);
     expect(Number(await redisCommand(port, ['WAIT', '1', '2000']))).toBe(1);
     const victim = infra.cluster.nodes.find((node) => node.port === port);
+    const replica = await replicaOf(port);
+    // The client retries a command until it outlives a failover; a promotion inside that window
+    // sometimes lets delete's DEL land late. The promotion is held until the DEL has given up.
+    await redisCommand(replica, ['CONFIG', 'SET', 'cluster-replica-no-failover', 'yes']);
     await victim?.kill();
     const writes = {
       d: await mode.d.write(deleteId, 'failover delete'),
       o: await mode.o.write(outboxId, 'failover outbox'),
     };
+    expect(mode.d.events).toContain('invalidate_failed');
+    await new Promise((resolve) => setTimeout(resolve, failoverRetryWindowMs() + 1_000));
+    await redisCommand(replica, ['CONFIG', 'SET', 'cluster-replica-no-failover', 'no']);
     await infra.cluster.waitOk(30_000);
     // From the first read the cache answers, then for 2 s: any stale read after the first second fails the goal.
     const probe = async (reader: TestServer, id: number, version: number) => {

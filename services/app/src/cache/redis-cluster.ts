@@ -27,13 +27,17 @@ export type RedisClusterCache = RedisBackedCache<Cluster>;
 
 const MAX_REDIRECTIONS = 16;
 
+/** How long the client keeps retrying one command through a failover (cluster-node-timeout + 2 s). */
+export function failoverRetryWindowMs(clusterNodeTimeoutMs = 5_000): number {
+  // A replica is promoted ~1–2 s after cluster-node-timeout: retries must span both.
+  return Math.ceil((clusterNodeTimeoutMs + 2_000) / MAX_REDIRECTIONS) * MAX_REDIRECTIONS;
+}
+
 /** ioredis Cluster options: fail fast per request, but keep retrying long enough to ride out a failover. */
 export function clusterOptions(
   options: RedisTimeouts & { clusterNodeTimeoutMs?: number },
 ): ClusterOptions {
-  // A replica is promoted ~1–2 s after cluster-node-timeout: retries must span both.
-  const failoverWindowMs = (options.clusterNodeTimeoutMs ?? 5_000) + 2_000;
-  const retryDelay = Math.ceil(failoverWindowMs / MAX_REDIRECTIONS);
+  const retryDelay = failoverRetryWindowMs(options.clusterNodeTimeoutMs) / MAX_REDIRECTIONS;
   return {
     enableOfflineQueue: false,
     scaleReads: 'master',
