@@ -7,9 +7,8 @@
 # The nodes require a password (requirepass): redis-cli (and `--cluster create`) sends REDISCLI_AUTH,
 # which compose sets from REDIS_PASSWORD; REDIS_PASSWORD alone is used when REDISCLI_AUTH is unset.
 #
-# Behind the fault proxy, CLUSTER_ANNOUNCE lists `NODE:PORT=PROXYHOST:PROXYPORT` pairs (space-separated):
-# once the cluster is formed, each node announces its proxy (cluster-announce-hostname/port; the bus
-# stays direct), so CLUSTER SLOTS, MOVED and ASK send clients through the proxies too.
+# Behind the fault proxy the nodes still announce their own names (a replica follows its master at the
+# address the master announces): the clients map each announced name to its proxy (REDIS_NAT_MAP).
 #
 # Usage: cluster-init.sh REPLICAS_PER_MASTER HOST:PORT...   (nodes by DNS name, all of them)
 set -eu
@@ -67,37 +66,3 @@ until ready "$@"; do
   sleep 0.25
 done
 echo "cluster-init: cluster_state:ok on all $count nodes"
-
-[ -n "${CLUSTER_ANNOUNCE:-}" ] || exit 0
-for pair in $CLUSTER_ANNOUNCE; do
-  node="${pair%%=*}"
-  proxy="${pair#*=}"
-  for setting in "cluster-announce-hostname ${proxy%:*}" "cluster-announce-port ${proxy##*:}" \
-    "cluster-announce-bus-port $((${node##*:} + 10000))"; do
-    # shellcheck disable=SC2086 # key and value
-    reply="$(redis-cli -h "${node%:*}" -p "${node##*:}" config set $setting | tr -d '\r')"
-    [ "$reply" = OK ] || { echo "cluster-init: $node config set $setting: $reply" >&2; exit 1; }
-  done
-done
-
-# Every node lists every slot owner at its proxy: no node's own hostname left in CLUSTER SLOTS.
-announced() {
-  for node in "$@"; do
-    slots="$(redis-cli -h "${node%:*}" -p "${node##*:}" cluster slots | tr -d '\r')"
-    for other in "$@"; do
-      if printf '%s\n' "$slots" | grep -qx "${other%:*}"; then return 1; fi
-    done
-    if printf '%s\n' "$slots" | grep -qx '?'; then return 1; fi
-  done
-}
-
-tries=0
-until announced "$@"; do
-  tries=$((tries + 1))
-  if [ "$tries" -ge 240 ]; then
-    echo "cluster-init: the nodes do not announce their proxies after 60 s" >&2
-    exit 1
-  fi
-  sleep 0.25
-done
-echo "cluster-init: every node announces its proxy ($CLUSTER_ANNOUNCE)"

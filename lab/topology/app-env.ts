@@ -8,6 +8,8 @@ export interface RedisEndpoints {
   url?: string;
   /** Cluster seed nodes or independent shards: host:port each. */
   nodes?: readonly string[];
+  /** Cluster only: where to dial each address the nodes announce (announced host:port → host:port). */
+  natMap?: Readonly<Record<string, string>>;
 }
 
 /** What appServerEnv needs to know about the running environment of server `index`. */
@@ -49,9 +51,21 @@ function redisEnv(topology: Topology, redis: RedisEndpoints): Record<string, str
     case 'cluster':
     case 'shards': {
       const nodes = redis.nodes?.length ? redis.nodes : missing('Redis node addresses');
-      return { REDIS_NODES: nodes.join(',') };
+      return { REDIS_NODES: nodes.join(','), ...natMapEnv(topology, redis.natMap) };
     }
   }
+}
+
+function natMapEnv(topology: Topology, natMap: RedisEndpoints['natMap']): Record<string, string> {
+  const pairs = Object.entries(natMap ?? {}).map(([from, to]) => `${from}=${to}`);
+  if (pairs.length === 0) return {};
+  if (topology.redis.kind !== 'cluster') {
+    throw new LabError(
+      'TOPOLOGY_INVALID',
+      `topology ${topology.name} has no Redis Cluster (redis.kind ${topology.redis.kind}), yet a NAT map was given`,
+    );
+  }
+  return { REDIS_NAT_MAP: pairs.join(',') };
 }
 
 function busEnv(topology: Topology, bus: readonly string[] | undefined): Record<string, string> {

@@ -71,6 +71,15 @@ describe('appServerEnv', () => {
     expect(appServerEnv(getTopology('global-sharded'), ctx(0)).CACHE_MODE).toBe('global-sharded');
   });
 
+  it('gives a cluster its NAT map, and refuses one for any other Redis layout', () => {
+    const natMap = { '127.0.0.1:7001': 'fault-proxy:21003' };
+    const withMap = { ...ctx(0), redis: { ...ctx(0).redis, natMap } };
+    const cluster = appServerEnv(getTopology('global-cluster'), withMap);
+    expect(cluster.REDIS_NAT_MAP).toBe('127.0.0.1:7001=fault-proxy:21003');
+    expect(appServerEnv(getTopology('global-cluster'), ctx(0)).REDIS_NAT_MAP).toBeUndefined();
+    expect(() => appServerEnv(getTopology('global-sharded'), withMap)).toThrow(/NAT map/);
+  });
+
   it('follows a change of the model', () => {
     const t = getTopology('two-tier');
     t.cache.ttlMs = 1234;

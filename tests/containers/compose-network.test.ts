@@ -46,10 +46,26 @@ async function containerIps(project: string): Promise<Map<string, string>> {
   );
 }
 
+let redisPassword = '';
+
 interface Proxy {
   listen: string;
   upstream: string;
   toxics: { attributes: { latency: number } }[];
+}
+
+/** The service whose container made the CLIENT LIST line `line`. */
+function serviceAt(ips: Map<string, string>, line: string): string {
+  const ip = /addr=([\d.]+):/.exec(line)?.[1];
+  return [...ips].find(([, at]) => at === ip)?.[0] ?? 'unknown';
+}
+
+/** A connected client of one node at its published address (the caller disconnects it). */
+async function nodeAt(address: string): Promise<Redis> {
+  const [, port] = address.split(':');
+  const node = new Redis({ port: Number(port), password: redisPassword, lazyConnect: true });
+  await node.connect();
+  return node;
 }
 
 async function msOf(url: string): Promise<number> {
@@ -64,7 +80,6 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   const prefix = `cachelab-net-${process.pid}`;
   let dir = '';
   let lab: ComposeLab | undefined;
-  let redisPassword = '';
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'compose-network-'));
@@ -146,28 +161,35 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
     expect(Math.min(...times)).toBeGreaterThanOrEqual(NGINX_APP_MS);
   });
 
-  it('the cluster announces its proxies and no app connects to Redis around them', async () => {
+  it('the cluster replicates directly, and no app connects to Redis around its proxy', async () => {
     const current = lab as ComposeLab;
     const ips = await containerIps(current.project.name);
     const appIps = [...ips].filter(([s]) => /^app-\d+$|^invalidator$/.test(s)).map(([, ip]) => ip);
     expect(appIps.length).toBeGreaterThanOrEqual(3);
     const proxied: string[] = [];
+    const links: string[] = [];
     for (const address of current.state.redis.nodes ?? []) {
-      const [, port] = address.split(':');
-      const node = new Redis({ port: Number(port), password: redisPassword, lazyConnect: true });
+      const node = await nodeAt(address);
       try {
-        await node.connect();
+        // The nodes announce their own names (replicas follow them); apps map each to its proxy.
         const slots = JSON.stringify(await node.call('CLUSTER', 'SLOTS'));
-        expect(slots).not.toMatch(/"redis-\d+"/);
-        expect(slots).toContain('"fault-proxy"');
+        expect(slots).toMatch(/"redis-\d+"/);
+        expect(slots).not.toContain('"fault-proxy"');
+        const replication = String(await node.call('INFO', 'replication'));
+        if (/role:slave/.test(replication))
+          links.push(/master_link_status:(\w+)/.exec(replication)?.[1] ?? '');
         const clients = String(await node.call('CLIENT', 'LIST'));
         const from = [...clients.matchAll(/addr=([\d.]+):/g)].map((m) => m[1]);
-        expect(from.filter((ip) => appIps.includes(ip ?? ''))).toEqual([]);
+        const around = clients
+          .split('\n')
+          .filter((l) => appIps.some((ip) => l.includes(`addr=${ip}:`)));
+        expect(around.map((l) => `${serviceAt(ips, l)} ${l}`)).toEqual([]);
         proxied.push(...from.filter((ip) => ip === ips.get('fault-proxy')).map(String));
       } finally {
         node.disconnect();
       }
     }
+    expect(links).toEqual(['up', 'up', 'up']);
     expect(proxied.length).toBeGreaterThan(0);
   });
 
@@ -257,6 +279,42 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
     expect(back.some((r) => r.servedBy === 'app-4')).toBe(true);
     await driver.removeAppServer(current, 'app-4');
     expect(Object.keys(await proxies())).not.toContain('app-4');
+  });
+
+  it('fails a master over under the profile: a Redis node is killed, its replica takes over through the proxies', async () => {
+    const current = lab as ComposeLab;
+    const driver = createComposeDriver({ projectPrefix: prefix });
+    const killed = await driver.failoverRedisMaster(current, 'kill', { nodeTimeoutMs: 2_000 });
+    expect(killed.service).toMatch(/^redis-\d$/);
+    expect(killed.detail).toContain('docker kill');
+    const states = await driver.services(current);
+    expect(states.find((s) => s.name === killed.service)?.up).toBe(false);
+    // The fault proxy and every other node stay up: only the master was hit.
+    const ips = await containerIps(current.project.name);
+    expect(ips.has('fault-proxy')).toBe(true);
+    expect(states.filter((s) => s.role === 'redis' && !s.up).map((s) => s.name)).toEqual([
+      killed.service,
+    ]);
+    // The promoted replica answers through its proxy: every read is a cache result again (no BYPASS).
+    const served = async () => {
+      const reads = [];
+      for (let id = 100; id < 130; id++) reads.push(await read(current.url, id));
+      return reads.every((r) => r.status === 200 && r.cache !== 'BYPASS');
+    };
+    await expect.poll(served, { timeout: 30_000, interval: 500 }).toBe(true);
+    await driver.restart(current, killed.service);
+    // The old master comes back as a replica of the promoted one and catches up directly.
+    const rejoined = async () => {
+      const address = current.state.redis.nodes?.[Number(killed.service.split('-')[1]) - 1] ?? '';
+      const node = await nodeAt(address);
+      try {
+        const replication = String(await node.call('INFO', 'replication'));
+        return /role:slave/.test(replication) && /master_link_status:up/.test(replication);
+      } finally {
+        node.disconnect();
+      }
+    };
+    await expect.poll(rejoined, { timeout: 30_000, interval: 500 }).toBe(true);
   });
 
   it('down leaves no container, network or volume behind', async () => {

@@ -34,7 +34,7 @@ describe('compose fault proxy', () => {
     expect(config.at(-1)).toMatchObject({ name: 'overhead-probe', upstream: '127.0.0.1:8474' });
   });
 
-  it('points apps, the invalidator and nginx at the proxies, and the cluster announces them', () => {
+  it('points apps, the invalidator and nginx at the proxies, and maps every announced node to its proxy', () => {
     const overlay = networkOverlay(cluster).services;
     const app = overlay['app-2']?.environment ?? {};
     expect(app.DATABASE_URL).toMatch(/@fault-proxy:\d+\/cachelab$/);
@@ -47,9 +47,16 @@ describe('compose fault proxy', () => {
       `./${COMPOSE_PATHS.networkNginx('global-cluster')}`,
     );
     expect(overlay.nginx?.volumes).toEqual([`${nginxConf}:/etc/nginx/nginx.conf:ro`]);
-    const announce = overlay['redis-cluster-init']?.environment?.CLUSTER_ANNOUNCE ?? '';
-    expect(announce.split(' ')).toHaveLength(6);
-    expect(announce).toMatch(/^redis-1:6379=fault-proxy:\d+ /);
+    // The nodes keep announcing their own names, so replication stays direct; clients dial proxies.
+    expect(overlay['redis-cluster-init']).toBeUndefined();
+    const pairs = app.REDIS_NAT_MAP?.split(',') ?? [];
+    expect(pairs).toHaveLength(6);
+    const seeds = app.REDIS_NODES?.split(',') ?? [];
+    expect(pairs.map((p) => p.split('=')[0])).toEqual(
+      [1, 2, 3, 4, 5, 6].map((i) => `redis-${i}:6379`),
+    );
+    expect(pairs.map((p) => p.split('=')[1])).toEqual(seeds);
+    expect(overlay.invalidator?.environment?.REDIS_NAT_MAP).toBe(app.REDIS_NAT_MAP);
     expect(proxiedNginxUpstreams(cluster).every((u) => u.startsWith('fault-proxy:'))).toBe(true);
   });
 

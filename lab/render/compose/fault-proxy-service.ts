@@ -154,10 +154,23 @@ function proxiedBackends(topology: Topology) {
   url.hostname = host;
   url.port = port;
   const databaseUrl = url.toString().replace('PASSWORD', POSTGRES_PASSWORD_REF);
-  const nodes = redisNames(redisNodeCount(topology.redis)).map((n) => proxyAddress(topology, n));
+  const names = redisNames(redisNodeCount(topology.redis));
+  const nodes = names.map((n) => proxyAddress(topology, n));
   if (topology.redis.kind === 'single')
     return { databaseUrl, redis: { url: `redis://${nodes[0]}` } };
-  return { databaseUrl, redis: nodes.length > 0 ? { nodes } : {} };
+  if (topology.redis.kind !== 'cluster')
+    return { databaseUrl, redis: nodes.length > 0 ? { nodes } : {} };
+  return { databaseUrl, redis: { nodes, natMap: clusterNatMap(topology, names) } };
+}
+
+/**
+ * A cluster's nodes keep announcing their own names (replicas follow their master at its own address),
+ * and its clients dial each announced `redis-N:6379` at redis-N's proxy: slot maps, MOVED and ASK too.
+ */
+function clusterNatMap(topology: Topology, names: string[]): Record<string, string> {
+  return Object.fromEntries(
+    names.map((n) => [`${n}:${CONTAINER_PORTS.redis}`, proxyAddress(topology, n)]),
+  );
 }
 
 function directBackends(topology: Topology) {
@@ -214,15 +227,6 @@ function appsThroughProxies(topology: Topology): Record<string, ComposeService> 
   return Object.fromEntries(entries);
 }
 
-/** The cluster nodes announce their proxy (cluster-init sets it once the cluster is formed). */
-function clusterAnnounce(topology: Topology): Record<string, ComposeService> {
-  if (topology.redis.kind !== 'cluster') return {};
-  const pairs = redisNames(redisNodeCount(topology.redis)).map(
-    (name) => `${name}:${CONTAINER_PORTS.redis}=${proxyAddress(topology, name)}`,
-  );
-  return { 'redis-cluster-init': { environment: { CLUSTER_ANNOUNCE: pairs.join(' ') } } };
-}
-
 /**
  * The network overlay of `topology` (over its topology overlay): turns the fault proxy on with the
  * topology's proxies, and points the app servers (each bus at its own proxies), the invalidator and
@@ -238,7 +242,6 @@ export function networkOverlay(topology: Topology): ComposeFile {
   return {
     services: {
       [FAULT_PROXY_SERVICE]: { scale: 1, volumes: [config], ports: proxyPorts },
-      ...clusterAnnounce(topology),
       ...appsThroughProxies(topology),
       nginx: { volumes: [nginxConf], depends_on: healthyProxy },
     },

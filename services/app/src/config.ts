@@ -33,6 +33,26 @@ const csv = z.string().transform((s) =>
     .filter((part) => part.length > 0),
 );
 
+const HOST_PORT = /^[A-Za-z0-9.-]+:\d{1,5}$/;
+
+/** `a:1=b:2,c:3=d:4` → { 'a:1': { host: 'b', port: 2 }, … }; each side must be host:port. */
+const natMap = z.string().transform((text, ctx) => {
+  const map: Record<string, { host: string; port: number }> = {};
+  for (const pair of text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
+    const [from = '', to = '', ...rest] = pair.split('=');
+    if (rest.length > 0 || !HOST_PORT.test(from) || !HOST_PORT.test(to)) {
+      ctx.addIssue({ code: 'custom', message: `'${pair}' is not announced-host:port=host:port` });
+      return z.NEVER;
+    }
+    const cut = to.lastIndexOf(':');
+    map[from] = { host: to.slice(0, cut), port: Number(to.slice(cut + 1)) };
+  }
+  return map;
+});
+
 /**
  * Every environment variable the app server reads, with its documented default.
  * This is the only place that reads process.env for the app.
@@ -54,6 +74,12 @@ const envSchema = z.object({
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   /** Cluster seed nodes or independent shards, as host:port,host:port. */
   REDIS_NODES: csv.default([]),
+  /**
+   * Redis Cluster: where to dial the addresses the nodes announce, as `announced=dialled` host:port
+   * pairs (comma-separated), e.g. `redis-1:6379=fault-proxy:21003` behind a fault proxy. Slot maps,
+   * MOVED and ASK all go through it; unlisted addresses are dialled as announced.
+   */
+  REDIS_NAT_MAP: natMap.default(() => ({})),
   /** two-tier: use a Redis Cluster (REDIS_NODES) as L2 instead of REDIS_URL. */
   L2_CLUSTER: z
     .enum(['true', 'false'])

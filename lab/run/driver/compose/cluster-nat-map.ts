@@ -1,37 +1,17 @@
 import type { ClusterOptions, NatMap } from 'ioredis';
 import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
-import { proxyAddress } from '../../../render/compose/fault-proxy-service.ts';
-import type { Topology } from '../../../topology/model.ts';
-import { redisNodeCount, redisNodeName } from '../../../topology/services.ts';
-
-/**
- * What the nodes of `topology`'s cluster announce in compose, in node order: `redis-N:6379`, or behind
- * the fault proxy `fault-proxy:<port of redis-N's proxy>`.
- */
-export function announcedNodes(topology: Topology, proxied: boolean): string[] {
-  return Array.from({ length: redisNodeCount(topology.redis) }, (_, i) =>
-    proxied
-      ? proxyAddress(topology, redisNodeName(i))
-      : `${redisNodeName(i)}:${CONTAINER_PORTS.redis}`,
-  );
-}
+import { redisNodeName } from '../../../topology/services.ts';
 
 /**
  * ioredis `natMap` for a host-side client of a compose Redis Cluster. The nodes announce their compose
  * DNS names (`cluster-announce-hostname redis-N`, `cluster-preferred-endpoint-type hostname`), which app
  * containers resolve but the host cannot; this maps each `redis-N:6379` to its published 127.0.0.1 port.
- * `hostAddresses` are the published addresses of redis-1, redis-2… in order (LabState.redis.nodes);
- * `announced` what the nodes announce, in the same order (announcedNodes; default `redis-N:6379`).
+ * `hostAddresses` are the published addresses of redis-1, redis-2… in order (LabState.redis.nodes).
  */
-export function clusterNatMap(
-  hostAddresses: readonly string[],
-  announced: readonly string[] = hostAddresses.map(
-    (_, i) => `${redisNodeName(i)}:${CONTAINER_PORTS.redis}`,
-  ),
-): NatMap {
+export function clusterNatMap(hostAddresses: readonly string[]): NatMap {
   const entries = hostAddresses.map((address, index) => {
     const [host = '127.0.0.1', port = ''] = address.split(':');
-    return [announced[index] ?? '', { host, port: Number(port) }];
+    return [`${redisNodeName(index)}:${CONTAINER_PORTS.redis}`, { host, port: Number(port) }];
   });
   return Object.fromEntries(entries);
 }

@@ -114,8 +114,13 @@ async function failover(
     n.hostname ?? n.address.split(':')[0] ?? n.address;
   const master = name(pair.master);
   const replica = name(pair.replica);
-  if (mode === 'kill') await docker(['kill', (await containerOf(lab, master)).id]);
-  else await redisCli((await containerOf(lab, replica)).id, ['CLUSTER', 'FAILOVER']);
+  const node = (service: string): ProjectContainer => {
+    const found = redis.find((c) => c.service === service);
+    if (found) return found;
+    throw new LabError('ACTION_FAILED', `the cluster names ${service}, not a running Redis node`);
+  };
+  if (mode === 'kill') await docker(['kill', node(master).id]);
+  else await redisCli(node(replica).id, ['CLUSTER', 'FAILOVER']);
   const how = mode === 'kill' ? 'docker kill' : `CLUSTER FAILOVER on ${replica}`;
   return {
     service: master,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { COMPOSE_PATHS } from '../../../render/compose/compose-types.ts';
 import { getTopology } from '../../../topology/catalog.ts';
 import { withNetwork } from '../../../topology/network-proxies.ts';
-import { announcedNodes, clusterNatMap } from './cluster-nat-map.ts';
 import { refuseFractionalForToxiproxy } from './network-setup.ts';
 import { filesOf, isProxied } from './plan.ts';
 
@@ -30,18 +29,6 @@ describe('compose under a network profile', () => {
     expect(() => refuseFractionalForToxiproxy(withNetwork(global, { profile: 'same-az' }))).toThrow(
       /nginx-app 0.5 ms/,
     );
-  });
-
-  it('maps what cluster nodes announce behind the proxy to their published ports', () => {
-    const cluster = getTopology('global-cluster');
-    const announced = announcedNodes(cluster, true);
-    expect(announced).toHaveLength(6);
-    expect(announced.every((a) => /^fault-proxy:\d+$/.test(a))).toBe(true);
-    expect(announcedNodes(cluster, false)[0]).toBe('redis-1:6379');
-    const hosts = announced.map((_, i) => `127.0.0.1:${32_000 + i}`);
-    expect(clusterNatMap(hosts, announced)).toMatchObject({
-      [announced[1] ?? '']: { host: '127.0.0.1', port: 32_001 },
-    });
   });
 
   it('accepts whole-millisecond hops', () => {

@@ -53,6 +53,7 @@ export async function createCache(
       return createRedisClusterCache({
         ...timeouts,
         seeds: config.REDIS_NODES,
+        natMap: config.REDIS_NAT_MAP,
         observer,
         logger: log,
       });
@@ -94,7 +95,12 @@ async function twoTier(
 ): Promise<CacheStrategy> {
   const shared = { ...timeouts, observer, logger };
   const l2: SharedTierStrategy & { client: Publisher } = config.L2_CLUSTER
-    ? await createRedisClusterCache({ ...shared, seeds: config.REDIS_NODES, name: 'two-tier-l2' })
+    ? await createRedisClusterCache({
+        ...shared,
+        seeds: config.REDIS_NODES,
+        natMap: config.REDIS_NAT_MAP,
+        name: 'two-tier-l2',
+      })
     : await createRedisCache({ ...shared, url: config.REDIS_URL, name: 'two-tier-l2' });
   const bus = await createInvalidationBus({
     ...shared,

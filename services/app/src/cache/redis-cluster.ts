@@ -1,4 +1,4 @@
-import { Cluster, type ClusterOptions } from 'ioredis';
+import { Cluster, type ClusterOptions, type NatMap } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { CacheObserver } from './cache-types.ts';
 import {
@@ -20,6 +20,8 @@ export interface RedisClusterCacheOptions extends RedisTimeouts {
   clusterNodeTimeoutMs?: number;
   /** Strategy name reported in errors (default 'global-cluster'). */
   name?: string;
+  /** Where to dial each announced node address (REDIS_NAT_MAP); empty: as announced. */
+  natMap?: NatMap | undefined;
 }
 
 /** The Redis Cluster strategy (`global-cluster`, and the L2 of two-tier with L2_CLUSTER). */
@@ -35,8 +37,9 @@ export function failoverRetryWindowMs(clusterNodeTimeoutMs = 5_000): number {
 
 /** ioredis Cluster options: fail fast per request, but keep retrying long enough to ride out a failover. */
 export function clusterOptions(
-  options: RedisTimeouts & { clusterNodeTimeoutMs?: number },
+  options: RedisTimeouts & { clusterNodeTimeoutMs?: number; natMap?: NatMap | undefined },
 ): ClusterOptions {
+  const natMap = options.natMap ?? {};
   const retryDelay = failoverRetryWindowMs(options.clusterNodeTimeoutMs) / MAX_REDIRECTIONS;
   return {
     enableOfflineQueue: false,
@@ -50,6 +53,7 @@ export function clusterOptions(
     slotsRefreshInterval: 2_000,
     clusterRetryStrategy: reconnectDelay,
     lazyConnect: true,
+    ...(Object.keys(natMap).length > 0 ? { natMap } : {}),
     // Node connections are managed (and reconnected) by the Cluster; only their timeouts are ours.
     redisOptions: {
       commandTimeout: options.commandTimeoutMs,
