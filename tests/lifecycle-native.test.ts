@@ -87,6 +87,39 @@ describe('native driver: Redis Cluster failover (global-cluster)', () => {
   });
 });
 
+describe('native driver: Redis Cluster failover behind the fault proxy (global-cluster, lan)', () => {
+  it('kills the node that masters slot 0, though the cluster announces its proxy', {
+    timeout: 150_000,
+  }, async () => {
+    const runDir = await makeRunDir('lifecycle-cluster-lan');
+    const topology = withNetwork(getTopology('global-cluster'), { profile: 'lan' });
+    const lab = await upTopology(topology, {
+      runDir,
+      httpPort: await freePort(),
+      seedUsers: SEED_USERS,
+      appLogLevel: 'warn',
+    });
+    try {
+      const first = await masterOfSlot0(lab);
+      const killed = await nativeDriver.failoverRedisMaster(lab, 'kill', { nodeTimeoutMs: 2_000 });
+      expect(killed.service).toMatch(/^redis-[1-6]$/);
+      const down = (await nativeDriver.services(lab)).filter((s) => !s.up).map((s) => s.name);
+      expect(down).toEqual([killed.service]);
+      // The announced address of slot 0's master was the killed node's proxy.
+      const proxyPort = lab.services.network?.ports.get(killed.service);
+      expect(first).toBe(proxyPort);
+      await expect.poll(() => masterOfSlot0(lab), { timeout: 20_000 }).not.toBe(first);
+      await nativeDriver.restart(lab, killed.service);
+      await lab.services.redis?.cluster?.waitOk(20_000);
+      expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
+    } finally {
+      await lab.down();
+      await removeRunDir(runDir);
+    }
+    expect(liveProcesses()).toEqual([]);
+  });
+});
+
 describe('native driver: fault-proxy toxics (global on the lan profile)', () => {
   it('adds a toxic to one proxy or to every proxy of a hop, and removes it', {
     timeout: 120_000,

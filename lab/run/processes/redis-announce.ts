@@ -6,6 +6,8 @@ import { redisCommand } from './resp.ts';
 export interface AnnouncedNode {
   port: number;
   proxyPort: number;
+  /** False for a node that is down (killed by a scenario): it is neither set nor asked. */
+  running?: boolean;
 }
 
 /** The `ip:port` every line of CLUSTER NODES gives for its node (ignoring the @busport). */
@@ -19,13 +21,14 @@ export function clusterNodeAddresses(clusterNodes: string): string[] {
 /**
  * Makes every node of a running cluster announce its proxy's address (cluster-announce-ip/port; the
  * bus stays direct), then waits until every node sees every other at its proxy: CLUSTER SLOTS, MOVED
- * and ASK then send clients through the proxies.
+ * and ASK then send clients through the proxies. Runtime settings: a restarted node needs it again.
  */
 export async function announceThroughProxies(
   nodes: readonly AnnouncedNode[],
   timeoutMs = 20_000,
 ): Promise<void> {
-  for (const node of nodes) {
+  const running = nodes.filter((n) => n.running !== false);
+  for (const node of running) {
     await redisCommand(node.port, ['CONFIG', 'SET', 'cluster-announce-ip', '127.0.0.1']);
     await redisCommand(node.port, [
       'CONFIG',
@@ -38,7 +41,7 @@ export async function announceThroughProxies(
   }
   const expected = nodes.map((n) => `127.0.0.1:${n.proxyPort}`).sort();
   const allSeeProxies = async (): Promise<boolean> => {
-    for (const node of nodes) {
+    for (const node of running) {
       const seen = clusterNodeAddresses(await redisCommand(node.port, ['CLUSTER', 'NODES'])).sort();
       if (seen.join() !== expected.join()) return false;
     }

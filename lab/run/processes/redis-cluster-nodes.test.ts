@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseClusterInfo, parseMasters } from './redis-cluster-nodes.ts';
+import { parseClusterInfo, parseMasters, selfAddress } from './redis-cluster-nodes.ts';
 
 describe('parseClusterInfo', () => {
   it('reads key:value lines', () => {
@@ -19,5 +19,16 @@ describe('parseMasters', () => {
       'a5 127.0.0.1:7005@17005 master - 0 0 5 connected',
     ].join('\n');
     expect(parseMasters(nodes)).toEqual(['127.0.0.1:7001', '127.0.0.1:7002']);
+  });
+});
+
+describe('selfAddress', () => {
+  it('is the address of the myself line, without the bus port', () => {
+    const nodes = [
+      'a2 127.0.0.1:21004@17002 master - 0 0 2 connected 5461-10922',
+      'a1 127.0.0.1:21003@17001 myself,slave a2 0 0 1 connected',
+    ].join('\n');
+    expect(selfAddress(nodes)).toBe('127.0.0.1:21003');
+    expect(selfAddress('')).toBe('');
   });
 });

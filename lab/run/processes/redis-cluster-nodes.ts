@@ -96,7 +96,10 @@ export function parseClusterInfo(text: string): Map<string, string> {
  * knows `knownNodes` nodes and (if a replica) has its master link up: a replica that never finished its
  * first sync cannot be promoted.
  */
-async function healthyView(node: RedisNode, knownNodes: number): Promise<string[] | undefined> {
+async function healthyView(
+  node: RedisNode,
+  knownNodes: number,
+): Promise<{ self: string; masters: string[] } | undefined> {
   const info = parseClusterInfo(await redisCommand(node.port, ['CLUSTER', 'INFO']));
   if (info.get('cluster_state') !== 'ok') return undefined;
   if (info.get('cluster_slots_ok') !== String(CLUSTER_SLOTS)) return undefined;
@@ -105,7 +108,14 @@ async function healthyView(node: RedisNode, knownNodes: number): Promise<string[
   if (replication.get('role') === 'slave' && replication.get('master_link_status') !== 'up') {
     return undefined;
   }
-  return parseMasters(await redisCommand(node.port, ['CLUSTER', 'NODES']));
+  const text = await redisCommand(node.port, ['CLUSTER', 'NODES']);
+  return { self: selfAddress(text), masters: parseMasters(text) };
+}
+
+/** The address a node announces for itself: its `myself` line of CLUSTER NODES. */
+export function selfAddress(clusterNodes: string): string {
+  const line = clusterNodes.split('\n').find((l) => l.split(' ')[2]?.split(',').includes('myself'));
+  return (line?.split(' ')[1] ?? '').split('@')[0] ?? '';
 }
 
 /**
@@ -119,12 +129,14 @@ export async function waitClusterOk(
   timeoutMs: number,
   knownNodes = nodes.length,
 ): Promise<void> {
-  const running = new Set(nodes.map((n) => n.address));
   const check = async (): Promise<boolean> => {
     const views = await Promise.all(nodes.map((n) => healthyView(n, knownNodes)));
-    const first = views[0]?.join(',');
+    // What the running nodes announce (their proxies' addresses behind a fault proxy).
+    const running = new Set(views.map((v) => v?.self));
+    const first = views[0]?.masters.join(',');
     return views.every(
-      (v) => v !== undefined && v.join(',') === first && v.every((a) => running.has(a)),
+      (v) =>
+        v !== undefined && v.masters.join(',') === first && v.masters.every((a) => running.has(a)),
     );
   };
   await waitUntil(`redis cluster (${nodes.length} nodes) cluster_state:ok`, check, {

@@ -110,7 +110,13 @@ async function failover(
   const previous =
     options.nodeTimeoutMs === undefined ? '' : await setNodeTimeout(ctx, options.nodeTimeoutMs);
   const { master, replica } = failoverPair(parseClusterNodes(await clusterNodesText(ctx)));
-  const indexOf = (address: string) => nodes.findIndex((n) => n.address === address);
+  // Under a network profile the nodes announce their proxies' addresses, not their own.
+  const announced = (i: number) => `127.0.0.1:${ctx.network?.ports.get(`redis-${i + 1}`)}`;
+  const indexOf = (address: string) => {
+    const i = nodes.findIndex((n, k) => n.address === address || announced(k) === address);
+    if (i >= 0) return i;
+    throw new LabError('ACTION_FAILED', `the cluster names ${address}, no Redis node of this lab`);
+  };
   const m = indexOf(master.address);
   const r = indexOf(replica.address);
   const masterName = `redis-${m + 1}`;

@@ -75,16 +75,24 @@ export async function startNetworkLayer(
     run.overheadMs = await measureProxyOverhead(handle.url);
     const specs = specsOf(topology, postgresPort, redis).filter((s) => s.hop !== 'nginx-app');
     await createProxies(run, specs);
-    if (redis?.cluster) {
-      await announceThroughProxies(
-        redis.nodes.map((node, i) => ({ port: node.port, proxyPort: need(run, `redis-${i + 1}`) })),
-      );
-    }
+    if (redis) await announceCluster(run, redis);
   } catch (error) {
     await handle.stop();
     throw error;
   }
   return run;
+}
+
+/** Makes a cluster's running nodes announce their proxies (at up, and again after a node restarts). */
+export async function announceCluster(run: NetworkRun, redis: RedisLayoutRun): Promise<void> {
+  if (!redis.cluster) return;
+  await announceThroughProxies(
+    redis.nodes.map((node, i) => ({
+      port: node.port,
+      proxyPort: need(run, `redis-${i + 1}`),
+      running: node.running,
+    })),
+  );
 }
 
 /** Adds the nginx → app-i proxies once the app servers listen (app ports are picked at start). */

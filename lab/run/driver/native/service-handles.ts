@@ -9,7 +9,7 @@ import { postgresOsUser } from '../../processes/os-user.ts';
 import { spawnPostgres, waitPostgresReady } from '../../processes/postgres-server.ts';
 import type { ServiceRecord, ServiceRole } from '../driver-types.ts';
 import { recordOf } from '../service-record.ts';
-import { busAddresses, nginxUpstreams } from './network-layer.ts';
+import { announceCluster, busAddresses, nginxUpstreams } from './network-layer.ts';
 import { backendsOf, type UpContext } from './up.ts';
 
 /** One native service as the lifecycle operations see it. */
@@ -114,6 +114,8 @@ function redisService(ctx: UpContext, index: number): NativeService {
     stop: () => node.stop(),
     start: async () => {
       await node.restart();
+      const { network, redis } = ctx;
+      if (network && redis) await announceCluster(network, redis);
       return recordOf(`redis-${index + 1}`, 'redis', node, ports);
     },
   };
