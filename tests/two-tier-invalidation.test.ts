@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FaultProxyHandle, startFaultProxyProcess } from '../lab/run/processes/fault-proxy.ts';
+import { faultProxyApi, listenPort } from '../lab/run/processes/fault-proxy-api.ts';
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
 import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
@@ -29,12 +31,14 @@ let runDir = '';
 let redis: RedisNode;
 let cluster: RedisCluster;
 let admin: Redis;
+let proxy: FaultProxyHandle | undefined;
 const servers: Server[] = [];
 
 /** A two-tier "server" over the single Redis, or over the cluster (L2_CLUSTER). */
 async function startServer(
   l2Kind: 'single' | 'cluster',
   reconnectDelayMs?: number,
+  subscribeTo?: string[],
 ): Promise<Server> {
   const observer = createRecordingObserver();
   const name = 'two-tier-l2';
@@ -45,7 +49,7 @@ async function startServer(
   const bus = await createInvalidationBus({
     ...TIMEOUTS,
     publisher: l2.client,
-    subscribeTo: l2Kind === 'single' ? [redis.url] : cluster.seeds,
+    subscribeTo: subscribeTo ?? (l2Kind === 'single' ? [redis.url] : cluster.seeds),
     channel: CHANNEL,
     observer,
     ...(reconnectDelayMs === undefined ? {} : { reconnectDelayMs: () => reconnectDelayMs }),
@@ -76,6 +80,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(servers.map((server) => server.cache.close()));
+  await proxy?.stop();
   await admin?.quit();
   await redis?.stop();
   await cluster?.stop();
@@ -143,5 +148,40 @@ describe('two-tier invalidation across servers', () => {
     const hit = await b.cache.get(key);
     expect(hit?.value.toString()).toBe('v2');
     expect((await b.cache.get(key))?.tier).toBe('l1');
+  });
+
+  it('A acknowledges an invalidation only once B has dropped the key, however slow B hears it', async () => {
+    proxy = await startFaultProxyProcess({ runDir });
+    const api = faultProxyApi(proxy.url);
+    const upstream = `127.0.0.1:${new URL(redis.url).port}`;
+    const [slow] = await api.populate([{ name: 'bus-b', listen: '127.0.0.1:0', upstream }]);
+    const slowLink = `127.0.0.1:${listenPort(slow?.listen ?? '')}`;
+    const latency = { name: 'slow', type: 'latency', stream: 'downstream' };
+    await api.addToxic('bus-b', { ...latency, attributes: { latency: 80, jitter: 0 } });
+    const [a, b] = [await startServer('single'), await startServer('single', 50, [slowLink])];
+    const key = 'profile:acked';
+    await a.cache.set(key, Buffer.from('v1'), 60_000);
+    await b.cache.get(key);
+    expect((await b.cache.get(key))?.tier).toBe('l1');
+    let droppedAt: number | undefined;
+    b.cache.bus.onInvalidate((k) => {
+      if (k === key) droppedAt ??= performance.now();
+    });
+    await a.cache.invalidate(key);
+    const ackedAt = performance.now();
+    // Without the wait A would return at once and B drop 80 ms later.
+    expect(droppedAt).toBeDefined();
+    expect(droppedAt ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(ackedAt);
+    expect(a.observer.invalidations.confirmed).toBe(1);
+    expect(a.observer.invalidations.unconfirmed).toBe(0);
+
+    // A subscriber that never hears holds the write back only for the command timeout, and is counted.
+    await api.addToxic('bus-b', { name: 'deaf', type: 'timeout', attributes: { timeout: 0 } });
+    const started = performance.now();
+    await a.cache.invalidate('profile:unheard');
+    const waited = performance.now() - started;
+    expect(waited).toBeGreaterThanOrEqual(TIMEOUTS.commandTimeoutMs - 5);
+    expect(waited).toBeLessThan(TIMEOUTS.commandTimeoutMs + 500);
+    expect(a.observer.invalidations.unconfirmed).toBe(1);
   });
 });

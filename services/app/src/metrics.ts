@@ -188,7 +188,7 @@ function cacheFamilies(registry: Registry) {
     invalidations: counter(
       registry,
       'cachelab_invalidations_total',
-      'Cross-server invalidation messages sent and received',
+      'Cross-server invalidation messages: sent, received, and sent ones every server confirmed or not in time',
       ['direction'],
     ),
     errors: counter(registry, 'cachelab_cache_errors_total', 'Cache backend errors by tier', [

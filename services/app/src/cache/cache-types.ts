@@ -89,6 +89,9 @@ export interface SharedTierStrategy extends CacheStrategy {
 export type CacheOperation = 'get' | 'set' | 'invalidate';
 export type CacheOperationResult = 'hit' | 'miss' | 'ok' | 'error' | 'timeout';
 
+/** What happened to an invalidation-bus message (a bounded metric label). */
+export type InvalidationEvent = 'sent' | 'received' | 'confirmed' | 'unconfirmed';
+
 /**
  * Hooks a strategy calls so metrics stay in one module (labels are bounded: never a key).
  * Built by metrics.ts; tests pass a recording fake.
@@ -101,7 +104,8 @@ export interface CacheObserver {
     seconds: number,
   ): void;
   eviction(tier: CacheTier, reason: 'size' | 'ttl' | 'invalidate'): void;
-  invalidation(direction: 'sent' | 'received'): void;
+  /** sent/received: bus messages; confirmed/unconfirmed: sent ones every subscriber acknowledged, or not in time. */
+  invalidation(direction: InvalidationEvent): void;
   error(tier: CacheTier, error: unknown): void;
 }
 

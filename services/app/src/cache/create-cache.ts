@@ -6,7 +6,7 @@ import { createInvalidationBus, type Publisher } from './invalidation-bus.ts';
 import { createLocalDiskCache } from './local-disk.ts';
 import { createLocalLruCache } from './local-lru.ts';
 import { createNoCache } from './none.ts';
-import { createRedisClusterCache } from './redis-cluster.ts';
+import { clusterPublisher, createRedisClusterCache } from './redis-cluster.ts';
 import type { RedisTimeouts } from './redis-connection.ts';
 import { createShardedRedisCache } from './redis-sharded.ts';
 import { createRedisCache } from './redis-single.ts';
@@ -94,17 +94,19 @@ async function twoTier(
   { observer, logger, catchUp, busReconnectDelayMs }: CacheDependencies,
 ): Promise<CacheStrategy> {
   const shared = { ...timeouts, observer, logger };
-  const l2: SharedTierStrategy & { client: Publisher } = config.L2_CLUSTER
+  const cluster = config.L2_CLUSTER
     ? await createRedisClusterCache({
         ...shared,
         seeds: config.REDIS_NODES,
         natMap: config.REDIS_NAT_MAP,
         name: 'two-tier-l2',
       })
-    : await createRedisCache({ ...shared, url: config.REDIS_URL, name: 'two-tier-l2' });
+    : undefined;
+  const l2: SharedTierStrategy & { client: Publisher } =
+    cluster ?? (await createRedisCache({ ...shared, url: config.REDIS_URL, name: 'two-tier-l2' }));
   const bus = await createInvalidationBus({
     ...shared,
-    publisher: l2.client,
+    publisher: cluster ? clusterPublisher(cluster.client) : l2.client,
     subscribeTo: busAddresses(config),
     channel: config.INVALIDATION_CHANNEL,
     ...(busReconnectDelayMs === undefined ? {} : { reconnectDelayMs: busReconnectDelayMs }),

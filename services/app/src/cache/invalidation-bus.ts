@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { CacheError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { type BusMessage, decodeBusMessage, encodeBusMessage, PendingAcks } from './bus-acks.ts';
 import type { CacheObserver } from './cache-types.ts';
 import { withDeadline } from './observed.ts';
 import {
@@ -12,7 +14,10 @@ import {
 
 /** Anything that can PUBLISH: a Redis client, or a Cluster client (cluster PUBLISH reaches every node). */
 export interface Publisher {
+  /** Resolves with the receivers of the node that took it (all of them on a single Redis). */
   publish(channel: string, message: string): Promise<number>;
+  /** Cluster only: subscribers of `channel` on every node, as PUBLISH counts only its own node's. */
+  subscriberCount?(channel: string): Promise<number>;
 }
 
 /** Options of the Redis pub/sub invalidation bus. */
@@ -45,7 +50,11 @@ export interface InvalidationBus {
   onDisconnect(listener: () => void): void;
   /** Called each time the subscription becomes live (first time and after every reconnect). */
   onResubscribed(listener: () => void): void;
-  /** Broadcasts one key; throws CacheError when Redis cannot take it. */
+  /**
+   * Broadcasts one key and waits (up to the command timeout) until every subscriber has dropped it,
+   * so a write acknowledged after it is seen by reads on every server; throws CacheError when Redis
+   * cannot take it. Unconfirmed receivers are counted, not thrown: the key was sent.
+   */
   publish(key: string): Promise<void>;
   /** Stops reconnecting and closes the subscriber connection. Safe to call twice. */
   close(): Promise<void>;
@@ -58,7 +67,7 @@ export interface InvalidationBus {
 export async function createInvalidationBus(
   options: InvalidationBusOptions,
 ): Promise<InvalidationBus> {
-  const subscriber = new Subscriber(options);
+  const subscriber = new Subscriber(options, `${options.channel}:ack:${randomUUID()}`);
   const live = new Promise<void>((resolve) => subscriber.listeners.resubscribed.push(resolve));
   subscriber.start();
   await withDeadline(live, options.connectTimeoutMs).catch((error: unknown) => {
@@ -71,26 +80,57 @@ export async function createInvalidationBus(
     onInvalidate: (listener) => subscriber.listeners.invalidate.push(listener),
     onDisconnect: (listener) => subscriber.listeners.disconnect.push(listener),
     onResubscribed: (listener) => subscriber.listeners.resubscribed.push(listener),
-    publish: (key) => publish(options, key),
+    publish: (key) => publish(options, subscriber, key),
     close: () => subscriber.close(),
   };
 }
 
-async function publish(options: InvalidationBusOptions, key: string): Promise<void> {
+async function publish(
+  options: InvalidationBusOptions,
+  subscriber: Subscriber,
+  key: string,
+): Promise<void> {
+  // Acknowledgements come back over our own subscription: without it, none could arrive.
+  const pending = subscriber.subscribed ? subscriber.acks.open() : undefined;
+  const ack = pending && { reply: subscriber.replyChannel, seq: pending.seq };
+  const { publisher, channel, commandTimeoutMs } = options;
+  let receivers: number;
   try {
-    await withDeadline(options.publisher.publish(options.channel, key), options.commandTimeoutMs);
+    const sent = publisher.publish(channel, encodeBusMessage({ key, ack }));
+    receivers = await withDeadline(sent, commandTimeoutMs);
     options.observer.invalidation('sent');
   } catch (error) {
+    pending?.cancel();
     options.observer.error('l2', error);
     throw new CacheError('invalidation publish failed', {
       cause: error,
       details: { op: 'publish' },
     });
   }
+  if (pending === undefined) return;
+  const expected = await subscriberCount(options, receivers);
+  const confirmed = await pending.confirmed(expected, commandTimeoutMs);
+  options.observer.invalidation(confirmed ? 'confirmed' : 'unconfirmed');
+}
+
+/** How many acknowledgements to wait for: PUBLISH's count, or every node's on a Cluster. */
+async function subscriberCount(options: InvalidationBusOptions, receivers: number) {
+  const count = options.publisher.subscriberCount;
+  if (count === undefined) return receivers;
+  try {
+    return await withDeadline(
+      count.call(options.publisher, options.channel),
+      options.commandTimeoutMs,
+    );
+  } catch (error) {
+    options.observer.error('l2', error);
+    return receivers;
+  }
 }
 
 /** The dedicated subscriber connection: subscribe, watch, and reconnect (rotating targets). */
 class Subscriber {
+  readonly acks = new PendingAcks();
   readonly listeners = {
     invalidate: [] as ((key: string) => void)[],
     disconnect: [] as (() => void)[],
@@ -104,7 +144,10 @@ class Subscriber {
   readonly #heartbeat: NodeJS.Timeout;
   readonly #options: InvalidationBusOptions;
 
-  constructor(options: InvalidationBusOptions) {
+  constructor(
+    options: InvalidationBusOptions,
+    readonly replyChannel: string,
+  ) {
     this.#options = options;
     this.#heartbeat = setInterval(() => this.#ping(), options.heartbeatMs ?? 1_000);
     this.#heartbeat.unref();
@@ -122,13 +165,14 @@ class Subscriber {
     client.on('error', (error: unknown) => {
       this.#options.logger?.warn({ err: error, redis: target }, 'invalidation subscriber error');
     });
-    client.on('message', (from: string, key: string) => {
-      if (from === channel) this.#deliver(key);
+    client.on('message', (from: string, text: string) => {
+      if (from === channel) this.#deliver(decodeBusMessage(text));
+      else if (from === this.replyChannel) this.acks.received(text);
     });
     client.once('end', () => this.#ended(client));
     client
       .connect()
-      .then(() => client.subscribe(channel))
+      .then(() => client.subscribe(channel, this.replyChannel))
       .then(() => this.#live(client))
       .catch((error: unknown) => this.#fail(client, error));
   }
@@ -163,9 +207,18 @@ class Subscriber {
     };
   }
 
-  #deliver(key: string): void {
+  #deliver({ key, ack }: BusMessage): void {
     this.#options.observer.invalidation('received');
     for (const listener of this.listeners.invalidate) listener(key);
+    if (ack === undefined) return;
+    if (ack.reply === this.replyChannel) {
+      this.acks.received(ack.seq);
+      return;
+    }
+    // Acknowledged only now: every listener has dropped the key.
+    this.#options.publisher.publish(ack.reply, ack.seq).catch((error: unknown) => {
+      this.#options.observer.error('l2', error);
+    });
   }
 
   #live(client: Redis): void {

@@ -3,13 +3,14 @@ import type {
   CacheOperation,
   CacheOperationResult,
   CacheTier,
+  InvalidationEvent,
 } from './cache-types.ts';
 
 /** A CacheObserver that records every call, for tests and lab probes. */
 export interface RecordingObserver extends CacheObserver {
   operations: { tier: CacheTier; op: CacheOperation; result: CacheOperationResult }[];
   evictions: { tier: CacheTier; reason: 'size' | 'ttl' | 'invalidate' }[];
-  invalidations: { sent: number; received: number };
+  invalidations: Record<InvalidationEvent, number>;
   errors: { tier: CacheTier; error: unknown }[];
 }
 
@@ -18,7 +19,7 @@ export function createRecordingObserver(): RecordingObserver {
   const recorder: RecordingObserver = {
     operations: [],
     evictions: [],
-    invalidations: { sent: 0, received: 0 },
+    invalidations: { sent: 0, received: 0, confirmed: 0, unconfirmed: 0 },
     errors: [],
     operation(tier, op, result) {
       recorder.operations.push({ tier, op, result });

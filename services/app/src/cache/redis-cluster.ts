@@ -1,6 +1,7 @@
 import { Cluster, type ClusterOptions, type NatMap } from 'ioredis';
 import type { Logger } from '../logger.ts';
 import type { CacheObserver } from './cache-types.ts';
+import type { Publisher } from './invalidation-bus.ts';
 import {
   connectWithin,
   parseAddress,
@@ -100,4 +101,20 @@ async function warmUp(client: Cluster, logger: Logger | undefined): Promise<void
       logger?.warn({ err: result.reason }, 'redis cluster master did not answer the warm-up ping');
     }
   }
+}
+
+/**
+ * The bus publisher of a Cluster: PUBLISH reaches every node but counts only its own node's
+ * receivers, so the subscribers to wait for are summed over every node (PUBSUB NUMSUB).
+ */
+export function clusterPublisher(client: Cluster): Publisher {
+  return {
+    publish: (channel, message) => client.publish(channel, message),
+    async subscriberCount(channel) {
+      const replies = await Promise.all(
+        client.nodes('all').map((node) => node.pubsub('NUMSUB', channel)),
+      );
+      return replies.reduce((sum: number, reply) => sum + Number((reply as unknown[])[1] ?? 0), 0);
+    },
+  };
 }
