@@ -48,8 +48,9 @@ function describe(kind: ComposeFileKind, topology?: Topology): string[] {
       return [
         `cachelab topology '${topology?.name}' behind the fault proxy (network profile not loopback):`,
         'add it after the topology overlay. Turns on the fault proxy (toxiproxy API) with one proxy per',
-        'hop and points nginx, the app servers and the invalidator at it; a Redis Cluster announces the',
-        "proxies. The driver adds each hop's latency through the API (POST /populate, then toxics).",
+        "hop and points nginx, the app servers and the invalidator at it (a Redis Cluster's clients map",
+        "each node to its proxy: REDIS_NAT_MAP). The driver adds each hop's latency through the API",
+        '(POST /populate, then toxics).',
       ];
   }
 }

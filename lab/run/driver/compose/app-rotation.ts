@@ -1,12 +1,9 @@
-import { copyFile, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LabError } from '../../../lab-errors.ts';
 import { appNames } from '../../../render/compose/base-services.ts';
-import {
-  COMPOSE_PATHS,
-  CONTAINER_PORTS,
-  GENERATED_SUBDIR,
-} from '../../../render/compose/compose-types.ts';
+import { CONTAINER_PORTS } from '../../../render/compose/compose-types.ts';
+import { proxiedNginxUpstreams } from '../../../render/compose/fault-proxy-service.ts';
 import { renderComposeNginx } from '../../../render/compose/render-compose.ts';
 import { appContainerEnv, NGINX_CONF_VARIABLE } from '../../../render/compose/topology-overlay.ts';
 import type { Topology } from '../../../topology/model.ts';
@@ -29,17 +26,17 @@ const nginxConfPath = (runDir: string): string => join(runDir, 'nginx.conf');
 const rotationPath = (runDir: string): string => join(runDir, 'rotation.json');
 
 /**
- * Copies the generated nginx.conf of `topology` into the run folder and returns the variable that
- * makes nginx mount that copy, so app servers can be added and removed with a reload.
+ * Writes the nginx.conf of `topology` (as generated for its catalog twin, or as its variant has it)
+ * into the run folder and returns the variable that makes nginx mount it, so app servers can be added
+ * and removed with a reload.
  */
 export async function prepareNginxConf(
   runDir: string,
-  composeDir: string,
   topology: Topology,
 ): Promise<Record<string, string>> {
   const path = nginxConfPath(runDir);
-  const generated = isProxied(topology) ? COMPOSE_PATHS.networkNginx : COMPOSE_PATHS.nginx;
-  await copyFile(join(composeDir, GENERATED_SUBDIR, generated(topology.name)), path);
+  const upstreams = isProxied(topology) ? proxiedNginxUpstreams(topology) : undefined;
+  await writeFile(path, renderComposeNginx(topology, upstreams));
   return { [NGINX_CONF_VARIABLE]: path };
 }
 

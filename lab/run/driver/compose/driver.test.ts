@@ -115,12 +115,21 @@ describe('compose run checks', () => {
     );
   });
 
-  it('refuses a topology that differs from the committed files', async () => {
+  it('accepts the catalog and its variants over current files, refuses other names and stale files', async () => {
     await expect(
       assertFilesMatchModel(getTopology('global'), COMPOSE_DIR),
     ).resolves.toBeUndefined();
-    const changed = { ...getTopology('global'), appServers: 2 };
-    expect(await codeOf(assertFilesMatchModel(changed, COMPOSE_DIR))).toBe('TOPOLOGY_INVALID');
+    const variant = { ...getTopology('global'), appServers: 2 };
+    await expect(assertFilesMatchModel(variant, COMPOSE_DIR)).resolves.toBeUndefined();
+    const stranger = { ...getTopology('global'), name: 'not-in-the-catalog' };
+    expect(await codeOf(assertFilesMatchModel(stranger, COMPOSE_DIR))).toBe('TOPOLOGY_INVALID');
+    const empty = await mkdtemp(join(tmpdir(), 'compose-stale-'));
+    try {
+      const stale = assertFilesMatchModel(getTopology('global'), empty);
+      expect(await codeOf(stale)).toBe('TOPOLOGY_INVALID');
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
   });
 
   it('maps announced cluster names to published ports for host clients', () => {

@@ -24,6 +24,7 @@ import { assertFilesMatchModel, type ComposePlan, isProxied, planRun } from './p
 import { writeRunRecord } from './record.ts';
 import { loadSecrets } from './secrets.ts';
 import { downRecorded, stateFromContainers, waitServing } from './status-logs-down.ts';
+import { writeVariantFiles } from './variant-files.ts';
 
 /** Resolved settings of a compose driver. */
 export interface ComposeSettings {
@@ -83,6 +84,7 @@ async function planStep(r: UpRun): Promise<void> {
     forcedOffline: config.offline,
   });
   if (isProxied(r.topology) && !r.plan.images.offline) refuseFractionalForToxiproxy(r.topology);
+  r.plan.project.files.push(...(await writeVariantFiles(r.runDir, r.topology)));
   const { name } = r.plan.project;
   if ((await projectContainers(name)).length > 0) {
     const hint = 'run `cachelab down` (or `compose -p NAME down -v`) first';
@@ -95,7 +97,7 @@ async function planStep(r: UpRun): Promise<void> {
   r.env = {
     ...settings.extraEnv,
     ...secrets.values,
-    ...(await prepareNginxConf(r.runDir, settings.composeDir, r.topology)),
+    ...(await prepareNginxConf(r.runDir, r.topology)),
     CACHELAB_HTTP_PORT: String(r.httpPort),
     CACHELAB_SEED_USERS: String(r.options.seedUsers ?? r.topology.postgres.seedUsers),
     CACHELAB_APP_LOG_LEVEL: r.options.appLogLevel ?? config.appLogLevel,
