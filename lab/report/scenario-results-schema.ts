@@ -50,10 +50,13 @@ const verdictSchema = z.strictObject({ seconds: num, broken: num, holds: z.boole
 
 /** Derived figures of one scenario run. */
 export const scenarioFiguresSchema = z.strictObject({
+  /** Requests after the warm-up, and how many of them failed. */
   requests: num,
   requestsFailed: num,
-  /** Share answered without a 5xx or a transport error. */
+  /** Share answered without a 5xx or a transport error, after the warm-up. */
   availability: num,
+  /** Requests that failed during the warm-up (the lab settling), not counted in availability. */
+  warmupRequestsFailed: num.default(0),
   timeToDetectSec: nullableNum,
   timeToRecoverSec: nullableNum,
   baselineDbQps: nullableNum,

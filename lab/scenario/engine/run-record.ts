@@ -89,6 +89,7 @@ export function buildRunRecord(
         ? failoverStep.action.nodeTimeoutMs
         : undefined,
     coldStart: s.probes?.includes('cold-start') ?? false,
+    warmupSec: s.load.warmupSec,
     busPartition: busPartitionOf(s, m),
   });
   const verdicts = phaseVerdicts(series, s.load.warmupSec, firstAction);

@@ -73,6 +73,7 @@ describe('deriveFigures', () => {
       keyMovement: null,
       failoverNodeTimeoutMs: 2_000,
       coldStart: false,
+      warmupSec: 0,
       busPartition: null,
     });
     expect(f.requests).toBe(2_000);
@@ -94,6 +95,32 @@ describe('deriveFigures', () => {
     expect(sentence).toContain('back inside it 3 s after the action');
   });
 
+  it('counts failures of the warm-up apart from availability, and says so', () => {
+    const series = outage();
+    const cold = { timeout: 5, connection: 0, http4xx: 0, http5xx: 20, other: 0 };
+    series[0] = second(0, { ok: 75, errors: cold });
+    const inputs = {
+      series,
+      baseline: baselineOf(series, 2, 10),
+      firstActionSec: 10,
+      lastActionSec: 10,
+      maxStaleWindowMs: 0,
+      keyMovement: null,
+      failoverNodeTimeoutMs: undefined,
+      coldStart: false,
+      busPartition: null,
+    };
+    const f = deriveFigures({ ...inputs, warmupSec: 2 });
+    expect(f.requests).toBe(1_800);
+    expect(f.requestsFailed).toBe(90);
+    expect(f.warmupRequestsFailed).toBe(25);
+    const sentence = verdictSentence(f, inputs.baseline, phaseVerdicts(series, 2, 10));
+    expect(sentence).toContain('(90 failed; 25 more in the warm-up)');
+    // Without a warm-up (a cold start) every second counts.
+    const all = deriveFigures({ ...inputs, warmupSec: 0 });
+    expect([all.requestsFailed, all.warmupRequestsFailed]).toEqual([115, 0]);
+  });
+
   it('finds when a cold start reaches 90 % of its steady hit ratio', () => {
     const series = Array.from({ length: 12 }, (_, t) =>
       second(t, { hitRatio: Math.min(0.8, t * 0.1) }),
@@ -107,6 +134,7 @@ describe('deriveFigures', () => {
       keyMovement: null,
       failoverNodeTimeoutMs: undefined,
       coldStart: true,
+      warmupSec: 0,
       busPartition: null,
     });
     expect(f.timeTo90PctSec).toBe(9);

@@ -16,6 +16,8 @@ export interface FigureInputs {
   /** cluster-node-timeout of a failover action, ms. */
   failoverNodeTimeoutMs: number | undefined;
   coldStart: boolean;
+  /** Seconds of warm-up at the start of the load: counted apart from availability. */
+  warmupSec: number;
   /** One server's bus cut, when the scenario makes one (computed from per-server counts). */
   busPartition: ScenarioFigures['busPartition'];
 }
@@ -82,8 +84,11 @@ function l1ShareOf(after: readonly ScenarioSecond[]): number | null {
 /** Every derived figure of one run (item 5 of the scenario brief). */
 export function deriveFigures(x: FigureInputs): ScenarioFigures {
   const { series, baseline } = x;
-  const answered = sum(series.map((s) => s.ok + failedIn(s)));
-  const failed = sum(series.map(failedIn));
+  // The warm-up is the lab settling and its caches filling, before the method starts.
+  const measured = series.filter((s) => s.t >= x.warmupSec);
+  const answered = sum(measured.map((s) => s.ok + failedIn(s)));
+  const failed = sum(measured.map(failedIn));
+  const warmupFailed = sum(series.filter((s) => s.t < x.warmupSec).map(failedIn));
   const start = x.firstActionSec;
   const after = start === undefined ? [] : series.filter((s) => s.t >= start);
   const detect = start === undefined ? undefined : firstBreach(series, start);
@@ -103,6 +108,7 @@ export function deriveFigures(x: FigureInputs): ScenarioFigures {
     requests: answered,
     requestsFailed: failed,
     availability: answered === 0 ? 0 : 1 - failed / answered,
+    warmupRequestsFailed: warmupFailed,
     timeToDetectSec: detect === undefined || start === undefined ? null : detect - start,
     timeToRecoverSec: recover === undefined || start === undefined ? null : recover - start,
     baselineDbQps: baseline.dbQps,

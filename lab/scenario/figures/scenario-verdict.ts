@@ -84,7 +84,9 @@ export function verdictSentence(
   baseline: Baseline,
   phases: { before: PhaseVerdict; during: PhaseVerdict; after: PhaseVerdict },
 ): string {
-  const parts = [`availability ${pct(f.availability, 2)} (${f.requestsFailed} failed)`];
+  const warmup =
+    f.warmupRequestsFailed > 0 ? `; ${f.warmupRequestsFailed} more in the warm-up` : '';
+  const parts = [`availability ${pct(f.availability, 2)} (${f.requestsFailed} failed${warmup})`];
   if (f.timeToDetectSec === null) parts.push('the hypothesis held throughout the method');
   else {
     const recovered =
