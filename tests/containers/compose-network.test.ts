@@ -1,24 +1,20 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { FIRST_ADDED_PROXY_PORT } from '../../lab/run/driver/compose/app-proxies.ts';
-import {
-  type ComposeCli,
-  DOWN_COMMAND,
-  runCompose,
-} from '../../lab/run/driver/compose/compose-binary.ts';
 import { createComposeDriver } from '../../lab/run/driver/compose/driver.ts';
 import { faultProxyUrl } from '../../lab/run/driver/compose/network-setup.ts';
-import { parseSecrets, placeholderSecrets } from '../../lab/run/driver/compose/secrets.ts';
-import type { ComposeLab } from '../../lab/run/driver/compose/up.ts';
 import { listenPort } from '../../lab/run/processes/fault-proxy-api.ts';
-import { freePort } from '../../lab/run/processes/ports.ts';
 import { getTopology } from '../../lab/topology/catalog.ts';
 import { withNetwork } from '../../lab/topology/network-proxies.ts';
 import { describeWithDocker, dockerOk } from '../docker/docker-cli.ts';
-import { probeCompose, projectLeftovers } from './compose-support.ts';
+import {
+  composeLabHooks,
+  containerIps,
+  downLeavesNothing,
+  probeCompose,
+} from './compose-support.ts';
 import { read } from './support.ts';
 
 // global-cluster through the compose driver behind the fault proxy (offline images here: the lab's own
@@ -30,21 +26,6 @@ const topology = withNetwork(getTopology('global-cluster'), {
   profile: 'same-az',
   hops: { 'nginx-app': { rttMs: NGINX_APP_MS, jitterMs: 0 } },
 });
-
-/** Service name → container IP of every running container of `project`. */
-async function containerIps(project: string): Promise<Map<string, string>> {
-  const label = `label=com.docker.compose.project=${project}`;
-  const ids = (await dockerOk(['ps', '-q', '--filter', label])).split('\n').filter(Boolean);
-  const format =
-    '{{index .Config.Labels "com.docker.compose.service"}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}';
-  const out = await dockerOk(['inspect', '--format', format, ...ids]);
-  return new Map(
-    out
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => l.split(' ') as [string, string]),
-  );
-}
 
 let redisPassword = '';
 
@@ -78,38 +59,13 @@ async function msOf(url: string): Promise<number> {
 
 describeWithDocker('compose driver behind the fault proxy: global-cluster', probe, () => {
   const prefix = `cachelab-net-${process.pid}`;
-  let dir = '';
-  let lab: ComposeLab | undefined;
-
-  beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'compose-network-'));
-    const secretsFile = join(dir, 'secrets.env');
-    const driver = createComposeDriver({
-      projectPrefix: prefix,
-      secretsFile,
-      readyTimeoutMs: 240_000,
-    });
-    lab = await driver.up(topology, {
-      runDir: dir,
-      httpPort: await freePort(),
-      seedUsers: 200,
-      appLogLevel: 'warn',
-    });
-    redisPassword =
-      parseSecrets(await readFile(secretsFile, 'utf8'), secretsFile).REDIS_PASSWORD ?? '';
-  });
-
-  afterAll(async () => {
-    const project = lab?.project;
-    if (project)
-      await runCompose(probe.cli as ComposeCli, project, DOWN_COMMAND, {
-        env: placeholderSecrets(),
-      });
-    if (dir) await rm(dir, { recursive: true, force: true });
+  const suite = composeLabHooks(probe, topology, prefix);
+  beforeAll(() => {
+    redisPassword = suite.redisPassword();
   });
 
   it('serves through nginx, the fault proxy and the cluster, and records the profile', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     expect(current.state.network).toBe('same-az');
     // Right after up the first database connection through the proxy can exceed the app's 1 s
     // connect timeout on this loaded box (a 503 DATABASE_UNAVAILABLE): poll, bounded, for the first 200.
@@ -130,7 +86,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   });
 
   it('configured a latency toxic on every proxy, and nginx→app pays it', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     const res = await fetch(`${await faultProxyUrl(current.project.name)}/proxies`);
     const proxies = (await res.json()) as Record<
       string,
@@ -162,7 +118,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   });
 
   it('the cluster replicates directly, and no app connects to Redis around its proxy', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     const ips = await containerIps(current.project.name);
     const appIps = [...ips].filter(([s]) => /^app-\d+$|^invalidator$/.test(s)).map(([, ip]) => ip);
     expect(appIps.length).toBeGreaterThanOrEqual(3);
@@ -194,7 +150,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   });
 
   it('applies and removes a scenario toxic on one hop through the driver', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     const driver = createComposeDriver({ projectPrefix: prefix });
     const toxic = {
       name: 'scenario-slow',
@@ -212,7 +168,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   });
 
   it('adds an app server behind its own proxy that nginx uses, and removes both', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     const driver = createComposeDriver({ projectPrefix: prefix });
     const proxiesUrl = `${await faultProxyUrl(current.project.name)}/proxies`;
     const proxies = async () => (await (await fetch(proxiesUrl)).json()) as Record<string, Proxy>;
@@ -227,7 +183,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
     expect(own?.toxics.map((t) => t.attributes.latency)).toEqual(
       before['app-1']?.toxics.map((t) => t.attributes.latency),
     );
-    const conf = await readFile(join(dir, 'nginx.conf'), 'utf8');
+    const conf = await readFile(join(suite.runDir(), 'nginx.conf'), 'utf8');
     expect(conf).toContain(`fault-proxy:${port}`);
     expect(conf).not.toMatch(/app-\d+:3000/);
     // Its Redis and Postgres connections go through the shared proxies, not around them.
@@ -282,7 +238,7 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
   });
 
   it('fails a master over under the profile: a Redis node is killed, its replica takes over through the proxies', async () => {
-    const current = lab as ComposeLab;
+    const current = suite.lab();
     const driver = createComposeDriver({ projectPrefix: prefix });
     const killed = await driver.failoverRedisMaster(current, 'kill', { nodeTimeoutMs: 2_000 });
     expect(killed.service).toMatch(/^redis-\d$/);
@@ -317,13 +273,5 @@ describeWithDocker('compose driver behind the fault proxy: global-cluster', prob
     await expect.poll(rejoined, { timeout: 30_000, interval: 500 }).toBe(true);
   });
 
-  it('down leaves no container, network or volume behind', async () => {
-    const current = lab as ComposeLab;
-    await current.down();
-    expect(await projectLeftovers(current.project.name)).toEqual({
-      containers: 0,
-      networks: 0,
-      volumes: 0,
-    });
-  });
+  it('down leaves no container, network or volume behind', () => downLeavesNothing(suite.lab()));
 });
