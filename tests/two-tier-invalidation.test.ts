@@ -11,7 +11,10 @@ import {
   createRecordingObserver,
   type RecordingObserver,
 } from '../services/app/src/cache/recording-observer.ts';
-import { createRedisClusterCache } from '../services/app/src/cache/redis-cluster.ts';
+import {
+  clusterPublisher,
+  createRedisClusterCache,
+} from '../services/app/src/cache/redis-cluster.ts';
 import { createRedisCache } from '../services/app/src/cache/redis-single.ts';
 import { createTwoTierCache, type TwoTierCache } from '../services/app/src/cache/two-tier.ts';
 
@@ -183,5 +186,31 @@ describe('two-tier invalidation across servers', () => {
     expect(waited).toBeGreaterThanOrEqual(TIMEOUTS.commandTimeoutMs - 5);
     expect(waited).toBeLessThan(TIMEOUTS.commandTimeoutMs + 500);
     expect(a.observer.invalidations.unconfirmed).toBe(1);
+  });
+
+  it('on a Cluster, waits for the subscribers of every node, which PUBLISH alone does not count', async () => {
+    const observer = createRecordingObserver();
+    const l2 = await createRedisClusterCache({ ...TIMEOUTS, seeds: cluster.seeds, observer });
+    // A channel of its own: the servers of the other tests still listen on theirs.
+    const channel = `${CHANNEL}:counted`;
+    // The three nodes created as masters (a replica is counted once the client's slot map lists it).
+    const subscribers = [0, 1, 2]
+      .map((i) => cluster.seeds[i] ?? '')
+      .map((seed) => {
+        const [host, port] = seed.split(':');
+        return new Redis({ host, port: Number(port), lazyConnect: true });
+      });
+    try {
+      for (const subscriber of subscribers) {
+        await subscriber.connect();
+        await subscriber.subscribe(channel);
+      }
+      // Three subscribers on three nodes: any one node that takes a PUBLISH counts at most one.
+      expect(await l2.client.publish(channel, 'profile:counted')).toBeLessThanOrEqual(1);
+      expect(await clusterPublisher(l2.client).subscriberCount?.(channel)).toBe(3);
+    } finally {
+      for (const subscriber of subscribers) subscriber.disconnect();
+      await l2.close();
+    }
   });
 });

@@ -105,7 +105,8 @@ async function warmUp(client: Cluster, logger: Logger | undefined): Promise<void
 
 /**
  * The bus publisher of a Cluster: PUBLISH reaches every node but counts only its own node's
- * receivers, so the subscribers to wait for are summed over every node (PUBSUB NUMSUB).
+ * receivers, so the subscribers to wait for are summed over every node the client knows (PUBSUB
+ * NUMSUB): every master, and each replica once CLUSTER SLOTS lists it (after its first sync).
  */
 export function clusterPublisher(client: Cluster): Publisher {
   return {
