@@ -7,6 +7,7 @@ import { liveProcesses } from '../lab/run/processes/process-registry.ts';
 import { redisCommand } from '../lab/run/processes/resp.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
 import { getTopology } from '../lab/topology/catalog.ts';
+import type { Topology } from '../lab/topology/model.ts';
 import { withNetwork } from '../lab/topology/network-proxies.ts';
 import { lifecycleContract } from './support/lifecycle-contract.ts';
 
@@ -19,6 +20,24 @@ async function up(name: string, runDir: string): Promise<NativeLab> {
     seedUsers: SEED_USERS,
     appLogLevel: 'warn',
   });
+}
+
+/** Brings `topology` up in a run folder of its own, runs `check` on it, then takes everything down. */
+async function withLab(
+  topology: Topology,
+  folder: string,
+  check: (lab: NativeLab) => Promise<void>,
+): Promise<void> {
+  const runDir = await makeRunDir(folder);
+  const options = { runDir, httpPort: await freePort(), seedUsers: SEED_USERS };
+  const lab = await upTopology(topology, { ...options, appLogLevel: 'warn' });
+  try {
+    await check(lab);
+  } finally {
+    await lab.down();
+    await removeRunDir(runDir);
+  }
+  expect(liveProcesses()).toEqual([]);
 }
 
 describe('native driver lifecycle contract (global)', () => {
@@ -63,9 +82,7 @@ describe('native driver: Redis Cluster failover (global-cluster)', () => {
   it('fails a master over by CLUSTER FAILOVER and back, then by SIGKILL and back', {
     timeout: 150_000,
   }, async () => {
-    const runDir = await makeRunDir('lifecycle-cluster');
-    const lab = await up('global-cluster', runDir);
-    try {
+    await withLab(getTopology('global-cluster'), 'lifecycle-cluster', async (lab) => {
       const first = await masterOfSlot0(lab);
       const handover = await nativeDriver.failoverRedisMaster(lab, 'cluster-failover', {
         nodeTimeoutMs: 2_000,
@@ -79,11 +96,7 @@ describe('native driver: Redis Cluster failover (global-cluster)', () => {
       await nativeDriver.restart(lab, killed.service);
       await lab.services.redis?.cluster?.waitOk(20_000);
       expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
-    } finally {
-      await lab.down();
-      await removeRunDir(runDir);
-    }
-    expect(liveProcesses()).toEqual([]);
+    });
   });
 });
 
@@ -91,32 +104,26 @@ describe('native driver: Redis Cluster failover behind the fault proxy (global-c
   it('kills the node that masters slot 0, though the cluster announces its proxy', {
     timeout: 150_000,
   }, async () => {
-    const runDir = await makeRunDir('lifecycle-cluster-lan');
-    const topology = withNetwork(getTopology('global-cluster'), { profile: 'lan' });
-    const lab = await upTopology(topology, {
-      runDir,
-      httpPort: await freePort(),
-      seedUsers: SEED_USERS,
-      appLogLevel: 'warn',
-    });
-    try {
-      const first = await masterOfSlot0(lab);
-      const killed = await nativeDriver.failoverRedisMaster(lab, 'kill', { nodeTimeoutMs: 2_000 });
-      expect(killed.service).toMatch(/^redis-[1-6]$/);
-      const down = (await nativeDriver.services(lab)).filter((s) => !s.up).map((s) => s.name);
-      expect(down).toEqual([killed.service]);
-      // The announced address of slot 0's master was the killed node's proxy.
-      const proxyPort = lab.services.network?.ports.get(killed.service);
-      expect(first).toBe(proxyPort);
-      await expect.poll(() => masterOfSlot0(lab), { timeout: 20_000 }).not.toBe(first);
-      await nativeDriver.restart(lab, killed.service);
-      await lab.services.redis?.cluster?.waitOk(20_000);
-      expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
-    } finally {
-      await lab.down();
-      await removeRunDir(runDir);
-    }
-    expect(liveProcesses()).toEqual([]);
+    await withLab(
+      withNetwork(getTopology('global-cluster'), { profile: 'lan' }),
+      'lifecycle-cluster-lan',
+      async (lab) => {
+        const first = await masterOfSlot0(lab);
+        const killed = await nativeDriver.failoverRedisMaster(lab, 'kill', {
+          nodeTimeoutMs: 2_000,
+        });
+        expect(killed.service).toMatch(/^redis-[1-6]$/);
+        const down = (await nativeDriver.services(lab)).filter((s) => !s.up).map((s) => s.name);
+        expect(down).toEqual([killed.service]);
+        // The announced address of slot 0's master was the killed node's proxy.
+        const proxyPort = lab.services.network?.ports.get(killed.service);
+        expect(first).toBe(proxyPort);
+        await expect.poll(() => masterOfSlot0(lab), { timeout: 20_000 }).not.toBe(first);
+        await nativeDriver.restart(lab, killed.service);
+        await lab.services.redis?.cluster?.waitOk(20_000);
+        expect((await nativeDriver.services(lab)).every((s) => s.up)).toBe(true);
+      },
+    );
   });
 });
 
@@ -124,34 +131,26 @@ describe('native driver: fault-proxy toxics (global on the lan profile)', () => 
   it('adds a toxic to one proxy or to every proxy of a hop, and removes it', {
     timeout: 120_000,
   }, async () => {
-    const runDir = await makeRunDir('lifecycle-toxics');
-    const topology = withNetwork(getTopology('global'), { profile: 'lan' });
-    const lab = await upTopology(topology, {
-      runDir,
-      httpPort: await freePort(),
-      seedUsers: SEED_USERS,
-      appLogLevel: 'warn',
-    });
-    try {
-      const api = faultProxyApi(lab.services.network?.handle.url ?? '');
-      const toxicsOf = async (proxy: string) =>
-        ((await api.proxies())[proxy]?.toxics ?? []).map((t) => t.name).sort();
-      const slow = { name: 'slow', type: 'latency', attributes: { latency: 30, jitter: 0 } };
-      const applied = await nativeDriver.applyToxic(lab, 'redis-1', slow);
-      expect(applied.detail).toContain('latency=30');
-      expect(await toxicsOf('redis-1')).toContain('slow');
-      const res = await fetch(`${lab.url}/profiles/3`);
-      expect(res.status).toBe(200);
-      await nativeDriver.removeToxic(lab, 'redis-1', 'slow');
-      expect(await toxicsOf('redis-1')).not.toContain('slow');
-      await nativeDriver.applyToxic(lab, 'nginx-app', { ...slow, name: 'hop' });
-      for (const app of ['app-1', 'app-2', 'app-3']) expect(await toxicsOf(app)).toContain('hop');
-      await nativeDriver.removeToxic(lab, 'nginx-app', 'hop');
-      expect(await toxicsOf('app-2')).not.toContain('hop');
-    } finally {
-      await lab.down();
-      await removeRunDir(runDir);
-    }
-    expect(liveProcesses()).toEqual([]);
+    await withLab(
+      withNetwork(getTopology('global'), { profile: 'lan' }),
+      'lifecycle-toxics',
+      async (lab) => {
+        const api = faultProxyApi(lab.services.network?.handle.url ?? '');
+        const toxicsOf = async (proxy: string) =>
+          ((await api.proxies())[proxy]?.toxics ?? []).map((t) => t.name).sort();
+        const slow = { name: 'slow', type: 'latency', attributes: { latency: 30, jitter: 0 } };
+        const applied = await nativeDriver.applyToxic(lab, 'redis-1', slow);
+        expect(applied.detail).toContain('latency=30');
+        expect(await toxicsOf('redis-1')).toContain('slow');
+        const res = await fetch(`${lab.url}/profiles/3`);
+        expect(res.status).toBe(200);
+        await nativeDriver.removeToxic(lab, 'redis-1', 'slow');
+        expect(await toxicsOf('redis-1')).not.toContain('slow');
+        await nativeDriver.applyToxic(lab, 'nginx-app', { ...slow, name: 'hop' });
+        for (const app of ['app-1', 'app-2', 'app-3']) expect(await toxicsOf(app)).toContain('hop');
+        await nativeDriver.removeToxic(lab, 'nginx-app', 'hop');
+        expect(await toxicsOf('app-2')).not.toContain('hop');
+      },
+    );
   });
 });

@@ -5,7 +5,10 @@ import { faultProxyApi, listenPort } from '../lab/run/processes/fault-proxy-api.
 import { type RedisNode, startRedis } from '../lab/run/processes/redis.ts';
 import { type RedisCluster, startRedisCluster } from '../lab/run/processes/redis-cluster-nodes.ts';
 import { makeRunDir, removeRunDir } from '../lab/run/processes/run-dir.ts';
-import { createInvalidationBus } from '../services/app/src/cache/invalidation-bus.ts';
+import {
+  createInvalidationBus,
+  type Publisher,
+} from '../services/app/src/cache/invalidation-bus.ts';
 import { createLocalLruCache } from '../services/app/src/cache/local-lru.ts';
 import {
   createRecordingObserver,
@@ -42,7 +45,9 @@ async function startServer(
   l2Kind: 'single' | 'cluster',
   reconnectDelayMs?: number,
   subscribeTo?: string[],
+  extra: { wrap?: (publisher: Publisher) => Publisher; channel?: string } = {},
 ): Promise<Server> {
+  const wrap = extra.wrap ?? ((publisher: Publisher) => publisher);
   const observer = createRecordingObserver();
   const name = 'two-tier-l2';
   const l2 =
@@ -51,9 +56,9 @@ async function startServer(
       : await createRedisClusterCache({ ...TIMEOUTS, seeds: cluster.seeds, observer, name });
   const bus = await createInvalidationBus({
     ...TIMEOUTS,
-    publisher: l2.client,
+    publisher: wrap(l2.client),
     subscribeTo: subscribeTo ?? (l2Kind === 'single' ? [redis.url] : cluster.seeds),
-    channel: CHANNEL,
+    channel: extra.channel ?? CHANNEL,
     observer,
     ...(reconnectDelayMs === undefined ? {} : { reconnectDelayMs: () => reconnectDelayMs }),
   });
@@ -212,5 +217,33 @@ describe('two-tier invalidation across servers', () => {
       for (const subscriber of subscribers) subscriber.disconnect();
       await l2.close();
     }
+  });
+
+  it('a receiver that cannot acknowledge, or a count that fails, costs the timeout or falls back, counted', async () => {
+    const failing = new Error('injected');
+    // B drops the key but its acknowledgement cannot be published.
+    const mute = (p: Publisher): Publisher => ({
+      publish: (channel, message) =>
+        channel.includes(':ack:') ? Promise.reject(failing) : p.publish(channel, message),
+    });
+    // A's subscriber count fails: it waits for PUBLISH's own count instead.
+    const blind = (p: Publisher): Publisher => ({
+      publish: (channel, message) => p.publish(channel, message),
+      subscriberCount: () => Promise.reject(failing),
+    });
+    // A channel of its own: servers of the other tests still listen (one of them deaf) on theirs.
+    const channel = `${CHANNEL}:failing`;
+    const a = await startServer('single', undefined, undefined, { wrap: blind, channel });
+    const b = await startServer('single', undefined, undefined, { wrap: mute, channel });
+    const started = performance.now();
+    await a.cache.invalidate('profile:unacknowledged');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(TIMEOUTS.commandTimeoutMs - 5);
+    expect(a.observer.invalidations.unconfirmed).toBe(1);
+    expect(b.observer.errors.some((e) => e.error === failing)).toBe(true);
+    expect(a.observer.errors.some((e) => e.error === failing)).toBe(true);
+    // Without B, PUBLISH's count (A alone) is met at once.
+    await b.cache.close();
+    await a.cache.invalidate('profile:alone');
+    expect(a.observer.invalidations.confirmed).toBe(1);
   });
 });

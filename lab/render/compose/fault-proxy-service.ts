@@ -160,14 +160,14 @@ function proxiedBackends(topology: Topology) {
     return { databaseUrl, redis: { url: `redis://${nodes[0]}` } };
   if (topology.redis.kind !== 'cluster')
     return { databaseUrl, redis: nodes.length > 0 ? { nodes } : {} };
-  return { databaseUrl, redis: { nodes, natMap: clusterNatMap(topology, names) } };
+  return { databaseUrl, redis: { nodes, natMap: natMapToProxies(topology, names) } };
 }
 
 /**
  * A cluster's nodes keep announcing their own names (replicas follow their master at its own address),
  * and its clients dial each announced `redis-N:6379` at redis-N's proxy: slot maps, MOVED and ASK too.
  */
-function clusterNatMap(topology: Topology, names: string[]): Record<string, string> {
+function natMapToProxies(topology: Topology, names: string[]): Record<string, string> {
   return Object.fromEntries(
     names.map((n) => [`${n}:${CONTAINER_PORTS.redis}`, proxyAddress(topology, n)]),
   );

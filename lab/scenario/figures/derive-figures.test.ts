@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ScenarioSecond } from '../../report/scenario-results-schema.ts';
 import { baselineOf, breachesOf, DEFAULT_TOLERANCES, smoothedP99 } from '../hypothesis.ts';
-import { deriveFigures } from './derive-figures.ts';
+import { deriveFigures, type FigureInputs } from './derive-figures.ts';
 import { phaseVerdicts, verdictSentence } from './scenario-verdict.ts';
 
 function second(t: number, over: Partial<ScenarioSecond> = {}): ScenarioSecond {
@@ -61,21 +61,26 @@ describe('the steady-state hypothesis', () => {
   });
 });
 
+/** The figure inputs of an outage() series: baseline 2–10 s, one action at 10 s, no warm-up. */
+function outageInputs(series: ScenarioSecond[]): FigureInputs {
+  return {
+    series,
+    baseline: baselineOf(series, 2, 10),
+    firstActionSec: 10,
+    lastActionSec: 10,
+    maxStaleWindowMs: 0,
+    keyMovement: null,
+    failoverNodeTimeoutMs: undefined,
+    coldStart: false,
+    warmupSec: 0,
+    busPartition: null,
+  };
+}
+
 describe('deriveFigures', () => {
   it('computes availability, detection, recovery and the DB peak from the seconds', () => {
     const series = outage();
-    const f = deriveFigures({
-      series,
-      baseline: baselineOf(series, 2, 10),
-      firstActionSec: 10,
-      lastActionSec: 10,
-      maxStaleWindowMs: 0,
-      keyMovement: null,
-      failoverNodeTimeoutMs: 2_000,
-      coldStart: false,
-      warmupSec: 0,
-      busPartition: null,
-    });
+    const f = deriveFigures({ ...outageInputs(series), failoverNodeTimeoutMs: 2_000 });
     expect(f.requests).toBe(2_000);
     expect(f.requestsFailed).toBe(90);
     expect(f.availability).toBeCloseTo(1 - 90 / 2_000, 6);
@@ -99,17 +104,7 @@ describe('deriveFigures', () => {
     const series = outage();
     const cold = { timeout: 5, connection: 0, http4xx: 0, http5xx: 20, other: 0 };
     series[0] = second(0, { ok: 75, errors: cold });
-    const inputs = {
-      series,
-      baseline: baselineOf(series, 2, 10),
-      firstActionSec: 10,
-      lastActionSec: 10,
-      maxStaleWindowMs: 0,
-      keyMovement: null,
-      failoverNodeTimeoutMs: undefined,
-      coldStart: false,
-      busPartition: null,
-    };
+    const inputs = outageInputs(series);
     const f = deriveFigures({ ...inputs, warmupSec: 2 });
     expect(f.requests).toBe(1_800);
     expect(f.requestsFailed).toBe(90);

@@ -47,6 +47,11 @@ describe('variantOverride', () => {
     const app = variantOverride(lan)?.services['app-1'];
     expect(app).toEqual({ environment: { CONSISTENCY: 'delete' } });
   });
+  it('refuses a variant that drops what an override cannot remove (another Redis layout)', () => {
+    const t = getTopology('global');
+    const local: Topology = { ...t, cache: { ...t.cache, mode: 'local' }, redis: { kind: 'none' } };
+    expect(() => variantOverride(local)).toThrow(/drops its depends_on/);
+  });
 });
 
 describe('writeVariantFiles', () => {

@@ -49,6 +49,13 @@ function appliedServices(topology: Topology): Services {
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/** True when `wanted` is a map missing some of `generated`'s keys: compose merges maps, so it cannot drop them. */
+function dropsEntries(generated: unknown, wanted: unknown): boolean {
+  const isMap = (v: unknown): v is object =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
+  return isMap(generated) && isMap(wanted) && Object.keys(generated).some((k) => !(k in wanted));
+}
+
 /** What turns service `name` as generated into it as wanted, or undefined when nothing differs. */
 function serviceOverride(
   name: string,
@@ -71,7 +78,7 @@ function serviceOverride(
       );
       // An empty value is an unset one to the app and the invalidator (their defaults apply).
       override.environment = Object.fromEntries([...env, ...removed.map((k) => [k, ''])]);
-    } else if (wanted[key] !== undefined) {
+    } else if (wanted[key] !== undefined && !dropsEntries(generated[key], wanted[key])) {
       Object.assign(override, { [key]: wanted[key] });
     } else {
       throw new LabError(
