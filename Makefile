@@ -14,7 +14,7 @@ DRIVER_FLAG := $(if $(DRIVER),--driver $(DRIVER),)
 NETWORK ?=
 NETWORK_FLAG := $(if $(NETWORK),--network $(NETWORK),)
 
-.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare capacity plan bench bench-consistency simulate scenario scenarios clean
+.PHONY: help deps system-deps demo test check generate unit integration up down status logs load compare capacity plan bench bench-runner bench-consistency simulate scenario scenarios clean
 
 help: ## List every target with one line each
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ plan: $(NODE_MODULES_STAMP) ## Capacity plan for a target rate from measured cos
 
 bench: deps ## Latency ladder and throughput ceilings; prints and saves figures
 	$(CACHELAB) bench
+
+bench-runner: $(NODE_MODULES_STAMP) ## The Node runner's highest rate beside autocannon's on one bare target; prints and saves figures (WORKERS=1,2)
+	node --import tsx loadtests/bench/runner-ceiling.ts $(if $(WORKERS),--workers $(WORKERS),)
 
 bench-consistency: deps ## Consistency goals: stale reads under write-heavy load and after Redis failures (READS=, RATE=, TOPOLOGIES=)
 	$(CACHELAB) bench-consistency $(if $(READS),--reads $(READS),) $(if $(RATE),--rate $(RATE),) $(if $(TOPOLOGIES),--topologies $(TOPOLOGIES),) $(DRIVER_FLAG)

@@ -58,7 +58,10 @@ export function errorMessage(error: unknown): string {
   return `${typeof code === 'string' ? `${code}: ` : ''}${error.message}`.slice(0, 200);
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** Response headers by lower-cased name: undici's, or the raw client's parsed few. */
+export type OutcomeHeaders = Readonly<Record<string, string | string[] | undefined>>;
+
+function header(headers: OutcomeHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
@@ -85,7 +88,7 @@ export function failure(error: unknown): ExchangeOutcome {
 export function toOutcome(
   operation: Operation,
   status: number,
-  headers: IncomingHttpHeaders,
+  headers: OutcomeHeaders,
   body: Buffer[],
 ): ExchangeOutcome {
   try {

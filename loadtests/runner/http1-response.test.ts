@@ -75,6 +75,42 @@ describe('Http1ResponseParser', () => {
     expect(parser.end()).toBe(true);
   });
 
+  it('reads wanted headers in any letter case and ignores others of the same length', () => {
+    const { got } = parse([
+      'HTTP/1.1 200 OK\r\nEXPIRES: 0\r\nx-CACHE:\t HIT-L2 \t\r\nSet-Cookie: a=b\r\n' +
+        'Accept-Charset: x\r\nX-Frame-Options-X: y\r\nCONTENT-LENGTH: 2\r\n' +
+        'X-Served-By: app-1\r\nX-Served-By: app-9\r\n\r\nok',
+    ]);
+    expect(got[0]?.headers).toEqual({
+      'content-length': '2',
+      'transfer-encoding': undefined,
+      connection: undefined,
+      'x-cache': 'HIT-L2',
+      'x-served-by': 'app-1',
+      'x-profile-version': undefined,
+    });
+    expect(got[0]?.body?.toString()).toBe('ok');
+  });
+
+  it('copies what it keeps, so the caller may reuse the chunk it pushed', () => {
+    const stream = Buffer.from(chunkedResponse + lengthResponse, 'latin1');
+    const whole = parse([stream.toString('latin1')]).got;
+    for (let cut = 1; cut < stream.length; cut += 5) {
+      const got: ParsedResponse[] = [];
+      const parser = new Http1ResponseParser(
+        () => true,
+        (r) => got.push(r),
+      );
+      const reused = Buffer.alloc(stream.length);
+      stream.copy(reused, 0, 0, cut);
+      parser.push(reused.subarray(0, cut));
+      reused.fill(0x7a);
+      stream.copy(reused, 0, cut);
+      parser.push(reused.subarray(0, stream.length - cut));
+      expect(got).toEqual(whole);
+    }
+  });
+
   it.each([
     ['a bad status line', 'SMTP ready\r\n\r\n'],
     ['a header without a colon', 'HTTP/1.1 200 OK\r\nbroken\r\n\r\n'],

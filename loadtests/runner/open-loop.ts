@@ -180,7 +180,9 @@ export class OpenLoop {
     }
     const read = operation.op === 'read';
     this.series?.response(sec, { ...outcome, read, us: latencyUs });
-    if (t.measured) this.stats.recordResponse({ ...outcome, op: operation.op, latencyUs });
+    if (!t.measured) return;
+    const { cache, servedBy, status } = outcome;
+    this.stats.recordResponse({ op: operation.op, cache, servedBy, status, latencyUs });
   }
 
   /** Waits for in-flight requests up to their timeout plus a grace; the rest count as timeouts. */

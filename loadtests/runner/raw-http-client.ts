@@ -56,19 +56,21 @@ class Connection {
       () => this.current?.operation.op === 'write',
       (r) => this.onResponse(r),
     );
-    this.socket = connect(target);
+    this.socket = connect({
+      ...target,
+      // Every read lands in the client's one buffer: no allocation and no stream push per read.
+      onread: {
+        buffer: client.readBuffer,
+        callback: (n, buffer) => {
+          this.onData(buffer.subarray(0, n) as Buffer);
+          return true;
+        },
+      },
+    });
     this.socket.setNoDelay(true);
     this.socket.on('connect', () => {
       this.connected = true;
       if (this.current) this.socket.write(this.current.request);
-    });
-    this.socket.on('data', (chunk: Buffer) => {
-      this.responseBytes += chunk.length;
-      try {
-        this.parser.push(chunk);
-      } catch (error) {
-        this.fail(error);
-      }
     });
     this.socket.on('error', (error) => this.fail(error));
     this.socket.on('close', () => {
@@ -83,6 +85,15 @@ class Connection {
     this.reused = this.served > 0;
     this.responseBytes = 0;
     if (this.connected) this.socket.write(p.request);
+  }
+
+  private onData(chunk: Buffer): void {
+    this.responseBytes += chunk.length;
+    try {
+      this.parser.push(chunk);
+    } catch (error) {
+      this.fail(error);
+    }
   }
 
   /** Ends the connection; its request (if any) is retried by the narrow rule, or fails with `error`. */
@@ -136,6 +147,8 @@ export class RawHttpClient implements LoadClient {
   private readonly queue: Pending[] = [];
   private queueHead = 0;
   private readonly sweeper: NodeJS.Timeout;
+  /** The one buffer every connection of this client reads into; the parser copies what it keeps. */
+  readonly readBuffer = Buffer.allocUnsafe(64 * 1024);
   /** Set by destroy(): requests it fails are not retried. */
   destroyed = false;
 

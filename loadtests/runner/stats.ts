@@ -36,12 +36,15 @@ export function summarizeMicros(h: Histogram): LatencySummary {
   };
 }
 
+/** Each label by its own text: a lookup returns the one interned string, cheap to use as a key. */
+const KNOWN_CACHE_LABELS: ReadonlyMap<string, CacheResultLabel> = new Map(
+  CACHE_RESULT_LABELS.map((label) => [label, label]),
+);
+
 /** Maps an X-Cache header value onto a bounded label. */
 export function cacheLabelOf(header: string | undefined): CacheResultLabel {
   if (header === undefined || header === '') return 'NONE';
-  return (CACHE_RESULT_LABELS as readonly string[]).includes(header)
-    ? (header as CacheResultLabel)
-    : 'OTHER';
+  return KNOWN_CACHE_LABELS.get(header) ?? 'OTHER';
 }
 
 /** What one completed HTTP exchange contributes to the statistics. */
@@ -61,6 +64,7 @@ export class RunStats {
   readonly byOp = { read: microsecondHistogram(), write: microsecondHistogram() };
   readonly cacheResults: Partial<Record<CacheResultLabel, number>> = {};
   readonly servedBy: Record<string, number> = {};
+  private readonly serverKeys: string[] = [];
   readonly errors: Record<ErrorClass, number> = {
     timeout: 0,
     connection: 0,
@@ -146,8 +150,14 @@ export class RunStats {
   }
 
   private countServer(id: string): void {
-    const known = Object.hasOwn(this.servedBy, id);
-    const key = known || Object.keys(this.servedBy).length < MAX_SERVER_IDS ? id : 'other';
+    // A short linear scan by value finds the key already in servedBy, so the count is kept under
+    // that string and a fresh header string is never hashed.
+    let key = this.serverKeys.find((k) => k === id);
+    if (key === undefined) {
+      const known = Object.hasOwn(this.servedBy, id);
+      key = known || Object.keys(this.servedBy).length < MAX_SERVER_IDS ? id : 'other';
+      if (!this.serverKeys.includes(key)) this.serverKeys.push(key);
+    }
     this.servedBy[key] = (this.servedBy[key] ?? 0) + 1;
   }
 }
