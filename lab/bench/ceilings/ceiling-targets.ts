@@ -6,7 +6,7 @@ import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { REPO_ROOT } from '../../repo-root.ts';
 import { type AppServerHandle, startAppServer } from '../../run/processes/app-server.ts';
 import { spawnManaged, waitUntil } from '../../run/processes/managed-process.ts';
-import { canConnect } from '../../run/processes/net-checks.ts';
+import { canConnect, canConnectPath } from '../../run/processes/net-checks.ts';
 import { startNginx } from '../../run/processes/nginx.ts';
 import { freePort } from '../../run/processes/ports.ts';
 import { getTopology } from '../../topology/catalog.ts';
@@ -35,30 +35,50 @@ export const HOT_KEYS = 100;
 /** L2 path: enough keys that concurrent reads rarely share one in-flight Redis GET. */
 const L2_KEYS = 2_000;
 
+/** How startBare runs its server beyond the defaults. */
+export interface BareOptions {
+  /** Go after tsx's --import (e.g. another --import). */
+  nodeFlags?: readonly string[];
+  env?: Record<string, string>;
+  /** Also answer on this Unix socket (a path that does not exist yet). */
+  unixSocket?: string;
+}
+
 /**
- * Starts a bare node:http or Express server answering the body in `bodyFile` on every GET;
- * `nodeFlags` go after tsx's --import (e.g. another --import). Registered for cleanup.
+ * Starts a bare node:http or Express server answering the body in `bodyFile` on every GET.
+ * Registered for cleanup.
  */
 export async function startBare(
-  env: BenchEnv,
+  env: Pick<BenchEnv, 'runDir' | 'cleanup'>,
   kind: 'http' | 'express',
   bodyFile: string,
-  nodeFlags: readonly string[] = [],
-  extraEnv: Record<string, string> = {},
-): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+  options: BareOptions = {},
+): Promise<{ url: string; port: number; pid: number; stop: () => Promise<void> }> {
   const port = await freePort();
+  const socket = options.unixSocket ? [options.unixSocket] : [];
   const proc = await spawnManaged({
     name: `bare-${kind}-${port}`,
     command: process.execPath,
-    args: ['--import', 'tsx', ...nodeFlags, BARE_SERVER, kind, bodyFile, String(port)],
+    args: [
+      '--import',
+      'tsx',
+      ...(options.nodeFlags ?? []),
+      BARE_SERVER,
+      kind,
+      bodyFile,
+      String(port),
+      ...socket,
+    ],
     runDir: env.runDir,
     cwd: REPO_ROOT,
-    env: extraEnv,
+    env: options.env ?? {},
   });
   const stop = async () => void (await proc.stop());
   env.cleanup.push(`bare ${kind}`, stop);
-  await waitUntil(`bare ${kind} on ${port}`, () => canConnect(port), { timeoutMs: 30_000, proc });
-  return { url: `http://127.0.0.1:${port}`, pid: proc.pid, stop };
+  const listening = async () =>
+    (await canConnect(port)) && (!options.unixSocket || (await canConnectPath(options.unixSocket)));
+  await waitUntil(`bare ${kind} on ${port}`, listening, { timeoutMs: 30_000, proc });
+  return { url: `http://127.0.0.1:${port}`, port, pid: proc.pid, stop };
 }
 
 /** Writes the profile body where the bare servers read it (once per run folder). */

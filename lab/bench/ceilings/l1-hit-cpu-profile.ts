@@ -90,7 +90,10 @@ async function profileExpress(env: BenchEnv, output: string, plan: LoadPlan): Pr
   const { profile } = await env.postgres();
   const bodyFile = await writeBodyFile(env, profile);
   const toggled = ['--import', TOGGLE];
-  const bare = await startBare(env, 'express', bodyFile, toggled, { BENCH_CPU_PROFILE: output });
+  const bare = await startBare(env, 'express', bodyFile, {
+    nodeFlags: toggled,
+    env: { BENCH_CPU_PROFILE: output },
+  });
   const run = await profiled('l1-bare-express', bare, output, plan);
   await bare.stop();
   return run;

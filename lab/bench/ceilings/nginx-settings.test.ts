@@ -13,6 +13,8 @@ const rendered = renderNginxConfig(
   { listenPort: 8080, upstreams: [3001] },
 );
 
+const bare = { tcp: '127.0.0.1:3999', unix: 'unix:/tmp/cachelab-bare/bare.sock' };
+
 const directives = (config: string): string[] =>
   config
     .split('\n')
@@ -22,9 +24,9 @@ const directives = (config: string): string[] =>
 describe('nginx settings variants', () => {
   it('each changes the rendered config (but the first) and never repeats a directive nginx refuses twice', () => {
     const [asRendered, ...changes] = VARIANTS;
-    expect(asRendered?.apply(rendered)).toBe(rendered);
+    expect(asRendered?.apply(rendered, bare)).toBe(rendered);
     for (const v of changes) {
-      const config = v.apply(rendered);
+      const config = v.apply(rendered, bare);
       expect(config, v.name).not.toBe(rendered);
       const seen = directives(config).map((d) => d.split(' ')[0]);
       expect(new Set(seen).size, `${v.name}: ${seen.join(', ')}`).toBe(seen.length);
@@ -34,15 +36,32 @@ describe('nginx settings variants', () => {
   it('the 4k-buffer variant drops both buffer directives the renderer sets', () => {
     const variant = VARIANTS.find((v) => v.name === 'default 4k proxy buffers');
     expect(directives(rendered)).toContain('proxy_buffer_size 16k;');
-    expect(directives(variant?.apply(rendered) ?? '')).toEqual(['proxy_http_version 1.1;']);
+    expect(directives(variant?.apply(rendered, bare) ?? '')).toEqual(['proxy_http_version 1.1;']);
   });
 
   it('turns off only the main access log, and pins the one worker without adding one', () => {
-    const off = VARIANTS.find((v) => v.name.startsWith('access_log off'))?.apply(rendered) ?? '';
+    const off =
+      VARIANTS.find((v) => v.name.startsWith('access_log off'))?.apply(rendered, bare) ?? '';
     expect(off).not.toMatch(/access_log \S+ upstream/);
     expect(off.match(/access_log off;/g)).toHaveLength(2);
-    const pinned = VARIANTS.find((v) => v.name.startsWith('worker pinned'))?.apply(rendered) ?? '';
+    const pinned =
+      VARIANTS.find((v) => v.name.startsWith('worker pinned'))?.apply(rendered, bare) ?? '';
     expect(pinned).toContain('worker_processes 1;\nworker_cpu_affinity 10;');
+  });
+
+  it('points the upstream variants at the bare server, keeping the server parameters', () => {
+    const servers = (name: string) =>
+      (VARIANTS.find((v) => v.name.startsWith(name))?.apply(rendered, bare) ?? '')
+        .split('\n')
+        .filter((l) => /^\s*server \S+ max_fails/.test(l))
+        .map((l) => l.trim());
+    expect(servers('as rendered')).toEqual(['server 127.0.0.1:3001 max_fails=2 fail_timeout=5s;']);
+    expect(servers('upstream: bare node:http, same body (TCP)')).toEqual([
+      'server 127.0.0.1:3999 max_fails=2 fail_timeout=5s;',
+    ]);
+    expect(servers('upstream: bare node:http, same body (Unix')).toEqual([
+      'server unix:/tmp/cachelab-bare/bare.sock max_fails=2 fail_timeout=5s;',
+    ]);
   });
 
   it('every variant is a configuration nginx accepts (nginx -t)', () => {
@@ -51,7 +70,7 @@ describe('nginx settings variants', () => {
       for (const sub of ['logs', 'temp']) mkdirSync(join(dir, sub));
       for (const v of VARIANTS) {
         const file = join(dir, 'nginx.conf');
-        writeFileSync(file, v.apply(rendered));
+        writeFileSync(file, v.apply(rendered, bare));
         expect(
           () => execFileSync('nginx', ['-t', '-q', '-p', dir, '-c', file], { stdio: 'pipe' }),
           v.name,

@@ -2,6 +2,9 @@
 // server) under variants of the rendered config, beside nginx answering the same body itself, every
 // config paced at the same offered rate. Run as a part of the bench:
 // `cachelab bench --only nginx-settings [--quick]`.
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { startNginx } from '../../run/processes/nginx.ts';
 import { freePort } from '../../run/processes/ports.ts';
@@ -12,7 +15,7 @@ import { saveBenchResult } from '../bench-results.ts';
 import type { GoalVerdict } from '../bench-stats.ts';
 import { median } from '../bench-stats.ts';
 import { machineInfo } from '../machine.ts';
-import { fillTarget, HOT_KEYS, startApp } from './ceiling-targets.ts';
+import { fillTarget, HOT_KEYS, startApp, startBare, writeBodyFile } from './ceiling-targets.ts';
 import {
   compareWithFloor,
   floorGoal,
@@ -26,11 +29,23 @@ import {
 import { nginxFloorConfig } from './nginx-floor.ts';
 import { runWrk } from './wrk-generator.ts';
 
+/** Where the upstream variants send requests: a bare node:http answering the same body. */
+export interface BareUpstreams {
+  /** host:port */
+  tcp: string;
+  /** unix:<path> */
+  unix: string;
+}
+
 /** A named change to the rendered proxy config. */
 interface Variant {
   name: string;
-  apply: (config: string) => string;
+  apply: (config: string, bare: BareUpstreams) => string;
 }
+
+/** The rendered upstream's one server line pointed at `address`, its parameters kept. */
+const upstreamAt = (config: string, address: string) =>
+  config.replace(/(\n\s*server )127\.0\.0\.1:\d+( [^\n]*;)/, `$1${address}$2`);
 
 const inLocation = (extra: string[]) => (config: string) =>
   config.replace(
@@ -67,6 +82,12 @@ export const VARIANTS: readonly Variant[] = [
     name: 'worker pinned to CPU 1',
     apply: (c) => c.replace('worker_processes 1;', 'worker_processes 1;\nworker_cpu_affinity 10;'),
   },
+  // The transport's share: the same config in front of a bare server, over TCP and a Unix socket.
+  { name: 'upstream: bare node:http, same body (TCP)', apply: (c, b) => upstreamAt(c, b.tcp) },
+  {
+    name: 'upstream: bare node:http, same body (Unix socket)',
+    apply: (c, b) => upstreamAt(c, b.unix),
+  },
 ];
 
 /** One nginx config variant's figures: medians over the rounds, all at one offered rate. */
@@ -91,6 +112,13 @@ async function startTargets(env: BenchEnv): Promise<NginxUnderTest[]> {
     MAX_PROFILE_ID: String(users),
     CACHE_MODE: 'local',
   });
+  const socketDir = await mkdtemp(join(tmpdir(), 'cachelab-bare-'));
+  await chmod(socketDir, 0o755);
+  env.cleanup.push('bare socket folder', () => rm(socketDir, { recursive: true, force: true }));
+  const socket = join(socketDir, 'bare.sock');
+  const bodyFile = await writeBodyFile(env, profile);
+  const bare = await startBare(env, 'http', bodyFile, { unixSocket: socket });
+  const upstreams: BareUpstreams = { tcp: `127.0.0.1:${bare.port}`, unix: `unix:${socket}` };
   const topology = { ...getTopology('local'), appServers: 1 };
   const targets: NginxUnderTest[] = [];
   const start = async (name: string, config: (port: number) => string) => {
@@ -106,7 +134,7 @@ async function startTargets(env: BenchEnv): Promise<NginxUnderTest[]> {
   };
   const rendered = (port: number) =>
     renderNginxConfig(topology, { listenPort: port, upstreams: [app.port] });
-  for (const v of VARIANTS) await start(v.name, (port) => v.apply(rendered(port)));
+  for (const v of VARIANTS) await start(v.name, (port) => v.apply(rendered(port), upstreams));
   await start(FLOOR, (port) => nginxFloorConfig(rendered(port), profile.toString('utf8')));
   await fillTarget({
     id: 'l1',

@@ -3,8 +3,20 @@ import { connect } from 'node:net';
 
 /** True when a TCP connection to host:port succeeds within `timeoutMs`. */
 export function canConnect(port: number, host = '127.0.0.1', timeoutMs = 1_000): Promise<boolean> {
+  return canReach({ port, host }, timeoutMs);
+}
+
+/** True when a connection to the Unix socket at `path` succeeds within `timeoutMs`. */
+export function canConnectPath(path: string, timeoutMs = 1_000): Promise<boolean> {
+  return canReach({ path }, timeoutMs);
+}
+
+function canReach(
+  target: { port: number; host: string } | { path: string },
+  timeoutMs: number,
+): Promise<boolean> {
   return new Promise((resolve) => {
-    const socket = connect({ port, host });
+    const socket = connect(target);
     const done = (ok: boolean): void => {
       socket.destroy();
       resolve(ok);
