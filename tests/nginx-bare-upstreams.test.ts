@@ -1,8 +1,7 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBare } from '../lab/bench/ceilings/ceiling-targets.ts';
+import { bareSocketPath, startBare } from '../lab/bench/ceilings/ceiling-targets.ts';
 import { type BareUpstreams, VARIANTS } from '../lab/bench/ceilings/nginx-settings.ts';
 import { renderNginxConfig } from '../lab/render/nginx/render-nginx.ts';
 import { CleanupStack } from '../lab/run/driver/cleanup-stack.ts';
@@ -22,12 +21,9 @@ let upstreams: BareUpstreams;
 
 beforeAll(async () => {
   runDir = await makeRunDir('cachelab-bare-upstreams');
-  const socketDir = await mkdtemp(join(tmpdir(), 'cachelab-bare-'));
-  cleanup.push('socket folder', () => rm(socketDir, { recursive: true, force: true }));
-  await chmod(socketDir, 0o755);
   const bodyFile = join(runDir, 'body.json');
   await writeFile(bodyFile, BODY);
-  const socket = join(socketDir, 'bare.sock');
+  const socket = await bareSocketPath(cleanup);
   const bare = await startBare({ runDir, cleanup }, 'http', bodyFile, { unixSocket: socket });
   upstreams = { tcp: `127.0.0.1:${bare.port}`, unix: `unix:${socket}` };
 });

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CacheResult } from '../../../services/app/src/cache/cache-types.ts';
@@ -79,6 +80,17 @@ export async function startBare(
     (await canConnect(port)) && (!options.unixSocket || (await canConnectPath(options.unixSocket)));
   await waitUntil(`bare ${kind} on ${port}`, listening, { timeoutMs: 30_000, proc });
   return { url: `http://127.0.0.1:${port}`, port, pid: proc.pid, stop };
+}
+
+/**
+ * A fresh path for a bare server's Unix socket, in a short folder under the system's temp (socket
+ * paths are limited to 107 bytes) that nginx's workers, another user, can enter. Removed on cleanup.
+ */
+export async function bareSocketPath(cleanup: BenchEnv['cleanup']): Promise<string> {
+  const folder = await mkdtemp(join(tmpdir(), 'cachelab-bare-'));
+  cleanup.push('bare socket folder', () => rm(folder, { recursive: true, force: true }));
+  await chmod(folder, 0o755);
+  return join(folder, 'bare.sock');
 }
 
 /** Writes the profile body where the bare servers read it (once per run folder). */

@@ -2,9 +2,6 @@
 // server) under variants of the rendered config, beside nginx answering the same body itself, every
 // config paced at the same offered rate. Run as a part of the bench:
 // `cachelab bench --only nginx-settings [--quick]`.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { startNginx } from '../../run/processes/nginx.ts';
 import { freePort } from '../../run/processes/ports.ts';
@@ -15,7 +12,14 @@ import { saveBenchResult } from '../bench-results.ts';
 import type { GoalVerdict } from '../bench-stats.ts';
 import { median } from '../bench-stats.ts';
 import { machineInfo } from '../machine.ts';
-import { fillTarget, HOT_KEYS, startApp, startBare, writeBodyFile } from './ceiling-targets.ts';
+import {
+  bareSocketPath,
+  fillTarget,
+  HOT_KEYS,
+  startApp,
+  startBare,
+  writeBodyFile,
+} from './ceiling-targets.ts';
 import {
   compareWithFloor,
   floorGoal,
@@ -112,10 +116,7 @@ async function startTargets(env: BenchEnv): Promise<NginxUnderTest[]> {
     MAX_PROFILE_ID: String(users),
     CACHE_MODE: 'local',
   });
-  const socketDir = await mkdtemp(join(tmpdir(), 'cachelab-bare-'));
-  await chmod(socketDir, 0o755);
-  env.cleanup.push('bare socket folder', () => rm(socketDir, { recursive: true, force: true }));
-  const socket = join(socketDir, 'bare.sock');
+  const socket = await bareSocketPath(env.cleanup);
   const bodyFile = await writeBodyFile(env, profile);
   const bare = await startBare(env, 'http', bodyFile, { unixSocket: socket });
   const upstreams: BareUpstreams = { tcp: `127.0.0.1:${bare.port}`, unix: `unix:${socket}` };
