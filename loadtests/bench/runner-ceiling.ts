@@ -112,7 +112,7 @@ async function pairedRounds(url: string, best: { workers: number; rate: number }
   return { ...best, rounds, medianRatio: ratios[Math.floor(ratios.length / 2)] ?? 0 };
 }
 
-/** autocannon, then per thread count the runner's searches, each followed by autocannon again. */
+/** autocannon; per thread count the runner's searches, each followed by autocannon; then paired rounds. */
 async function measure(url: string, stepSec: number, workerCounts: number[]) {
   const loadavgBefore = loadavg();
   const samples = [await autocannonMax(url, 8)];
