@@ -88,6 +88,36 @@ describe.each(implementations)('LoadClient contract: %s', (_name, make) => {
     expect(outcome).toMatchObject({ kind: 'response', status: 200, version: 42 });
   });
 
+  it('reads bodies larger than one socket read, written in pieces on several connections at once', async () => {
+    // The raw client reads every connection into one 64 KiB buffer: a response spans many reads,
+    // interleaved with other connections' reads, and must still come out whole.
+    const piece = 'x'.repeat(48 * 1024);
+    const c = client(
+      await serve((req, res) => {
+        req.resume();
+        req.on('end', () => {
+          const version = String(Number(req.url?.split('/').at(-1)) * 10);
+          if (req.method === 'PATCH') {
+            res.writeHead(200, { 'content-type': 'application/json' });
+            res.write(`{"pad":"${piece}${piece}`);
+            setTimeout(() => res.end(`${piece}","version":${version}}`), 5);
+            return;
+          }
+          res.writeHead(200, { 'x-cache': 'MISS', 'x-profile-version': version });
+          res.write(piece + piece);
+          setTimeout(() => res.end(piece), 5);
+        });
+      }),
+    );
+    const ids = Array.from({ length: 12 }, (_, i) => i + 1);
+    const outcomes = await Promise.all(
+      ids.map((id) => send(c, { op: id % 3 === 0 ? 'write' : 'read', id }, id)),
+    );
+    expect(outcomes.map((o) => (o.kind === 'response' ? o.version : o.kind))).toEqual(
+      ids.map((id) => id * 10),
+    );
+  });
+
   it('returns a 5xx as a response and keeps going after the server closes a connection', async () => {
     const c = client(await serve(profileApi));
     expect(await send(c, { op: 'read', id: 500 })).toMatchObject({ kind: 'response', status: 503 });

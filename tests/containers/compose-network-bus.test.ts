@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { expect, it } from 'vitest';
+import { parsePrometheusText, sumSamples } from '../../lab/measure/scrape/prometheus-text.ts';
 import { createComposeDriver } from '../../lab/run/driver/compose/driver.ts';
 import { faultProxyUrl } from '../../lab/run/driver/compose/network-setup.ts';
 import { listenPort } from '../../lab/run/processes/fault-proxy-api.ts';
@@ -20,9 +21,8 @@ const topology = withNetwork(getTopology('two-tier'), { profile: 'lan' });
 
 /** The value of gauge `name` for proxy `proxy` in the fault proxy's /metrics. */
 async function gauge(url: string, name: string, proxy: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(`"${proxy}"`));
-  return Number(line?.split(' ').at(-1) ?? Number.NaN);
+  const samples = parsePrometheusText(await (await fetch(`${url}/metrics`)).text());
+  return sumSamples(samples, name, { proxy });
 }
 
 describeWithDocker('compose driver behind the fault proxy: two-tier bus proxies', probe, () => {

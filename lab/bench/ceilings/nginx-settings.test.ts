@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { renderNginxConfig } from '../../render/nginx/render-nginx.ts';
 import { getTopology } from '../../topology/catalog.ts';
 import type { PacedRun } from './nginx-cost.ts';
-import { settingsRows, VARIANTS } from './nginx-settings.ts';
+import { settingsRows, settingsTable, VARIANTS } from './nginx-settings.ts';
 
 const rendered = renderNginxConfig(
   { ...getTopology('local'), appServers: 1 },
@@ -106,5 +106,16 @@ describe('settingsRows', () => {
     ]);
     expect(rows[1]?.offeredRps).toBe(4_000);
     expect(rows[1]?.rps).toBe(3_000);
+  });
+
+  it('marks a row whose requests failed, since its cost is not like-for-like', () => {
+    const row = { offeredRps: 1000, rps: 1000, keptPace: true, nginxCpuUsPerRequest: 20 };
+    const table = settingsTable([
+      { ...row, variant: 'clean', overFloor: 2, errors: 0 },
+      { ...row, variant: 'failing', overFloor: 2, errors: 5 },
+    ]);
+    const line = (name: string) => table.split('\n').find((l) => l.startsWith(name)) ?? '';
+    expect(line('clean')).not.toContain('has errors');
+    expect(line('failing')).toContain('2.00× (has errors)');
   });
 });

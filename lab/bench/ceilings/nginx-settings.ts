@@ -165,7 +165,8 @@ export function settingsRows(runs: ReadonlyMap<string, readonly PacedRun[]>): Se
   });
 }
 
-function settingsTable(rows: readonly SettingsRow[]): string {
+/** The table of the rows as printed; a row with errors is marked, its cost not like-for-like. */
+export function settingsTable(rows: readonly SettingsRow[]): string {
   const columns = [
     { header: 'nginx config' },
     { header: 'nginx CPU µs/req', right: true },
@@ -178,7 +179,8 @@ function settingsTable(rows: readonly SettingsRow[]): string {
     rows.map((r) => [
       r.variant,
       r.nginxCpuUsPerRequest.toFixed(1),
-      `${r.overFloor.toFixed(2)}×`,
+      // Failed requests are cheap for nginx: a row with errors is not a like-for-like cost.
+      `${r.overFloor.toFixed(2)}×${r.errors > 0 ? ' (has errors)' : ''}`,
       `${r.offeredRps} → ${r.rps.toFixed(0)}${r.keptPace ? '' : ' (fell behind)'}`,
       String(r.errors),
     ]),
